@@ -1,0 +1,45 @@
+/**
+ * Every setting, its environment variable, default and meaning. This table is the single source for the
+ * schema, the README configuration table and boot-time error messages.
+ */
+export interface SettingSpec {
+  env: string;
+  default: string | undefined;
+  description: string;
+}
+
+export const SETTINGS = {
+  port: { env: "PORT", default: "8080", description: "Public HTTP port (OAuth/OIDC endpoints)." },
+  host: { env: "HOST", default: "0.0.0.0", description: "Public HTTP bind address." },
+  issuer: { env: "ISSUER", default: undefined, description: "Issuer identifier URL (default `http://localhost:$PORT`)." },
+  grpcPort: { env: "GRPC_PORT", default: "50051", description: "Internal gRPC/Connect port (HTTP/2)." },
+  grpcHost: { env: "GRPC_HOST", default: "127.0.0.1", description: "Internal listener bind address (loopback by default)." },
+  databaseUrl: { env: "DATABASE_URL", default: "sqlite:./data/portcullis.db", description: "`sqlite:<path>` or `mysql://user:pass@host:port/db`." },
+  redisUrl: { env: "REDIS_URL", default: undefined, description: "`redis://…` for shared ephemeral state; in-memory when unset (single node)." },
+  logLevel: { env: "LOG_LEVEL", default: "info", description: "pino level: fatal, error, warn, info, debug, trace, silent." },
+  plugins: { env: "PLUGINS", default: "", description: "Comma-separated paths of external plugin modules to load." },
+  disabledPlugins: { env: "DISABLED_PLUGINS", default: "", description: "Comma-separated ids of first-party plugins to disable." },
+  pluginOptions: { env: "PLUGIN_OPTIONS", default: "{}", description: "JSON object: plugin id → options object." },
+  accessTokenTtl: { env: "ACCESS_TOKEN_TTL", default: "3600", description: "Default access-token lifetime (s)." },
+  refreshTokenTtl: { env: "REFRESH_TOKEN_TTL", default: "1209600", description: "Default refresh-token lifetime (s)." },
+  refreshGraceSeconds: { env: "REFRESH_GRACE_SECONDS", default: "60", description: "Window in which a retried, already-rotated refresh token returns its successor (s)." },
+  accessTokenAlg: { env: "ACCESS_TOKEN_ALG", default: "ES256", description: "Signing alg of JWT access tokens." },
+  signingAlgs: { env: "SIGNING_ALGS", default: "ES256,RS256", description: "Algs that get an active signing key (ES256, RS256, PS256, EdDSA)." },
+  keyRotationInterval: { env: "KEY_ROTATION_INTERVAL", default: "0", description: "Automatic signing-key rotation interval (s); 0 disables." },
+  keyEncryptionKey: { env: "KEY_ENCRYPTION_KEY", default: undefined, description: "32-byte base64url key sealing private keys and client secrets at rest; a generated key in the database when unset." },
+  clockTolerance: { env: "CLOCK_TOLERANCE", default: "30", description: "Leeway for iat/nbf/exp of incoming JWTs (s)." },
+  assertionMaxLifetime: { env: "ASSERTION_MAX_LIFETIME", default: "300", description: "Longest accepted client-assertion lifetime, exp − now (s)." },
+  openRegistration: { env: "OPEN_REGISTRATION", default: "false", description: "Allow /register without an initial access token." },
+  authFailureLimit: { env: "AUTH_FAILURE_LIMIT", default: "20", description: "Failed client authentications per client and per IP per window before 429." },
+  introspectionLimit: { env: "INTROSPECTION_LIMIT", default: "600", description: "Introspection requests per client per window before 429." },
+  rateLimitWindow: { env: "RATE_LIMIT_WINDOW", default: "60", description: "Rate-limit window (s)." },
+  bodyLimit: { env: "BODY_LIMIT", default: "65536", description: "Largest request body (bytes); larger gives 413." },
+  headerLimit: { env: "HEADER_LIMIT", default: "16384", description: "Largest request header block (bytes); larger gives 431." },
+  requestTimeout: { env: "REQUEST_TIMEOUT", default: "30000", description: "Time allowed for a whole request (ms); 408 after." },
+  fetchTimeout: { env: "FETCH_TIMEOUT", default: "3000", description: "Timeout for outbound fetches of client URLs such as jwks_uri (ms)." },
+  fetchMaxBytes: { env: "FETCH_MAX_BYTES", default: "262144", description: "Size cap for outbound fetches (bytes)." },
+  fetchAllowPrivate: { env: "FETCH_ALLOW_PRIVATE", default: "false", description: "Allow outbound fetches to loopback/private addresses (tests and development only)." },
+  clientCacheTtl: { env: "CLIENT_CACHE_TTL", default: "30", description: "Seconds a client or resource stays in the in-process cache (also invalidated on change)." },
+} as const satisfies Record<string, SettingSpec>;
+
+export type SettingName = keyof typeof SETTINGS;

@@ -1,0 +1,38 @@
+/**
+ * Short-lived shared state (codes, request URIs, replay caches, counters, revocation index).
+ * Every key has a TTL; single-use consumption is atomic (DESIGN "State").
+ */
+export interface EphemeralStore {
+  /** Stores `value` under `key` for `ttlMs`, replacing any value. */
+  put(key: string, value: string, ttlMs: number): Promise<void>;
+  /** Stores only if absent (SET NX PX); true when this call stored it. */
+  putIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  get(key: string): Promise<string | undefined>;
+  /** True for each key that exists, in order. */
+  exists(keys: readonly string[]): Promise<boolean[]>;
+  /** Atomically reads and deletes (GETDEL): at most one caller ever receives the value. */
+  take(key: string): Promise<string | undefined>;
+  delete(key: string): Promise<void>;
+  /** Increments a counter; the TTL is set when the counter is created. Returns the new value. */
+  increment(key: string, ttlMs: number): Promise<number>;
+  /** Remaining TTL in ms, or undefined when the key is absent. */
+  ttl(key: string): Promise<number | undefined>;
+  close(): Promise<void>;
+}
+
+/** A revocation event for the WatchRevocations stream. */
+export interface RevocationEvent {
+  kind: "token" | "grant" | "client";
+  /** jti of a token, grant id, or client id. */
+  id: string;
+  /** Epoch ms. */
+  revokedAt: number;
+}
+
+/** Fan-out of revocation events to every node (memory: in-process; Redis: pub/sub). */
+export interface RevocationBus {
+  publish(event: RevocationEvent): Promise<void>;
+  /** Returns an unsubscribe function. */
+  subscribe(listener: (event: RevocationEvent) => void): () => void;
+  close(): Promise<void>;
+}

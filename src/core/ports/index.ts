@@ -1,0 +1,3 @@
+export * from "./clock.js";
+export * from "./ephemeral-store.js";
+export * from "./repositories.js";

@@ -1,0 +1,37 @@
+import type { AuthenticatedClient, Client } from "./client.js";
+import type { EndpointRequest } from "./request.js";
+
+/** Expected shape of a JWT client assertion (RFC 7523 §3, OIDC Core §9). */
+export interface ClientAssertionExpectation {
+  /** private_key_jwt verifies with the client's JWKS; client_secret_jwt with its secret (HMAC). */
+  keySource: "jwks" | "secret";
+}
+
+/** Core capabilities a client-authentication plugin may use; their security rules cannot be switched off. */
+export interface ClientAuthContext {
+  /** Looks a client up by id (cached). */
+  findClient(clientId: string): Promise<Client | undefined>;
+  /** Compares a presented secret to the client's stored digest in constant time (RFC 6749 §2.3.1). */
+  secretMatches(client: Client, presented: string): boolean;
+  /** Verifies a JWT client assertion: alg allow-list, signature, iss=sub=client_id, aud, exp, jti replay (RFC 7523 §3). */
+  verifyClientAssertion(assertion: string, clientId: string, expectation: ClientAssertionExpectation): Promise<Client>;
+}
+
+/**
+ * One `token_endpoint_auth_method` (RFC 7591 §2). Core requires exactly one detected method and that it
+ * equals the client's registered method.
+ */
+export interface ClientAuthenticator {
+  /** The registered method name, e.g. "client_secret_basic". */
+  readonly method: string;
+  /** Body parameters this method consumes (kept through parameter allow-lists). */
+  readonly parameters: readonly string[];
+  /** Signing algorithms this method accepts, for `token_endpoint_auth_signing_alg_values_supported` (RFC 8414 §2). */
+  readonly signingAlgorithms?: readonly string[];
+  /** True when the request carries this method's credentials; MUST NOT do I/O (RFC 6749 §2.3). */
+  detect(request: EndpointRequest): boolean;
+  /** The claimed client id, when the request names one. */
+  claimedClientId(request: EndpointRequest): string | undefined;
+  /** Authenticates or throws `invalid_client`; MUST compare secrets only through `ctx` (RFC 6749 §2.3). */
+  authenticate(request: EndpointRequest, ctx: ClientAuthContext): Promise<AuthenticatedClient>;
+}

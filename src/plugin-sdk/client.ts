@@ -1,0 +1,90 @@
+import type { JSONWebKeySet } from "jose";
+
+/** Registered client metadata (RFC 7591 §2, OIDC Registration §2) plus Portcullis extensions. */
+export interface ClientMetadata {
+  redirect_uris?: string[];
+  token_endpoint_auth_method?: string;
+  token_endpoint_auth_signing_alg?: string;
+  grant_types?: string[];
+  response_types?: string[];
+  client_name?: string;
+  client_uri?: string;
+  logo_uri?: string;
+  scope?: string;
+  contacts?: string[];
+  tos_uri?: string;
+  policy_uri?: string;
+  jwks_uri?: string;
+  jwks?: JSONWebKeySet;
+  software_id?: string;
+  software_version?: string;
+  software_statement?: string;
+  application_type?: "web" | "native";
+  sector_identifier_uri?: string;
+  subject_type?: "public" | "pairwise";
+  id_token_signed_response_alg?: string;
+  id_token_encrypted_response_alg?: string;
+  id_token_encrypted_response_enc?: string;
+  userinfo_signed_response_alg?: string;
+  request_object_signing_alg?: string;
+  authorization_signed_response_alg?: string;
+  default_max_age?: number;
+  require_auth_time?: boolean;
+  default_acr_values?: string[];
+  initiate_login_uri?: string;
+  request_uris?: string[];
+  post_logout_redirect_uris?: string[];
+  backchannel_logout_uri?: string;
+  backchannel_logout_session_required?: boolean;
+  frontchannel_logout_uri?: string;
+  frontchannel_logout_session_required?: boolean;
+  require_pushed_authorization_requests?: boolean;
+  dpop_bound_access_tokens?: boolean;
+  tls_client_auth_subject_dn?: string;
+  tls_client_auth_san_dns?: string;
+  tls_client_auth_san_uri?: string;
+  tls_client_auth_san_ip?: string;
+  tls_client_auth_san_email?: string;
+  tls_client_certificate_bound_access_tokens?: boolean;
+  /** Portcullis: "jwt" (RFC 9068, default) or "opaque" reference access tokens. */
+  access_token_format?: "jwt" | "opaque";
+  /** Portcullis: access-token lifetime in seconds for this client. */
+  access_token_lifetime?: number;
+  /** Portcullis: refresh-token lifetime in seconds for this client. */
+  refresh_token_lifetime?: number;
+  /** Portcullis: accept the issuer's token-endpoint URL as a client-assertion `aud` (OIDC Core §9 compatibility). */
+  client_assertion_allow_endpoint_audience?: boolean;
+  /** Portcullis: hooks this client opts into, by plugin id. */
+  hooks?: string[];
+  [extension: string]: unknown;
+}
+
+/** A client as stored: metadata plus server-held facts (RFC 7591 §3.2.1). */
+export interface Client {
+  clientId: string;
+  metadata: ClientMetadata;
+  /** SHA-256 digest (base64url) of the client secret, when one was issued. */
+  secretDigest?: string;
+  /** The secret sealed with the server key, only for methods that need the secret itself (client_secret_jwt). */
+  secretSealed?: string;
+  secretExpiresAt?: number;
+  /** Epoch seconds. */
+  issuedAt: number;
+  /** SHA-256 digest (base64url) of the RFC 7592 registration access token. */
+  registrationTokenDigest?: string;
+  updatedAt: number;
+}
+
+/** The result of client authentication at an endpoint (RFC 6749 §2.3). */
+export interface AuthenticatedClient {
+  client: Client;
+  /** The token_endpoint_auth_method that authenticated it, or "none" for public clients. */
+  method: string;
+  /** Certificate thumbprint when authenticated by mTLS (RFC 8705 §2). */
+  certificateThumbprint?: string;
+}
+
+/** True when the client authenticates (RFC 6749 §2.1). */
+export function isConfidential(client: Client): boolean {
+  return (client.metadata.token_endpoint_auth_method ?? "client_secret_basic") !== "none";
+}
