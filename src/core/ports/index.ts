@@ -1,3 +1,4 @@
 export * from "./clock.js";
 export * from "./ephemeral-store.js";
 export * from "./repositories.js";
+export * from "./logger.js";
