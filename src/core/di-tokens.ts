@@ -1,5 +1,7 @@
 import type { InjectionToken } from "tsyringe";
 import type { Config } from "../config/config.js";
+import type { Capabilities } from "./capabilities.js";
+import type { ClientRegistry } from "./clients/client-registry.js";
 import type { Clock, RandomSource } from "./ports/clock.js";
 import type { EphemeralStore, RevocationBus } from "./ports/ephemeral-store.js";
 import type { Logger } from "./ports/logger.js";
@@ -21,4 +23,6 @@ export const DI = {
   AccessTokenMinter: Symbol("AccessTokenMinter") as InjectionToken<AccessTokenMinter>,
   TokenValidator: Symbol("TokenValidator") as InjectionToken<TokenValidator>,
   Revocation: Symbol("RevocationService") as InjectionToken<RevocationService>,
+  Capabilities: Symbol("Capabilities") as InjectionToken<Capabilities>,
+  ClientRegistry: Symbol("ClientRegistry") as InjectionToken<ClientRegistry>,
 } as const;

@@ -1,0 +1,10 @@
+/** What this server instance supports, derived at boot from the enabled plugins and config (RFC 8414 §2). */
+export interface Capabilities {
+  grantTypes: readonly string[];
+  clientAuthMethods: readonly string[];
+  /** Algs per client-auth method family, for `token_endpoint_auth_signing_alg_values_supported`. */
+  clientAuthSigningAlgs: readonly string[];
+  responseTypes: readonly string[];
+  /** Algs with a signing key (ID tokens, userinfo, JARM, JWT access tokens). */
+  signingAlgs: readonly string[];
+}
