@@ -21,6 +21,8 @@ export interface ClientRegistry {
   list(options: { limit: number; after?: string }): Promise<Client[]>;
   /** Issues a new client secret; the old one stops working at once. */
   rotateSecret(clientId: string): Promise<RegisteredClient>;
+  /** Issues a new registration access token; the old one stops working at once (RFC 7592 §3). */
+  rotateRegistrationToken(clientId: string): Promise<RegisteredClient>;
   /** The RFC 7591 §3.2.1 response body for a client (credentials included when given). */
   toResponse(registered: RegisteredClient): Record<string, unknown>;
 }

@@ -1,5 +1,8 @@
 import type { Client } from "../../plugin-sdk/client.js";
 
+/** The longest access-token lifetime (s): the minter caps every token at it, so revocation and key overlap can rely on it. */
+export const MAX_ACCESS_TOKEN_TTL = 86_400;
+
 /** Claims of a JWT access token (RFC 9068 §2.2); `gid` names the grant for grant-wide revocation. */
 export interface AccessTokenClaims {
   iss: string;
@@ -26,6 +29,8 @@ export interface AccessTokenMintRequest {
   audiences: readonly string[];
   grantId?: string;
   extraClaims?: Record<string, unknown>;
+  /** Sender constraint set by core after verifying the proof (RFC 9449 §6, RFC 8705 §3); never from plugins. */
+  confirmation?: AccessTokenClaims["cnf"];
   /** Lifetime in seconds (already resolved from client / resource / defaults). */
   ttl: number;
   format: "jwt" | "opaque";
@@ -59,6 +64,8 @@ export interface ActiveToken {
   grantId?: string;
   tokenType: "Bearer" | "DPoP";
   claims: AccessTokenClaims;
+  /** Opaque tokens: SHA-256 digest of the value (its store key), so revocation can delete the record. */
+  digest?: string;
 }
 
 /** Validates tokens this server issued: signature, expiry, revocation (RFC 6750 §3.1, RFC 9068 §4). */

@@ -1,0 +1,11 @@
+import { ExtensionPoints, type PluginModule } from "../../../src/plugin-sdk/index.js";
+import { ClientCredentialsGrant } from "./client-credentials.grant.js";
+
+const plugin: PluginModule = {
+  id: "grants.client-credentials",
+  apiVersion: 1,
+  register(host) {
+    host.contribute(ExtensionPoints.grants, ClientCredentialsGrant);
+  },
+};
+export default plugin;

@@ -1,0 +1,11 @@
+import { ExtensionPoints, type PluginModule } from "../../../src/plugin-sdk/index.js";
+import { RefreshTokenGrant } from "./refresh-token.grant.js";
+
+const plugin: PluginModule = {
+  id: "grants.refresh-token",
+  apiVersion: 1,
+  register(host) {
+    host.contribute(ExtensionPoints.grants, RefreshTokenGrant);
+  },
+};
+export default plugin;

@@ -1,0 +1,62 @@
+/**
+ * Enforces the dependency direction of DESIGN.md "Layout":
+ * plugins → src/plugin-sdk only (plus jose, node:*) · core → never gen, storage, transport, app, plugin-host ·
+ * storage → core only · plugin-host → plugin-sdk, core · transport → never app or storage.
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+
+const root = resolve(dirname(new URL(import.meta.url).pathname), "..");
+const IMPORT = /(?:import|export)\s[^'"]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
+
+interface Rule {
+  scope: string;
+  forbidden: (target: string, spec: string, file: string) => boolean;
+  message: string;
+}
+
+const inside = (target: string, folder: string) => target === folder || target.startsWith(`${folder}/`);
+const rules: Rule[] = [
+  {
+    scope: "plugins/",
+    forbidden: (target, spec, file) => {
+      if (!spec.startsWith(".")) return !(spec === "jose" || spec.startsWith("node:"));
+      if (file === "plugins/index.ts") return !inside(target, "plugins") && !inside(target, "src/plugin-sdk");
+      const pluginFolder = file.split("/").slice(0, 3).join("/");
+      return !inside(target, pluginFolder) && !inside(target, "src/plugin-sdk");
+    },
+    message: "plugins may import only src/plugin-sdk, jose and node:*",
+  },
+  { scope: "src/core/", forbidden: (t) => ["gen", "src/storage", "src/transport", "src/app", "src/plugin-host", "plugins"].some((f) => inside(t, f)), message: "core must not import gen, storage, transport, app, plugin-host or plugins" },
+  { scope: "src/storage/", forbidden: (t) => ["gen", "src/transport", "src/app", "src/plugin-host", "plugins"].some((f) => inside(t, f)), message: "storage may import only core" },
+  { scope: "src/plugin-host/", forbidden: (t) => ["gen", "src/storage", "src/transport", "src/app", "plugins"].some((f) => inside(t, f)), message: "plugin-host may import only plugin-sdk and core" },
+  { scope: "src/transport/", forbidden: (t) => ["src/app", "src/storage", "plugins"].some((f) => inside(t, f)), message: "transport must not import app, storage or plugins" },
+  { scope: "src/plugin-sdk/", forbidden: (t, spec) => (spec.startsWith(".") ? !inside(t, "src/plugin-sdk") : false), message: "the SDK must be self-contained" },
+];
+
+function* files(dir: string): Generator<string> {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) yield* files(path);
+    else if (path.endsWith(".ts")) yield path;
+  }
+}
+
+const violations: string[] = [];
+for (const folder of ["src", "plugins"]) {
+  for (const path of files(join(root, folder))) {
+    const file = relative(root, path);
+    const rule = rules.find((r) => file.startsWith(r.scope));
+    if (!rule) continue;
+    for (const match of readFileSync(path, "utf8").matchAll(IMPORT)) {
+      const spec = (match[1] ?? match[2])!;
+      const target = spec.startsWith(".") ? relative(root, resolve(dirname(path), spec)) : spec;
+      if (rule.forbidden(target, spec, file)) violations.push(`${file}: imports "${spec}" — ${rule.message}`);
+    }
+  }
+}
+if (violations.length > 0) {
+  process.stderr.write(`Dependency rule violations:\n  ${violations.join("\n  ")}\n`);
+  process.exit(1);
+}
+process.stdout.write("dependency rules: ok\n");

@@ -1,0 +1,21 @@
+import type { DependencyContainer } from "tsyringe";
+import type { Config } from "../config/config.js";
+import type { Logger } from "../core/ports/logger.js";
+import type { HttpEndpoint } from "../transport/http/endpoint.js";
+import { OAuthMetadataEndpoint, OpenIdConfigurationEndpoint } from "../transport/http/endpoints/discovery.endpoint.js";
+import type { HealthEndpoint } from "../transport/http/endpoints/health.endpoint.js";
+import { IntrospectEndpoint } from "../transport/http/endpoints/introspect.endpoint.js";
+import { JwksEndpoint } from "../transport/http/endpoints/jwks.endpoint.js";
+import { RegisterEndpoint } from "../transport/http/endpoints/register.endpoint.js";
+import { RevokeEndpoint } from "../transport/http/endpoints/revoke.endpoint.js";
+import { TokenEndpoint } from "../transport/http/endpoints/token.endpoint.js";
+import { OAuthRouter } from "../transport/http/oauth-router.js";
+
+/** Every public endpoint class; adding an endpoint is one line here. */
+const endpointClasses = [TokenEndpoint, IntrospectEndpoint, RevokeEndpoint, JwksEndpoint, OAuthMetadataEndpoint, OpenIdConfigurationEndpoint, RegisterEndpoint] as const;
+
+/** Resolves the endpoints eagerly (a bad wiring fails at boot) and builds the public router. */
+export function buildRouter(container: DependencyContainer, config: Config, logger: Logger, health: HealthEndpoint): OAuthRouter {
+  const endpoints: HttpEndpoint[] = endpointClasses.map((cls) => container.resolve<HttpEndpoint>(cls as never));
+  return new OAuthRouter([...endpoints, health], { issuer: config.issuer, bodyLimit: config.bodyLimit, logger });
+}

@@ -1,0 +1,61 @@
+import "reflect-metadata";
+import { parseArgs } from "node:util";
+import { buildApp, type App } from "./app/build-app.js";
+import { commands } from "./cli/commands.js";
+import { ConfigError, loadConfig } from "./config/config.js";
+import { createLogger } from "./app/create-logger.js";
+
+const USAGE = `usage: npm run --silent cli -- <command>
+  user create --username U --password P [--email E] [--name N]
+  client create --json '<RFC 7591 client metadata>'
+  registration-token create [--ttl SECONDS]
+  resource create --id URI --scopes "a b" [--format jwt|opaque] [--ttl SECONDS]
+  keys list
+  keys rotate [--alg ES256|RS256|PS256|EdDSA]
+  migrate`;
+
+/** The operator CLI: same configuration as the server; JSON (or one value) on stdout, errors on stderr. */
+async function run(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      username: { type: "string" },
+      password: { type: "string" },
+      email: { type: "string" },
+      name: { type: "string" },
+      json: { type: "string" },
+      id: { type: "string" },
+      scopes: { type: "string" },
+      format: { type: "string" },
+      ttl: { type: "string" },
+      alg: { type: "string" },
+    },
+  });
+  const name = positionals.join(" ");
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`${name ? `unknown command "${name}"\n` : ""}${USAGE}\n`);
+    return 2;
+  }
+  const config = loadConfig();
+  const app: App = await buildApp({ config, logger: createLogger(process.env.LOG_LEVEL ?? "warn") });
+  try {
+    const output = await command(app, values);
+    process.stdout.write(`${typeof output === "string" ? output : JSON.stringify(output, null, 2)}\n`);
+    return 0;
+  } finally {
+    await app.stop();
+  }
+}
+
+run(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const message = error instanceof ConfigError || error instanceof RangeError || (error as { name?: string })?.name === "OAuthError" || (error as { name?: string })?.name === "UserExistsError"
+      ? (error as Error).message
+      : String((error as Error)?.stack ?? error);
+    process.stderr.write(`error: ${message}\n`);
+    process.exit(1);
+  },
+);

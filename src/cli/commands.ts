@@ -1,0 +1,53 @@
+import type { App } from "../app/build-app.js";
+import { DI } from "../core/di-tokens.js";
+import { ResourceService } from "../core/resources/resource.service.js";
+import { UserService } from "../core/users/user.service.js";
+import { InitialAccessTokens } from "../core/clients/initial-access-tokens.js";
+import type { SigningAlg } from "../core/keys/key-service.js";
+
+type Values = Record<string, string | boolean | undefined>;
+type Command = (app: App, values: Values) => Promise<unknown>;
+
+const required = (values: Values, name: string): string => {
+  const value = values[name];
+  if (typeof value !== "string" || value === "") throw new RangeError(`--${name} is required`);
+  return value;
+};
+const optional = (values: Values, name: string): string | undefined => (typeof values[name] === "string" ? (values[name] as string) : undefined);
+const seconds = (values: Values): number | undefined => (optional(values, "ttl") === undefined ? undefined : Number(optional(values, "ttl")));
+
+/** Lists published signing keys without private members. */
+async function listKeys(app: App): Promise<unknown> {
+  const now = app.container.resolve(DI.Clock).now();
+  const keys = await app.container.resolve(DI.Durable).signingKeys.listPublished(now);
+  const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+  return keys.map((k) => ({ kid: k.kid, alg: k.alg, status: k.status, createdAt: iso(k.createdAt), retiredAt: iso(k.retiredAt), expiresAt: iso(k.expiresAt) }));
+}
+
+/** Every CLI command, keyed by its words (README "Operator CLI"). */
+export const commands: Record<string, Command> = {
+  "user create": (app, v) =>
+    app.container.resolve(UserService).create({ username: required(v, "username"), password: required(v, "password"), email: optional(v, "email"), name: optional(v, "name") }),
+  "client create": async (app, v) => {
+    let metadata: unknown;
+    try {
+      metadata = JSON.parse(required(v, "json"));
+    } catch {
+      throw new RangeError("--json must be a JSON object of RFC 7591 client metadata");
+    }
+    const registry = app.container.resolve(DI.ClientRegistry);
+    return registry.toResponse(await registry.register(metadata, "operator"));
+  },
+  "registration-token create": (app, v) => app.container.resolve(InitialAccessTokens).create(seconds(v)),
+  "resource create": (app, v) =>
+    app.container.resolve(ResourceService).upsert({ id: required(v, "id"), scopes: required(v, "scopes"), format: optional(v, "format"), ttl: seconds(v) }),
+  "keys list": listKeys,
+  "keys rotate": async (app, v) => {
+    await app.container.resolve(DI.Keys).rotate(optional(v, "alg") as SigningAlg | undefined);
+    return listKeys(app);
+  },
+  migrate: async (app) => {
+    await app.container.resolve(DI.Durable).migrate();
+    return { migrated: true };
+  },
+};

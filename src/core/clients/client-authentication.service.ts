@@ -1,0 +1,62 @@
+import { inject, injectable } from "tsyringe";
+import type { Config } from "../../config/config.js";
+import type { ClientAuthContext, ClientAuthenticator } from "../../plugin-sdk/client-auth.js";
+import type { AuthenticatedClient } from "../../plugin-sdk/client.js";
+import { isOAuthError, OAuthErrors, type OAuthError } from "../../plugin-sdk/errors.js";
+import { headerValue, type EndpointRequest } from "../../plugin-sdk/request.js";
+import { DI } from "../di-tokens.js";
+import { AuthFailureThrottle } from "./auth-failure-throttle.js";
+import { CoreClientAuthContext } from "./client-auth-context.js";
+import { ClientAuthenticatorsToken } from "./client-auth.tokens.js";
+
+export interface ClientAuthenticationOptions {
+  /** Accept a public client identified by `client_id` alone (method "none"); default false. */
+  allowPublic?: boolean;
+}
+
+/**
+ * Client authentication at an endpoint (RFC 6749 §2.3): exactly one method present, equal to the client's registered
+ * `token_endpoint_auth_method`; failures throttled before any credential is checked (RFC 6749 §10.10).
+ */
+@injectable()
+export class ClientAuthenticationService {
+  constructor(
+    @inject(ClientAuthenticatorsToken) private readonly authenticators: readonly ClientAuthenticator[],
+    @inject(CoreClientAuthContext) private readonly context: ClientAuthContext,
+    @inject(AuthFailureThrottle) private readonly throttle: AuthFailureThrottle,
+    @inject(DI.Config) private readonly config: Config,
+  ) {}
+
+  /** The authenticated client; throws 400 `invalid_request` for several methods, 429 when locked out, else 401 `invalid_client` (RFC 6749 §5.2). */
+  async authenticate(request: EndpointRequest, options: ClientAuthenticationOptions = {}): Promise<AuthenticatedClient> {
+    const detected = this.authenticators.filter((authenticator) => authenticator.detect(request));
+    if (detected.length > 1) {
+      throw OAuthErrors.invalidRequest(`more than one client authentication method used (${detected.map((a) => a.method).join(", ")})`);
+    }
+    const [method] = detected;
+    const clientId = method?.claimedClientId(request);
+    await this.throttle.check(request.remoteAddress, clientId);
+    try {
+      if (!method) throw OAuthErrors.invalidClient("client authentication required");
+      const authenticated = await method.authenticate(request, this.context);
+      const registered = authenticated.client.metadata.token_endpoint_auth_method ?? "client_secret_basic";
+      if (authenticated.method !== registered) throw OAuthErrors.invalidClient("client authentication method does not match the registered one");
+      if (registered === "none" && !options.allowPublic) throw OAuthErrors.invalidClient("client authentication required");
+      return authenticated;
+    } catch (error) {
+      if (!isOAuthError(error) || error.error !== "invalid_client") throw error;
+      await this.throttle.record(request.remoteAddress, clientId);
+      throw this.withChallenge(error, request);
+    }
+  }
+
+  /** A failure after credentials in the Authorization header MUST be 401 with WWW-Authenticate (RFC 6749 §5.2). */
+  private withChallenge(error: OAuthError, request: EndpointRequest): OAuthError {
+    if (headerValue(request, "authorization") === undefined) return error;
+    return OAuthErrors.invalidClient(error.description, {
+      cause: error.cause,
+      status: 401,
+      headers: { ...error.headers, "www-authenticate": `Basic realm="${this.config.issuer}"` },
+    });
+  }
+}

@@ -1,0 +1,166 @@
+import type { ClientMetadata } from "../../plugin-sdk/client.js";
+import { OAuthErrors } from "../../plugin-sdk/errors.js";
+import type { Capabilities } from "../capabilities.js";
+import { isNonPublicHost } from "../security/address-policy.js";
+
+/** What the checks depend on besides the metadata itself. */
+export interface MetadataValidationContext {
+  capabilities: Capabilities;
+  /** FETCH_ALLOW_PRIVATE: development and tests may point fetched URLs at loopback/private hosts, over http too. */
+  allowPrivateHosts: boolean;
+}
+
+/** Hosts for which `http` redirect URIs stay allowed, for development and native apps (RFC 8252 §7.3). */
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "[::1]", "localhost"]);
+/** Schemes that run script in the browser instead of navigating (RFC 9700 §4.1.3). */
+const SCRIPT_SCHEMES = new Set(["javascript:", "data:", "vbscript:"]);
+/** URLs the server fetches, or shows to users as links: https only, never internal hosts (SSRF, corpus 88). */
+const HTTPS_URL_FIELDS = [
+  "jwks_uri",
+  "sector_identifier_uri",
+  "logo_uri",
+  "client_uri",
+  "policy_uri",
+  "tos_uri",
+  "backchannel_logout_uri",
+  "initiate_login_uri",
+] as const;
+const TLS_SUBJECT_FIELDS = ["tls_client_auth_subject_dn", "tls_client_auth_san_dns", "tls_client_auth_san_uri", "tls_client_auth_san_ip", "tls_client_auth_san_email"] as const;
+/** JWK members that only private or symmetric keys have (RFC 7518 §6). */
+const PRIVATE_JWK_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
+
+/**
+ * Semantic checks of parsed metadata (RFC 7591 §2, §2.1, §3.2.2; OIDC Registration §2; RFC 8252 §7; RFC 8705 §2);
+ * throws invalid_redirect_uri or invalid_client_metadata naming the offending value.
+ */
+export function validateClientMetadata(metadata: ClientMetadata, context: MetadataValidationContext): void {
+  checkRedirectUris(metadata);
+  checkUrls(metadata, context.allowPrivateHosts);
+  checkGrantAndResponseTypes(metadata, context.capabilities);
+  checkAuthentication(metadata, context.capabilities);
+  checkSigningAlgs(metadata, context.capabilities);
+}
+
+/** Why `uri` cannot be a redirection URI of this application type, or undefined (RFC 6749 §3.1.2, RFC 8252 §7). */
+function redirectUriProblem(uri: string, applicationType: "web" | "native"): string | undefined {
+  if (!URL.canParse(uri)) return "is not an absolute URI";
+  if (uri.includes("#")) return "must not contain a fragment";
+  const { protocol, hostname } = new URL(uri);
+  if (SCRIPT_SCHEMES.has(protocol)) return `must not use the ${protocol} scheme`;
+  if (protocol === "https:") return undefined;
+  if (protocol === "http:") return LOOPBACK_HOSTS.has(hostname) ? undefined : "may use http only on a loopback host (127.0.0.1, [::1], localhost)";
+  if (applicationType === "native") return protocol.includes(".") ? undefined : "must use https, http on a loopback host, or a reverse-domain private-use scheme";
+  return "must use https";
+}
+
+function checkRedirectUris(metadata: ClientMetadata): void {
+  const applicationType = metadata.application_type ?? "web";
+  const grants = metadata.grant_types ?? [];
+  if ((grants.includes("authorization_code") || grants.includes("implicit")) && !metadata.redirect_uris?.length) {
+    throw OAuthErrors.invalidRedirectUri("redirect_uris is required for the authorization_code and implicit grant types");
+  }
+  metadata.redirect_uris?.forEach((uri, i) => {
+    const problem = redirectUriProblem(uri, applicationType);
+    if (problem) throw OAuthErrors.invalidRedirectUri(`redirect_uris[${i}] ${problem}`);
+  });
+  metadata.post_logout_redirect_uris?.forEach((uri, i) => {
+    const problem = redirectUriProblem(uri, applicationType);
+    if (problem) throw OAuthErrors.invalidClientMetadata(`post_logout_redirect_uris[${i}] ${problem}`);
+  });
+  const frontchannel = metadata.frontchannel_logout_uri;
+  const problem = frontchannel === undefined ? undefined : redirectUriProblem(frontchannel, applicationType);
+  if (problem) throw OAuthErrors.invalidClientMetadata(`frontchannel_logout_uri ${problem}`);
+}
+
+/** Why `value` is not an acceptable https URL on a public host, or undefined. */
+function httpsUrlProblem(value: string, allowPrivateHosts: boolean): string | undefined {
+  if (!URL.canParse(value)) return "is not an absolute URL";
+  const { protocol, hostname } = new URL(value);
+  const internal = isNonPublicHost(hostname);
+  if (internal && !allowPrivateHosts) return "must not point at a loopback, private, link-local or reserved address";
+  if (protocol === "https:" || (protocol === "http:" && internal && allowPrivateHosts)) return undefined;
+  return "must be an https URL";
+}
+
+function checkUrls(metadata: ClientMetadata, allowPrivateHosts: boolean): void {
+  const values: [string, string | undefined][] = [
+    ...HTTPS_URL_FIELDS.map((field): [string, string | undefined] => [field, metadata[field]]),
+    ...(metadata.request_uris ?? []).map((uri, i): [string, string] => [`request_uris[${i}]`, uri]),
+  ];
+  for (const [name, value] of values) {
+    const problem = value === undefined ? undefined : httpsUrlProblem(value, allowPrivateHosts);
+    if (problem) throw OAuthErrors.invalidClientMetadata(`${name} ${problem}`);
+  }
+}
+
+/** Response types as sets of their space-separated values: "id_token code" equals "code id_token" (OAuth 2.0 Multiple Response Types §3). */
+const responseTypeKey = (responseType: string) => responseType.split(" ").filter(Boolean).sort().join(" ");
+
+function checkGrantAndResponseTypes(metadata: ClientMetadata, capabilities: Capabilities): void {
+  const grants = metadata.grant_types ?? [];
+  const responseTypes = metadata.response_types ?? [];
+  for (const grant of grants) {
+    if (!capabilities.grantTypes.includes(grant)) throw OAuthErrors.invalidClientMetadata(`grant type ${grant} is not supported`);
+  }
+  if (grants.every((grant) => grant === "refresh_token")) {
+    throw OAuthErrors.invalidClientMetadata("grant type refresh_token needs a grant type that issues refresh tokens");
+  }
+  const supported = new Set(capabilities.responseTypes.map(responseTypeKey));
+  for (const responseType of responseTypes) {
+    const values = responseTypeKey(responseType).split(" ");
+    if (!supported.has(values.join(" "))) throw OAuthErrors.invalidClientMetadata(`response type ${responseType} is not supported`);
+    if (values.includes("code") && !grants.includes("authorization_code")) {
+      throw OAuthErrors.invalidClientMetadata(`response type ${responseType} requires the authorization_code grant type`);
+    }
+    if ((values.includes("token") || values.includes("id_token")) && !grants.includes("implicit")) {
+      throw OAuthErrors.invalidClientMetadata(`response type ${responseType} requires the implicit grant type`);
+    }
+  }
+  const returns = (value: string) => responseTypes.some((rt) => rt.split(" ").includes(value));
+  if (grants.includes("authorization_code") && !returns("code")) {
+    throw OAuthErrors.invalidClientMetadata("grant type authorization_code requires a response type containing code");
+  }
+  if (grants.includes("implicit") && !returns("token") && !returns("id_token")) {
+    throw OAuthErrors.invalidClientMetadata("grant type implicit requires a response type containing token or id_token");
+  }
+}
+
+function checkAuthentication(metadata: ClientMetadata, capabilities: Capabilities): void {
+  const method = metadata.token_endpoint_auth_method ?? "client_secret_basic";
+  if (!capabilities.clientAuthMethods.includes(method)) {
+    throw OAuthErrors.invalidClientMetadata(`token_endpoint_auth_method ${method} is not supported`);
+  }
+  if (method === "none" && metadata.grant_types?.includes("client_credentials")) {
+    throw OAuthErrors.invalidClientMetadata("grant type client_credentials requires client authentication, not token_endpoint_auth_method none");
+  }
+  if (metadata.jwks && metadata.jwks_uri) throw OAuthErrors.invalidClientMetadata("jwks and jwks_uri must not both be present");
+  if ((method === "private_key_jwt" || method === "self_signed_tls_client_auth") && !metadata.jwks && !metadata.jwks_uri) {
+    throw OAuthErrors.invalidClientMetadata(`token_endpoint_auth_method ${method} requires jwks or jwks_uri`);
+  }
+  if (method === "tls_client_auth" && TLS_SUBJECT_FIELDS.filter((field) => metadata[field] !== undefined).length !== 1) {
+    throw OAuthErrors.invalidClientMetadata(`token_endpoint_auth_method tls_client_auth requires exactly one of ${TLS_SUBJECT_FIELDS.join(", ")}`);
+  }
+  metadata.jwks?.keys.forEach((key, i) => {
+    const member = PRIVATE_JWK_MEMBERS.find((name) => name in key);
+    if (member) throw OAuthErrors.invalidClientMetadata(`jwks.keys[${i}] must be a public key (it has the private member ${member})`);
+  });
+}
+
+function checkSigningAlgs(metadata: ClientMetadata, capabilities: Capabilities): void {
+  const authAlg = metadata.token_endpoint_auth_signing_alg;
+  if (authAlg !== undefined) {
+    const method = metadata.token_endpoint_auth_method;
+    const symmetric = authAlg.startsWith("HS");
+    if (!capabilities.clientAuthSigningAlgs.includes(authAlg) || (method === "client_secret_jwt" && !symmetric) || (method === "private_key_jwt" && symmetric)) {
+      throw OAuthErrors.invalidClientMetadata(`token_endpoint_auth_signing_alg ${authAlg} is not supported for ${method}`);
+    }
+  }
+  const codeOnly = (metadata.response_types ?? []).every((rt) => rt === "code");
+  for (const field of ["id_token_signed_response_alg", "userinfo_signed_response_alg", "authorization_signed_response_alg", "request_object_signing_alg"] as const) {
+    const alg = metadata[field];
+    if (alg === undefined || capabilities.signingAlgs.includes(alg)) continue;
+    // OIDC Registration §2: unsigned ID tokens only when none comes from the authorization endpoint.
+    if (alg === "none" && field === "id_token_signed_response_alg" && codeOnly) continue;
+    throw OAuthErrors.invalidClientMetadata(`${field} ${alg} is not supported`);
+  }
+}

@@ -1,0 +1,50 @@
+import { inject } from "tsyringe";
+import { OAuthErrors } from "../../plugin-sdk/errors.js";
+import type { GrantHandler } from "../../plugin-sdk/grant.js";
+import type { EndpointRequest } from "../../plugin-sdk/request.js";
+import { ClientAuthenticationService } from "../clients/client-authentication.service.js";
+import { TokenIssuer, type TokenResponse } from "../tokens/token-issuer.js";
+import { GrantContextFactory } from "./grant-context.factory.js";
+import { GrantHandlersToken } from "./grant-handlers.js";
+
+/**
+ * The token endpoint's protocol logic (RFC 6749 §3.2, §5): grant lookup, duplicate rejection, parameter
+ * allow-lists, client authentication, the client's registered grant types, then the grant's decision and minting.
+ */
+export class TokenRequestHandler {
+  private readonly allowLists = new Map<string, ReadonlySet<string>>();
+
+  constructor(
+    @inject(GrantHandlersToken) private readonly grants: ReadonlyMap<string, GrantHandler>,
+    @inject(ClientAuthenticationService) private readonly clientAuth: ClientAuthenticationService,
+    @inject(GrantContextFactory) private readonly contexts: GrantContextFactory,
+    @inject(TokenIssuer) private readonly issuer: TokenIssuer,
+  ) {
+    for (const [type, grant] of grants) this.allowLists.set(type, new Set(["grant_type", ...grant.parameters]));
+  }
+
+  async handle(request: EndpointRequest): Promise<TokenResponse> {
+    const params = request.params;
+    if (params.count("grant_type") > 1) throw OAuthErrors.invalidRequest("grant_type must not be repeated");
+    const grantType = params.get("grant_type");
+    if (!grantType) throw OAuthErrors.invalidRequest("grant_type is required");
+    const grant = this.grants.get(grantType);
+    if (!grant) throw OAuthErrors.unsupportedGrantType(`grant_type "${grantType}" is not supported`);
+    const allowed = this.allowLists.get(grantType)!;
+    for (const name of params.names()) {
+      const repeatable = grant.repeatable?.includes(name) && allowed.has(name);
+      if (params.count(name) > 1 && !repeatable) throw OAuthErrors.invalidRequest(`parameter "${name}" must not be repeated`);
+    }
+
+    const caller = await this.clientAuth.authenticate(request);
+    if (grant.clientAuthentication === "required" && caller.method === "none") {
+      throw OAuthErrors.unauthorizedClient(`public clients may not use ${grantType}`);
+    }
+    const registered = caller.client.metadata.grant_types ?? ["authorization_code"];
+    if (!registered.includes(grantType)) throw OAuthErrors.unauthorizedClient(`the client is not registered for ${grantType}`);
+
+    const filtered = params.pick(allowed);
+    const decision = await grant.handle({ grantType, params: filtered, client: caller, http: request }, this.contexts.get());
+    return this.issuer.issue(caller, grantType, decision);
+  }
+}

@@ -1,0 +1,72 @@
+import { inject } from "tsyringe";
+import type { Client } from "../../plugin-sdk/client.js";
+import { OAuthErrors } from "../../plugin-sdk/errors.js";
+import type { GrantedAccess } from "../../plugin-sdk/grant.js";
+import { ResourceCatalog } from "../resources/resource-catalog.js";
+import { INTERNAL_SCOPE_PREFIX, OPENID_SCOPES, parseScope } from "./scopes.js";
+
+export interface AccessRequest {
+  client: Client;
+  /** The raw `scope` parameter. */
+  scope: string | undefined;
+  /** The `resource` parameters (RFC 8707 §2). */
+  resources: readonly string[];
+  /** Upper bounds, e.g. a refresh token's grant (RFC 6749 §6). */
+  maxScopes?: readonly string[];
+  maxResources?: readonly string[];
+}
+
+/**
+ * Decides granted scopes and audiences. A client with `scope` metadata may request only those; without it,
+ * the OpenID scopes and every registered resource's scopes. Internal `portcullis:` scopes need explicit metadata.
+ */
+export class AccessPolicy {
+  constructor(@inject(ResourceCatalog) private readonly resources: ResourceCatalog) {}
+
+  /** Applies the policy or throws invalid_scope / invalid_target (RFC 6749 §3.3, RFC 8707 §2). */
+  async resolve(request: AccessRequest): Promise<GrantedAccess> {
+    const requested = parseScope(request.scope);
+    if (!requested) throw OAuthErrors.invalidScope("scope contains illegal characters");
+    const registered = parseScope(request.client.metadata.scope) ?? [];
+    const scopes = request.scope === undefined ? (request.maxScopes ? [...request.maxScopes] : registered) : requested;
+    const resources = await this.resolveResources(request.resources, request.maxResources);
+
+    for (const scope of scopes) {
+      if (request.maxScopes && !request.maxScopes.includes(scope)) throw OAuthErrors.invalidScope(`scope "${scope}" exceeds the original grant`);
+      if (!(await this.allowed(request.client, registered, scope))) throw OAuthErrors.invalidScope(`scope "${scope}" is not allowed for this client`);
+    }
+    const audiences = resources.length > 0 ? resources : await this.inferResources(scopes);
+    if (resources.length > 0) await this.assertScopesFitResources(scopes, resources);
+    return { scopes, resources: audiences };
+  }
+
+  private async allowed(client: Client, registered: readonly string[], scope: string): Promise<boolean> {
+    if (client.metadata.scope !== undefined) return registered.includes(scope);
+    if (scope.startsWith(INTERNAL_SCOPE_PREFIX)) return false;
+    return OPENID_SCOPES.includes(scope) || (await this.resources.owning(scope)).length > 0;
+  }
+
+  private async resolveResources(requested: readonly string[], max: readonly string[] | undefined): Promise<string[]> {
+    const unique = [...new Set(requested)];
+    for (const id of unique) {
+      if (!URL.canParse(id) || id.includes("#")) throw OAuthErrors.invalidTarget("resource must be an absolute URI without a fragment");
+      if (!(await this.resources.find(id))) throw OAuthErrors.invalidTarget(`unknown resource "${id}"`);
+      if (max && !max.includes(id)) throw OAuthErrors.invalidTarget(`resource "${id}" exceeds the original grant`);
+    }
+    return unique.length > 0 ? unique : max ? [...max] : [];
+  }
+
+  private async inferResources(scopes: readonly string[]): Promise<string[]> {
+    const ids = new Set<string>();
+    for (const scope of scopes) for (const resource of await this.resources.owning(scope)) ids.add(resource.id);
+    return [...ids];
+  }
+
+  private async assertScopesFitResources(scopes: readonly string[], resources: readonly string[]): Promise<void> {
+    for (const scope of scopes) {
+      if (OPENID_SCOPES.includes(scope) || scope.startsWith(INTERNAL_SCOPE_PREFIX)) continue;
+      const owners = await this.resources.owning(scope);
+      if (!owners.some((r) => resources.includes(r.id))) throw OAuthErrors.invalidScope(`scope "${scope}" does not belong to the requested resource`);
+    }
+  }
+}

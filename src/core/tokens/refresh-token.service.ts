@@ -1,0 +1,103 @@
+import { inject } from "tsyringe";
+import type { Config } from "../../config/config.js";
+import type { AuthenticatedClient, Client } from "../../plugin-sdk/client.js";
+import { OAuthErrors } from "../../plugin-sdk/errors.js";
+import type { RefreshedGrant } from "../../plugin-sdk/grant.js";
+import { DI } from "../di-tokens.js";
+import type { Clock, RandomSource } from "../ports/clock.js";
+import type { DurableStorage, GrantRecord, RefreshTokenRecord } from "../ports/repositories.js";
+import { secretDigest } from "../security/digest.js";
+import type { RevocationService } from "./access-token.js";
+import { openSuccessor, sealSuccessor } from "./successor-seal.js";
+
+export interface NewGrant {
+  client: Client;
+  subject: string;
+  scopes: readonly string[];
+  resources: readonly string[];
+  claims?: Record<string, unknown>;
+}
+
+const invalid = () => OAuthErrors.invalidGrant("refresh token is invalid, expired or revoked");
+
+/**
+ * Refresh tokens: one grant per authorization, rotation on every use in one transaction, reuse detection that
+ * revokes the grant, and a grace window that returns the same successor to a retry (RFC 6749 §6, RFC 9700 §4.14.2).
+ * Lifetime is absolute from the grant's creation; rotation does not extend it.
+ */
+export class RefreshTokenService {
+  constructor(
+    @inject(DI.Durable) private readonly storage: DurableStorage,
+    @inject(DI.Revocation) private readonly revocation: RevocationService,
+    @inject(DI.Clock) private readonly clock: Clock,
+    @inject(DI.Random) private readonly random: RandomSource,
+    @inject(DI.Config) private readonly config: Config,
+  ) {}
+
+  /** Creates a grant with its first refresh token. */
+  async issue(input: NewGrant): Promise<{ grantId: string; refreshToken: string; expiresAt: number }> {
+    const now = this.clock.now();
+    const ttl = (input.client.metadata.refresh_token_lifetime ?? this.config.refreshTokenTtl) * 1000;
+    const grant: GrantRecord = {
+      id: this.random.id(),
+      clientId: input.client.clientId,
+      subject: input.subject,
+      scopes: [...input.scopes],
+      resources: [...input.resources],
+      claims: input.claims ?? {},
+      createdAt: now,
+      expiresAt: now + ttl,
+    };
+    const refreshToken = this.random.token(32);
+    await this.storage.grants.create(grant, this.record(grant, refreshToken, now));
+    return { grantId: grant.id, refreshToken, expiresAt: grant.expiresAt };
+  }
+
+  /** Rotates `presented` for `caller`; see the class comment for the rules. */
+  async rotate(presented: string, caller: AuthenticatedClient): Promise<RefreshedGrant> {
+    const current = await this.storage.grants.findRefreshToken(secretDigest(presented));
+    if (!current || current.clientId !== caller.client.clientId) throw invalid();
+    const grant = await this.storage.grants.findGrant(current.grantId);
+    const now = this.clock.now();
+    if (!grant || grant.revokedAt !== undefined || current.expiresAt <= now || current.status === "revoked") throw invalid();
+    if (current.status === "active") {
+      const successor = this.random.token(32);
+      const record = this.record(grant, successor, now);
+      if (await this.storage.grants.rotate(current.id, now, record, sealSuccessor(successor, presented, current.id))) {
+        return this.refreshed(grant, successor);
+      }
+      const raced = await this.storage.grants.findRefreshTokenById(current.id);
+      if (!raced) throw invalid();
+      return this.retryOrReuse(grant, raced, presented, now);
+    }
+    return this.retryOrReuse(grant, current, presented, now);
+  }
+
+  /** A rotated token presented again: the same successor inside the grace window while it is unused, else reuse. */
+  private async retryOrReuse(grant: GrantRecord, rotated: RefreshTokenRecord, presented: string, now: number): Promise<RefreshedGrant> {
+    const inGrace = rotated.rotatedAt !== undefined && now - rotated.rotatedAt <= this.config.refreshGraceSeconds * 1000;
+    if (inGrace && rotated.successorId && rotated.successorSealed) {
+      const successor = await this.storage.grants.findRefreshTokenById(rotated.successorId);
+      const value = successor?.status === "active" ? openSuccessor(rotated.successorSealed, presented, rotated.id) : undefined;
+      if (value !== undefined) return this.refreshed(grant, value);
+    }
+    await this.revocation.revokeGrant(grant.id);
+    throw OAuthErrors.invalidGrant("refresh token was already used", { cause: new Error(`refresh token reuse; grant ${grant.id} revoked`) });
+  }
+
+  private record(grant: GrantRecord, value: string, now: number): RefreshTokenRecord {
+    return { id: this.random.id(), grantId: grant.id, clientId: grant.clientId, digest: secretDigest(value), status: "active", createdAt: now, expiresAt: grant.expiresAt };
+  }
+
+  private refreshed(grant: GrantRecord, refreshToken: string): RefreshedGrant {
+    return {
+      grantId: grant.id,
+      subject: grant.subject,
+      scopes: grant.scopes,
+      resources: grant.resources,
+      refreshToken,
+      refreshTokenExpiresAt: grant.expiresAt,
+      claims: grant.claims,
+    };
+  }
+}

@@ -1,0 +1,54 @@
+import { inject, injectable } from "tsyringe";
+import type { Config } from "../../config/config.js";
+import { DI } from "../di-tokens.js";
+import type { Clock } from "../ports/clock.js";
+import type { EphemeralStore, RevocationBus } from "../ports/ephemeral-store.js";
+import type { DurableStorage } from "../ports/repositories.js";
+import { MAX_ACCESS_TOKEN_TTL, type ActiveToken, type RevocationService } from "./access-token.js";
+import { opaqueTokenKey } from "./jwt-access-token.minter.js";
+
+/** Revocation-index key of one access token. */
+export function revokedTokenKey(jti: string): string {
+  return `rev:jti:${jti}`;
+}
+
+/** Revocation-index key of every access token of a grant. */
+export function revokedGrantKey(grantId: string): string {
+  return `rev:gid:${grantId}`;
+}
+
+/**
+ * Revokes through the EphemeralStore revocation index, which every validation consults, and announces it on the
+ * RevocationBus so caches drop the token at once (RFC 7009 §2.1). Index entries live as long as the tokens they name.
+ */
+@injectable()
+export class RevocationServiceImpl implements RevocationService {
+  constructor(
+    @inject(DI.Config) private readonly config: Config,
+    @inject(DI.Clock) private readonly clock: Clock,
+    @inject(DI.Durable) private readonly durable: DurableStorage,
+    @inject(DI.Ephemeral) private readonly store: EphemeralStore,
+    @inject(DI.RevocationBus) private readonly bus: RevocationBus,
+  ) {}
+
+  /** Indexes the jti until the token's exp plus clock tolerance; an opaque token's record is deleted too. */
+  async revokeAccessToken(token: ActiveToken): Promise<void> {
+    const now = this.clock.now();
+    const ttlMs = Math.max(1000, (token.expiresAt + this.config.clockTolerance) * 1000 - now);
+    await Promise.all([
+      this.store.put(revokedTokenKey(token.jti), "1", ttlMs),
+      token.digest === undefined ? undefined : this.store.delete(opaqueTokenKey(token.digest)),
+    ]);
+    await this.bus.publish({ kind: "token", id: token.jti, revokedAt: now });
+  }
+
+  /** Revokes the grant's refresh tokens and indexes its id for the longest access-token lifetime, which covers every token it issued. */
+  async revokeGrant(grantId: string): Promise<void> {
+    const now = this.clock.now();
+    await Promise.all([
+      this.durable.grants.revokeGrant(grantId, now),
+      this.store.put(revokedGrantKey(grantId), "1", (MAX_ACCESS_TOKEN_TTL + this.config.clockTolerance) * 1000),
+    ]);
+    await this.bus.publish({ kind: "grant", id: grantId, revokedAt: now });
+  }
+}

@@ -1,0 +1,58 @@
+import type { Redis } from "ioredis";
+import type { EphemeralStore } from "../../core/ports/ephemeral-store.js";
+import { guarded } from "../guard.js";
+import { ttlMillis } from "../ttl.js";
+import { closeRedis, translateRedisError } from "./redis-connection.js";
+
+/** INCR, giving the counter its TTL when it has none (i.e. it was just created), atomically. */
+const INCREMENT_LUA = `local n = redis.call('INCR', KEYS[1])
+if redis.call('PTTL', KEYS[1]) == -1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return n`;
+
+/** Shared ephemeral state on Redis (DESIGN "State"): every key has a TTL; single use is GETDEL / SET NX PX. */
+class RedisEphemeralStore implements EphemeralStore {
+  constructor(private readonly redis: Redis) {}
+
+  async put(key: string, value: string, ttlMs: number): Promise<void> {
+    await this.redis.set(key, value, "PX", ttlMillis(ttlMs));
+  }
+
+  async putIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    return (await this.redis.set(key, value, "PX", ttlMillis(ttlMs), "NX")) === "OK";
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    return (await this.redis.get(key)) ?? undefined;
+  }
+
+  async exists(keys: readonly string[]): Promise<boolean[]> {
+    if (keys.length === 0) return [];
+    return (await this.redis.mget(...keys)).map((value) => value !== null);
+  }
+
+  async take(key: string): Promise<string | undefined> {
+    return (await this.redis.getdel(key)) ?? undefined;
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.redis.del(key);
+  }
+
+  async increment(key: string, ttlMs: number): Promise<number> {
+    return Number(await this.redis.eval(INCREMENT_LUA, 1, key, ttlMillis(ttlMs)));
+  }
+
+  async ttl(key: string): Promise<number | undefined> {
+    const remaining = await this.redis.pttl(key);
+    return remaining >= 0 ? remaining : undefined;
+  }
+
+  async close(): Promise<void> {
+    await closeRedis(this.redis);
+  }
+}
+
+/** The store over `client` (keys prefixed by the client's keyPrefix); outages reject with StorageUnavailableError. */
+export function redisEphemeralStore(client: Redis): EphemeralStore {
+  return guarded(new RedisEphemeralStore(client), translateRedisError);
+}

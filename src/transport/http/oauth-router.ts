@@ -1,0 +1,118 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { TLSSocket } from "node:tls";
+import { FormParams } from "../../plugin-sdk/form-params.js";
+import { OAuthErrors } from "../../plugin-sdk/errors.js";
+import type { EndpointRequest } from "../../plugin-sdk/request.js";
+import { toOAuthError } from "../../core/errors/error-table.js";
+import type { Logger } from "../../core/ports/logger.js";
+import type { BodyKind, HttpEndpoint } from "./endpoint.js";
+import { parseForm } from "./parse-form.js";
+import { readBody } from "./read-body.js";
+import { sendError, sendResponse } from "./send-response.js";
+
+const FORM_TYPE = "application/x-www-form-urlencoded";
+const JSON_TYPE = "application/json";
+
+/** Routes public HTTP requests to endpoints: method check (405 + Allow), body limits and parsing, error mapping. */
+export class OAuthRouter {
+  private readonly exact = new Map<string, HttpEndpoint>();
+  private readonly prefixed: { prefix: string; endpoint: HttpEndpoint }[] = [];
+  private readonly basePath: string;
+  private readonly origin: string;
+
+  constructor(
+    endpoints: readonly HttpEndpoint[],
+    private readonly options: { issuer: string; bodyLimit: number; logger: Logger },
+  ) {
+    const issuer = new URL(options.issuer);
+    this.basePath = issuer.pathname.replace(/\/$/, "");
+    this.origin = issuer.origin;
+    for (const endpoint of endpoints) {
+      if (endpoint.path.endsWith("/*")) this.prefixed.push({ prefix: this.basePath + endpoint.path.slice(0, -1), endpoint });
+      else this.exact.set(this.basePath + endpoint.path, endpoint);
+    }
+  }
+
+  /** The connect adapter's fallback: every non-RPC request lands here. */
+  readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
+    this.dispatch(req, res).catch((thrown: unknown) => this.fail(req, res, thrown));
+  };
+
+  private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const rawUrl = req.url ?? "/";
+    const queryIndex = rawUrl.indexOf("?");
+    const path = queryIndex === -1 ? rawUrl : rawUrl.slice(0, queryIndex);
+    const endpoint = this.exact.get(path) ?? this.prefixed.find((p) => path.startsWith(p.prefix))?.endpoint;
+    if (!endpoint) {
+      sendResponse(res, { status: 404, body: { error: "not_found" } });
+      return;
+    }
+    const method = req.method ?? "GET";
+    if (!endpoint.methods.includes(method)) {
+      throw OAuthErrors.methodNotAllowed(`use ${endpoint.methods.join(" or ")}`, { headers: { allow: endpoint.methods.join(", ") } });
+    }
+    const kind: BodyKind = endpoint.body?.[method] ?? (method === "POST" || method === "PUT" ? "form" : "none");
+    const request = await this.buildRequest(req, method, rawUrl, queryIndex, kind);
+    sendResponse(res, await endpoint.handle(request));
+  }
+
+  private async buildRequest(req: IncomingMessage, method: string, rawUrl: string, queryIndex: number, kind: BodyKind): Promise<EndpointRequest & { json?: unknown }> {
+    const request: EndpointRequest & { json?: unknown } = {
+      method,
+      url: this.origin + rawUrl,
+      headers: flattenHeaders(req.headersDistinct),
+      params: kind === "none" && queryIndex !== -1 ? parseForm(rawUrl.slice(queryIndex + 1)) : new FormParams(),
+      remoteAddress: req.socket.remoteAddress ?? "",
+      clientCertificate: peerCertificate(req),
+    };
+    if (kind === "none") return request;
+    const contentType = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+    const expected = kind === "form" ? FORM_TYPE : JSON_TYPE;
+    if (contentType !== expected) {
+      req.resume();
+      throw kind === "form"
+        ? OAuthErrors.invalidRequest(`Content-Type must be ${FORM_TYPE}`)
+        : OAuthErrors.invalidClientMetadata(`Content-Type must be ${JSON_TYPE}`);
+    }
+    const body = await readBody(req, this.options.bodyLimit);
+    if (kind === "form") request.params = parseForm(body);
+    else request.json = parseJson(body);
+    return request;
+  }
+
+  private fail(req: IncomingMessage, res: ServerResponse, thrown: unknown): void {
+    const error = toOAuthError(thrown);
+    if (error.error === "server_error" || error.error === "temporarily_unavailable") {
+      this.options.logger.error({ err: error.cause ?? error, method: req.method, path: req.url?.split("?")[0] }, "request failed");
+    }
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    sendError(res, error);
+    if (error.headers.connection === "close") req.resume();
+  }
+}
+
+function flattenHeaders(distinct: Record<string, string[] | undefined>): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, values] of Object.entries(distinct)) {
+    if (values) headers[name] = values.length === 1 ? values[0]! : values;
+  }
+  return headers;
+}
+
+function peerCertificate(req: IncomingMessage): Buffer | undefined {
+  const socket = req.socket as Partial<TLSSocket>;
+  if (!socket.encrypted || !socket.authorized || typeof socket.getPeerCertificate !== "function") return undefined;
+  const raw = socket.getPeerCertificate().raw;
+  return raw && raw.length > 0 ? raw : undefined;
+}
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
+  } catch {
+    throw OAuthErrors.invalidClientMetadata("request body is not valid JSON");
+  }
+}

@@ -1,0 +1,76 @@
+import http2 from "node:http2";
+import type { AddressInfo } from "node:net";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import type { DependencyContainer } from "tsyringe";
+import { DI } from "../../core/di-tokens.js";
+import { callerAuthInterceptor } from "./interceptors/caller-auth.interceptor.js";
+import { errorMappingInterceptor } from "./interceptors/error-mapping.interceptor.js";
+import { callerScopes, internalRoutes, internalServices } from "./internal-routes.js";
+import type { InternalRpcDeps } from "./rpc-deps.js";
+
+/** How long open calls (watch streams) get to finish after close() before their sessions are destroyed (ms). */
+const CLOSE_GRACE_MS = 5_000;
+
+export interface InternalServer {
+  /** Base URL of the listener, e.g. `http://127.0.0.1:50051`. */
+  url: string;
+  /** Ends watch streams with UNAVAILABLE, lets other calls finish, then closes every HTTP/2 session. */
+  close(): Promise<void>;
+}
+
+/** Starts the internal listener: gRPC, gRPC-Web and Connect over HTTP/2 for the services of DESIGN "Proto services". */
+export async function startInternalServer(container: DependencyContainer, options: { host: string; port: number }): Promise<InternalServer> {
+  const deps = resolveDeps(container);
+  const services = internalServices(deps);
+  const shutdown = new AbortController();
+  const handler = connectNodeAdapter({
+    routes: internalRoutes(services),
+    interceptors: [errorMappingInterceptor(deps.logger), callerAuthInterceptor(deps.validator, deps.config.issuer, callerScopes(services))],
+    readMaxBytes: deps.config.bodyLimit,
+    shutdownSignal: shutdown.signal,
+  });
+  // Seam for TLS/mTLS (DESIGN "Listeners"): when configured, http2.createSecureServer({ key, cert, ca, requestCert })
+  // replaces this, and callers may then authenticate by client certificate as well.
+  const server = http2.createServer(handler);
+  const sessions = new Set<http2.Http2Session>();
+  server.on("session", (session) => {
+    sessions.add(session);
+    session.once("close", () => sessions.delete(session));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { address, port } = server.address() as AddressInfo;
+  deps.logger.info({ address, port }, "internal listener started");
+  return {
+    url: `http://${address.includes(":") ? `[${address}]` : address}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        shutdown.abort(new ConnectError("server is shutting down", Code.Unavailable));
+        const force = setTimeout(() => sessions.forEach((session) => session.destroy()), CLOSE_GRACE_MS).unref();
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+        for (const session of sessions) session.close();
+      }),
+  };
+}
+
+/** The core services the handlers need, from the app's container. */
+function resolveDeps(container: DependencyContainer): InternalRpcDeps {
+  return {
+    config: container.resolve(DI.Config),
+    logger: container.resolve(DI.Logger).child({ listener: "internal" }),
+    validator: container.resolve(DI.TokenValidator),
+    revocation: container.resolve(DI.Revocation),
+    minter: container.resolve(DI.AccessTokenMinter),
+    clients: container.resolve(DI.ClientRegistry),
+    bus: container.resolve(DI.RevocationBus),
+  };
+}

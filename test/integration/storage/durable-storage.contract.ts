@@ -1,0 +1,230 @@
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { after, before, describe, it } from "node:test";
+import { StorageUnavailableError } from "../../../src/core/errors/storage-unavailable.js";
+import type { DurableStorage, GrantRecord, RefreshTokenRecord, SigningKeyRecord } from "../../../src/core/ports/repositories.js";
+import { secretDigest } from "../../../src/core/security/digest.js";
+import type { Client } from "../../../src/plugin-sdk/client.js";
+
+const T0 = 1_700_000_000_000;
+const HOUR = 3_600_000;
+
+const unique = (label: string) => `${label}-${randomUUID()}`;
+
+function client(clientId: string): Client {
+  return {
+    clientId,
+    metadata: {
+      redirect_uris: ["https://rp.example/cb"],
+      token_endpoint_auth_method: "private_key_jwt",
+      jwks: { keys: [{ kty: "EC", crv: "P-256", x: "x", y: "y", kid: "k1" }] },
+      client_name: "Zoë ✓",
+    },
+    secretDigest: secretDigest(clientId),
+    issuedAt: T0 / 1000,
+    updatedAt: T0,
+  };
+}
+
+function grant(overrides: Partial<GrantRecord> = {}): GrantRecord {
+  return {
+    id: unique("grant"),
+    clientId: "client-1",
+    subject: "user-1",
+    scopes: ["openid", "offline_access"],
+    resources: ["https://api.example/"],
+    claims: { acr: "1", amr: ["pwd"] },
+    createdAt: T0,
+    expiresAt: T0 + 24 * HOUR,
+    ...overrides,
+  };
+}
+
+function refreshToken(grantId: string, overrides: Partial<RefreshTokenRecord> = {}): RefreshTokenRecord {
+  const id = unique("rt");
+  return { id, grantId, clientId: "client-1", digest: secretDigest(id), status: "active", createdAt: T0, expiresAt: T0 + 24 * HOUR, ...overrides };
+}
+
+function signingKey(alg: string, overrides: Partial<SigningKeyRecord> = {}): SigningKeyRecord {
+  return { kid: unique("kid"), alg, privateJwk: '{"d":"secret"}', publicJwk: '{"x":"public"}', status: "active", createdAt: T0, ...overrides };
+}
+
+/** The DurableStorage contract (DESIGN "State"), run against every SQL engine. */
+export function durableStorageContract(name: string, open: () => Promise<DurableStorage>): void {
+  describe(`${name} durable storage contract`, () => {
+    let storage: DurableStorage;
+    before(async () => {
+      storage = await open();
+      await storage.migrate();
+    });
+    after(() => storage.close());
+
+    it("migrates idempotently and answers ping", async () => {
+      await storage.migrate();
+      await storage.ping();
+    });
+
+    it("clients: insert, find, update, delete", async () => {
+      const c = client(unique("client"));
+      await storage.clients.insert(c);
+      assert.deepEqual(await storage.clients.find(c.clientId), c);
+      const updated: Client = { ...c, metadata: { ...c.metadata, client_name: "renamed" }, secretDigest: undefined, updatedAt: T0 + 1 };
+      delete updated.secretDigest;
+      assert.equal(await storage.clients.update(updated), true);
+      assert.deepEqual(await storage.clients.find(c.clientId), updated);
+      assert.equal(await storage.clients.update(client(unique("missing"))), false);
+      assert.equal(await storage.clients.delete(c.clientId), true);
+      assert.equal(await storage.clients.delete(c.clientId), false);
+      assert.equal(await storage.clients.find(c.clientId), undefined);
+    });
+
+    it("clients: ids are case-sensitive and list pages by exclusive cursor", async () => {
+      const prefix = unique("page");
+      const ids = [`${prefix}-A`, `${prefix}-a`, `${prefix}-b`, `${prefix}-c`];
+      for (const id of [...ids].reverse()) await storage.clients.insert(client(id));
+      const first = await storage.clients.list({ limit: 2, after: prefix });
+      assert.deepEqual(first.map((c) => c.clientId), ids.slice(0, 2));
+      const second = await storage.clients.list({ limit: 2, after: first[1]!.clientId });
+      assert.deepEqual(second.map((c) => c.clientId), ids.slice(2, 4));
+      assert.deepEqual(second[0], client(ids[2]!));
+    });
+
+    it("users: find by id and username; username is unique", async () => {
+      const username = unique("alice");
+      const user = { id: unique("user"), username, passwordHash: "scrypt$…", email: "a@example.com", disabled: false, createdAt: T0 };
+      await storage.users.insert(user);
+      assert.deepEqual(await storage.users.findById(user.id), user);
+      assert.deepEqual(await storage.users.findByUsername(username), user);
+      assert.equal(await storage.users.findByUsername(username.toUpperCase()), undefined);
+      await assert.rejects(storage.users.insert({ ...user, id: unique("user"), disabled: true }), (error) => !(error instanceof StorageUnavailableError));
+      const minimal = { id: unique("user"), username: unique("bob"), passwordHash: "h", disabled: true, createdAt: T0 };
+      await storage.users.insert(minimal);
+      assert.deepEqual(await storage.users.findById(minimal.id), minimal);
+    });
+
+    it("resources: upsert, find, list, delete", async () => {
+      const resource = { id: `https://${unique("api")}.example/`, scopes: ["read"], accessTokenFormat: "jwt" as const, accessTokenTtl: 300, createdAt: T0 };
+      await storage.resources.upsert(resource);
+      assert.deepEqual(await storage.resources.find(resource.id), resource);
+      const changed = { ...resource, scopes: ["read", "write"], accessTokenFormat: "opaque" as const, accessTokenTtl: 60 };
+      await storage.resources.upsert(changed);
+      assert.deepEqual(await storage.resources.find(resource.id), changed);
+      assert.deepEqual((await storage.resources.list()).filter((r) => r.id === resource.id), [changed]);
+      assert.equal(await storage.resources.delete(resource.id), true);
+      assert.equal(await storage.resources.delete(resource.id), false);
+    });
+
+    it("signing keys: rotate leaves exactly one active key per alg; expired keys are unpublished and purged", async () => {
+      const es1 = signingKey("ES256");
+      const rs1 = signingKey("RS256");
+      await storage.signingKeys.insert(es1);
+      await storage.signingKeys.insert(rs1);
+      const es2 = signingKey("ES256", { createdAt: T0 + HOUR });
+      await storage.signingKeys.rotate("ES256", es2, { retiredAt: T0 + HOUR, expiresAt: T0 + 2 * HOUR });
+      const es3 = signingKey("ES256", { createdAt: T0 + 3 * HOUR, status: "retired" });
+      await storage.signingKeys.rotate("ES256", es3, { retiredAt: T0 + 3 * HOUR, expiresAt: T0 + 10 * HOUR });
+
+      const published = await storage.signingKeys.listPublished(T0 + 3 * HOUR);
+      const active = (alg: string) => published.filter((k) => k.alg === alg && k.status === "active").map((k) => k.kid);
+      assert.deepEqual(active("ES256"), [es3.kid]);
+      assert.deepEqual(active("RS256"), [rs1.kid]);
+      assert.deepEqual(published.find((k) => k.kid === es2.kid), { ...es2, status: "retired", retiredAt: T0 + 3 * HOUR, expiresAt: T0 + 10 * HOUR });
+      assert.equal(published.some((k) => k.kid === es1.kid), false, "expired key is not published");
+
+      assert.equal(await storage.signingKeys.purgeExpired(T0 + 3 * HOUR), 1);
+      assert.equal(await storage.signingKeys.purgeExpired(T0 + 3 * HOUR), 0);
+      assert.equal((await storage.signingKeys.listPublished(0)).some((k) => k.kid === es1.kid), false);
+    });
+
+    it("registration tokens: valid until expiry; no expiry means valid", async () => {
+      const expiring = secretDigest(unique("iat"));
+      const forever = secretDigest(unique("iat"));
+      await storage.registrationTokens.insert({ digest: expiring, createdAt: T0, expiresAt: T0 + HOUR });
+      await storage.registrationTokens.insert({ digest: forever, createdAt: T0 });
+      assert.equal(await storage.registrationTokens.isValid(expiring, T0 + HOUR - 1), true);
+      assert.equal(await storage.registrationTokens.isValid(expiring, T0 + HOUR), false);
+      assert.equal(await storage.registrationTokens.isValid(forever, T0 + 1000 * HOUR), true);
+      assert.equal(await storage.registrationTokens.isValid(secretDigest(unique("iat")), T0), false);
+    });
+
+    it("grants: create and find the grant with its refresh token", async () => {
+      const g = grant();
+      const rt = refreshToken(g.id);
+      await storage.grants.create(g, rt);
+      assert.deepEqual(await storage.grants.findGrant(g.id), g);
+      assert.deepEqual(await storage.grants.findRefreshToken(rt.digest), rt);
+      assert.deepEqual(await storage.grants.findRefreshTokenById(rt.id), rt);
+      assert.equal(await storage.grants.findGrant(unique("grant")), undefined);
+    });
+
+    it("grants: rotate is single use and records the sealed successor", async () => {
+      const g = grant();
+      const rt1 = refreshToken(g.id);
+      await storage.grants.create(g, rt1);
+      const rt2 = refreshToken(g.id, { createdAt: T0 + 1 });
+      assert.equal(await storage.grants.rotate(rt1.id, T0 + 1, rt2, "sealed-rt2"), true);
+      assert.deepEqual(await storage.grants.findRefreshTokenById(rt1.id), { ...rt1, status: "rotated", rotatedAt: T0 + 1, successorId: rt2.id, successorSealed: "sealed-rt2" });
+      assert.deepEqual(await storage.grants.findRefreshToken(rt2.digest), rt2);
+
+      const rt3 = refreshToken(g.id);
+      assert.equal(await storage.grants.rotate(rt1.id, T0 + 2, rt3, "sealed-rt3"), false);
+      assert.equal(await storage.grants.findRefreshTokenById(rt3.id), undefined, "a lost rotation inserts nothing");
+    });
+
+    it("grants: exactly one of 20 concurrent rotations of one token wins", async () => {
+      const g = grant();
+      const rt = refreshToken(g.id);
+      await storage.grants.create(g, rt);
+      const successors = Array.from({ length: 20 }, () => refreshToken(g.id));
+      const results = await Promise.all(successors.map((s, i) => storage.grants.rotate(rt.id, T0 + i, s, `sealed-${i}`)));
+      assert.equal(results.filter(Boolean).length, 1);
+      const winner = successors[results.indexOf(true)]!;
+      const stored = await Promise.all(successors.map((s) => storage.grants.findRefreshTokenById(s.id)));
+      assert.deepEqual(stored.filter(Boolean).map((s) => s!.id), [winner.id]);
+      assert.equal((await storage.grants.findRefreshTokenById(rt.id))?.successorId, winner.id);
+    });
+
+    it("grants: revokeGrant revokes every refresh token once", async () => {
+      const g = grant();
+      const rt1 = refreshToken(g.id);
+      const rt2 = refreshToken(g.id);
+      await storage.grants.create(g, rt1);
+      await storage.grants.rotate(rt1.id, T0 + 1, rt2, "sealed");
+      assert.equal(await storage.grants.revokeGrant(g.id, T0 + 5), true);
+      assert.equal((await storage.grants.findGrant(g.id))?.revokedAt, T0 + 5);
+      assert.equal((await storage.grants.findRefreshTokenById(rt1.id))?.status, "revoked");
+      assert.equal((await storage.grants.findRefreshTokenById(rt2.id))?.status, "revoked");
+      assert.equal(await storage.grants.revokeGrant(g.id, T0 + 6), false);
+      assert.equal((await storage.grants.findGrant(g.id))?.revokedAt, T0 + 5);
+      assert.equal(await storage.grants.revokeGrant(unique("grant"), T0), false);
+      assert.equal(await storage.grants.rotate(rt2.id, T0 + 7, refreshToken(g.id), "sealed"), false, "a revoked token cannot rotate");
+    });
+
+    it("grants: purgeExpired removes expired grants, their tokens and expired tokens", async () => {
+      const now = T0 - HOUR; // before every other case's expiry, so only these rows are affected
+      const old = grant({ expiresAt: now - 1 });
+      const oldRt = refreshToken(old.id, { expiresAt: now + HOUR });
+      const live = grant({ expiresAt: now + HOUR });
+      const liveRt = refreshToken(live.id, { expiresAt: now - 1 });
+      const liveRt2 = refreshToken(live.id, { expiresAt: now + HOUR });
+      await storage.grants.create(old, oldRt);
+      await storage.grants.create(live, liveRt);
+      await storage.grants.rotate(liveRt.id, T0, liveRt2, "sealed");
+      assert.equal(await storage.grants.purgeExpired(now), 3);
+      assert.equal(await storage.grants.findGrant(old.id), undefined);
+      assert.equal(await storage.grants.findRefreshTokenById(oldRt.id), undefined);
+      assert.equal(await storage.grants.findRefreshTokenById(liveRt.id), undefined);
+      assert.deepEqual(await storage.grants.findGrant(live.id), live);
+      assert.deepEqual(await storage.grants.findRefreshTokenById(liveRt2.id), liveRt2);
+      assert.equal(await storage.grants.purgeExpired(now), 0);
+    });
+
+    it("server secrets: concurrent getOrCreate converge on one value", async () => {
+      const name = unique("kek");
+      const values = await Promise.all(Array.from({ length: 20 }, (_, i) => storage.serverSecrets.getOrCreate(name, `candidate-${i}`)));
+      assert.equal(new Set(values).size, 1);
+      assert.match(values[0]!, /^candidate-\d+$/);
+      assert.equal(await storage.serverSecrets.getOrCreate(name, "later"), values[0]);
+    });
+  });
+}

@@ -1,0 +1,79 @@
+import "reflect-metadata";
+import { createServer, type AddressInfo } from "node:net";
+import { Writable } from "node:stream";
+import { pino } from "pino";
+import { buildApp, type App, type BuildAppOptions } from "../../src/app/build-app.js";
+import { loadConfig } from "../../src/config/config.js";
+import type { SettingName } from "../../src/config/defaults.js";
+import { DI } from "../../src/core/di-tokens.js";
+import type { Logger } from "../../src/core/ports/logger.js";
+import { ResourceService } from "../../src/core/resources/resource.service.js";
+
+export interface TestApp {
+  app: App;
+  publicUrl: string;
+  grpcUrl: string;
+  issuer: string;
+  /** Everything the app logged at debug level, as text (corpus S119). */
+  logText(): string;
+  /** Registers a client as an operator would (`cli client create`); returns the RFC 7591 response. */
+  createClient(metadata: Record<string, unknown>): Promise<{ client_id: string; client_secret?: string } & Record<string, unknown>>;
+  createResource(id: string, scopes: string, options?: { format?: "jwt" | "opaque"; ttl?: number }): Promise<void>;
+  /** POSTs a form to a path of the public listener. */
+  postForm(path: string, form: Record<string, string | string[]>, headers?: Record<string, string>): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+/** A free loopback port (bound once, then released). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Builds and starts an app on free loopback ports with in-memory SQLite and memory ephemeral state. */
+export async function startTestApp(overrides: Partial<Record<SettingName, string>> = {}, options: Omit<BuildAppOptions, "config"> = {}): Promise<TestApp> {
+  const port = await freePort();
+  const config = loadConfig(
+    {},
+    { port: String(port), host: "127.0.0.1", grpcPort: "0", databaseUrl: "sqlite::memory:", logLevel: "debug", issuer: `http://127.0.0.1:${port}`, ...overrides },
+  );
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  const logger = options.logger ?? (pino({ level: "debug" }, sink) as unknown as Logger);
+  const app = await buildApp({ ...options, config, logger });
+  const { publicUrl, grpcUrl } = await app.start();
+  const registry = app.container.resolve(DI.ClientRegistry);
+  return {
+    app,
+    publicUrl,
+    grpcUrl,
+    issuer: config.issuer,
+    logText: () => lines.join(""),
+    async createClient(metadata) {
+      return registry.toResponse(await registry.register(metadata, "operator")) as never;
+    },
+    async createResource(id, scopes, resourceOptions = {}) {
+      await app.container.resolve(ResourceService).upsert({ id, scopes, ...resourceOptions });
+    },
+    postForm(path, form, headers = {}) {
+      const body = new URLSearchParams();
+      for (const [name, value] of Object.entries(form)) for (const v of Array.isArray(value) ? value : [value]) body.append(name, v);
+      return fetch(`${publicUrl}${path}`, { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded", ...headers } });
+    },
+    stop: () => app.stop(),
+  };
+}
+
+/** `Authorization: Basic` for a client id and secret, form-encoded first (RFC 6749 §2.3.1). */
+export function basic(clientId: string, secret: string): Record<string, string> {
+  const enc = (s: string) => encodeURIComponent(s).replace(/%20/g, "+");
+  return { authorization: `Basic ${Buffer.from(`${enc(clientId)}:${enc(secret)}`).toString("base64")}` };
+}
