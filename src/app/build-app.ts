@@ -14,7 +14,7 @@ import type { Logger } from "../core/ports/logger.js";
 import { cryptoRandom, systemClock } from "../core/security/system-clock.js";
 import { IntrospectionCustomizersToken } from "../core/tokens/introspection-customizers.js";
 import { JwtAccessTokenMinter } from "../core/tokens/jwt-access-token.minter.js";
-import { TokenRevocationService } from "../core/tokens/revocation.service.js";
+import { RevocationServiceImpl } from "../core/tokens/revocation.service.js";
 import { TokenCustomizersToken } from "../core/tokens/token-customizers.js";
 import { TokenValidatorService } from "../core/tokens/token-validator.service.js";
 import { firstPartyPlugins } from "../../plugins/index.js";
@@ -81,7 +81,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     container.registerSingleton(DI.Keys, SigningKeyService);
     container.registerSingleton(DI.AccessTokenMinter, JwtAccessTokenMinter);
     container.registerSingleton(DI.TokenValidator, TokenValidatorService);
-    container.registerSingleton(DI.Revocation, TokenRevocationService);
+    container.registerSingleton(DI.Revocation, RevocationServiceImpl);
     container.registerSingleton(DI.ClientRegistry, ClientRegistryService);
     registerSingletons(container);
 

@@ -38,7 +38,7 @@ export const commands: Record<string, Command> = {
     const registry = app.container.resolve(DI.ClientRegistry);
     return registry.toResponse(await registry.register(metadata, "operator"));
   },
-  "registration-token create": (app, v) => app.container.resolve(InitialAccessTokens).create(seconds(v)),
+  "registration-token create": async (app, v) => (await app.container.resolve(InitialAccessTokens).create(seconds(v))).token,
   "resource create": (app, v) =>
     app.container.resolve(ResourceService).upsert({ id: required(v, "id"), scopes: required(v, "scopes"), format: optional(v, "format"), ttl: seconds(v) }),
   "keys list": listKeys,

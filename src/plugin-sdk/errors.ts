@@ -53,7 +53,7 @@ export class OAuthError extends Error {
     this.name = "OAuthError";
     this.error = error;
     // RFC 6749 §5.2: error_description is limited to %x20-21 / %x23-5B / %x5D-7E.
-    this.description = description?.replace(DESCRIPTION_UNSAFE, " ");
+    this.description = description?.replace(/"/g, "'").replace(DESCRIPTION_UNSAFE, " ");
     this.status = options.status;
     this.headers = options.headers ?? {};
   }

@@ -1,7 +1,8 @@
+import { isIP } from "node:net";
 import type { ClientMetadata } from "../../plugin-sdk/client.js";
 import { OAuthErrors } from "../../plugin-sdk/errors.js";
 import type { Capabilities } from "../capabilities.js";
-import { isNonPublicHost } from "../security/address-policy.js";
+import { isForbiddenAddress } from "../security/safe-fetch.js";
 
 /** What the checks depend on besides the metadata itself. */
 export interface MetadataValidationContext {
@@ -72,11 +73,17 @@ function checkRedirectUris(metadata: ClientMetadata): void {
   if (problem) throw OAuthErrors.invalidClientMetadata(`frontchannel_logout_uri ${problem}`);
 }
 
+/** True for a non-public IP literal (`2130706433` arrives as 127.0.0.1) or a localhost name (RFC 6761 §6.3); DNS names are vetted when fetched. */
+function isInternalHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[(.*)\]$/, "$1").replace(/\.$/, "").toLowerCase();
+  return isIP(host) ? isForbiddenAddress(host) : host === "localhost" || host.endsWith(".localhost");
+}
+
 /** Why `value` is not an acceptable https URL on a public host, or undefined. */
 function httpsUrlProblem(value: string, allowPrivateHosts: boolean): string | undefined {
   if (!URL.canParse(value)) return "is not an absolute URL";
   const { protocol, hostname } = new URL(value);
-  const internal = isNonPublicHost(hostname);
+  const internal = isInternalHost(hostname);
   if (internal && !allowPrivateHosts) return "must not point at a loopback, private, link-local or reserved address";
   if (protocol === "https:" || (protocol === "http:" && internal && allowPrivateHosts)) return undefined;
   return "must be an https URL";

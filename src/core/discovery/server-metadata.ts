@@ -1,4 +1,4 @@
-import { inject } from "tsyringe";
+import { inject, injectable } from "tsyringe";
 import type { Config } from "../../config/config.js";
 import type { Capabilities } from "../capabilities.js";
 import { DI } from "../di-tokens.js";
@@ -6,6 +6,7 @@ import { OPENID_SCOPES } from "../policy/scopes.js";
 import { ResourceCatalog } from "../resources/resource-catalog.js";
 
 /** Builds RFC 8414 / OIDC Discovery metadata from what is actually registered and enabled. */
+@injectable()
 export class ServerMetadata {
   constructor(
     @inject(DI.Config) private readonly config: Config,

@@ -1,4 +1,4 @@
-import { inject } from "tsyringe";
+import { inject, injectable } from "tsyringe";
 import type { GrantContext, GrantRequest } from "../../plugin-sdk/grant.js";
 import { DI } from "../di-tokens.js";
 import { AccessPolicy } from "../policy/access-policy.js";
@@ -6,6 +6,7 @@ import type { Clock } from "../ports/clock.js";
 import { RefreshTokenService } from "../tokens/refresh-token.service.js";
 
 /** Builds the capability facade handed to grants; every rule behind it lives in core (DESIGN "Plugin contracts"). */
+@injectable()
 export class GrantContextFactory {
   private readonly context: GrantContext;
 

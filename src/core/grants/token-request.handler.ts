@@ -1,4 +1,4 @@
-import { inject } from "tsyringe";
+import { inject, injectable } from "tsyringe";
 import { OAuthErrors } from "../../plugin-sdk/errors.js";
 import type { GrantHandler } from "../../plugin-sdk/grant.js";
 import type { EndpointRequest } from "../../plugin-sdk/request.js";
@@ -11,6 +11,7 @@ import { GrantHandlersToken } from "./grant-handlers.js";
  * The token endpoint's protocol logic (RFC 6749 §3.2, §5): grant lookup, duplicate rejection, parameter
  * allow-lists, client authentication, the client's registered grant types, then the grant's decision and minting.
  */
+@injectable()
 export class TokenRequestHandler {
   private readonly allowLists = new Map<string, ReadonlySet<string>>();
 
@@ -36,7 +37,7 @@ export class TokenRequestHandler {
       if (params.count(name) > 1 && !repeatable) throw OAuthErrors.invalidRequest(`parameter "${name}" must not be repeated`);
     }
 
-    const caller = await this.clientAuth.authenticate(request);
+    const caller = await this.clientAuth.authenticate(request, { allowPublic: true });
     if (grant.clientAuthentication === "required" && caller.method === "none") {
       throw OAuthErrors.unauthorizedClient(`public clients may not use ${grantType}`);
     }

@@ -1,4 +1,4 @@
-import { inject } from "tsyringe";
+import { inject, injectable } from "tsyringe";
 import type { Client } from "../../plugin-sdk/client.js";
 import { OAuthErrors } from "../../plugin-sdk/errors.js";
 import type { GrantedAccess } from "../../plugin-sdk/grant.js";
@@ -20,6 +20,7 @@ export interface AccessRequest {
  * Decides granted scopes and audiences. A client with `scope` metadata may request only those; without it,
  * the OpenID scopes and every registered resource's scopes. Internal `portcullis:` scopes need explicit metadata.
  */
+@injectable()
 export class AccessPolicy {
   constructor(@inject(ResourceCatalog) private readonly resources: ResourceCatalog) {}
 

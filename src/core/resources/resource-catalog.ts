@@ -1,10 +1,11 @@
-import { inject } from "tsyringe";
+import { inject, injectable } from "tsyringe";
 import type { Config } from "../../config/config.js";
 import { DI } from "../di-tokens.js";
 import type { Clock } from "../ports/clock.js";
 import type { DurableStorage, ResourceServer } from "../ports/repositories.js";
 
 /** Registered RFC 8707 resource servers, cached for `clientCacheTtl` seconds (resources change rarely). */
+@injectable()
 export class ResourceCatalog {
   private cached: { byId: Map<string, ResourceServer>; byScope: Map<string, ResourceServer[]>; until: number } | undefined;
 

@@ -1,4 +1,4 @@
-import { inject } from "tsyringe";
+import { inject, injectable } from "tsyringe";
 import type { Config } from "../../config/config.js";
 import { DI } from "../di-tokens.js";
 import { INTERNAL_SCOPE_PREFIX, parseScope } from "../policy/scopes.js";
@@ -7,6 +7,7 @@ import type { DurableStorage, ResourceServer } from "../ports/repositories.js";
 import { ResourceCatalog } from "./resource-catalog.js";
 
 /** Registers RFC 8707 resource servers: an absolute URI without fragment, its scopes, token format and lifetime. */
+@injectable()
 export class ResourceService {
   constructor(
     @inject(DI.Durable) private readonly storage: DurableStorage,

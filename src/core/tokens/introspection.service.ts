@@ -1,4 +1,4 @@
-import { inject } from "tsyringe";
+import { inject, injectable } from "tsyringe";
 import type { Config } from "../../config/config.js";
 import type { AuthenticatedClient } from "../../plugin-sdk/client.js";
 import type { IntrospectionCustomizer } from "../../plugin-sdk/hooks.js";
@@ -14,6 +14,7 @@ const RESERVED = new Set(["active", "scope", "client_id", "username", "token_typ
  * RFC 7662 introspection. A caller sees a token when it was issued to it, when the caller is in its audience,
  * or when the caller holds the internal `portcullis:tokens` scope (a trusted resource server); otherwise inactive.
  */
+@injectable()
 export class IntrospectionService {
   constructor(
     @inject(DI.TokenValidator) private readonly validator: TokenValidator,

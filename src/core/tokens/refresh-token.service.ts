@@ -1,4 +1,4 @@
-import { inject } from "tsyringe";
+import { inject, injectable } from "tsyringe";
 import type { Config } from "../../config/config.js";
 import type { AuthenticatedClient, Client } from "../../plugin-sdk/client.js";
 import { OAuthErrors } from "../../plugin-sdk/errors.js";
@@ -25,6 +25,7 @@ const invalid = () => OAuthErrors.invalidGrant("refresh token is invalid, expire
  * revokes the grant, and a grace window that returns the same successor to a retry (RFC 6749 §6, RFC 9700 §4.14.2).
  * Lifetime is absolute from the grant's creation; rotation does not extend it.
  */
+@injectable()
 export class RefreshTokenService {
   constructor(
     @inject(DI.Durable) private readonly storage: DurableStorage,

@@ -1,4 +1,4 @@
-import { inject } from "tsyringe";
+import { inject, injectable } from "tsyringe";
 import type { Config } from "../../config/config.js";
 import type { AuthenticatedClient, Client } from "../../plugin-sdk/client.js";
 import type { GrantDecision } from "../../plugin-sdk/grant.js";
@@ -22,6 +22,7 @@ export interface TokenResponse {
 const RESERVED = new Set(["iss", "sub", "aud", "exp", "iat", "nbf", "jti", "client_id", "scope", "gid", "cnf", "auth_time", "acr", "amr"]);
 
 /** Turns a grant's decision into tokens: refresh token first (so the access token carries its grant), then the access token. */
+@injectable()
 export class TokenIssuer {
   constructor(
     @inject(DI.AccessTokenMinter) private readonly minter: AccessTokenMinter,

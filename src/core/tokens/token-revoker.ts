@@ -1,4 +1,4 @@
-import { inject } from "tsyringe";
+import { inject, injectable } from "tsyringe";
 import type { AuthenticatedClient } from "../../plugin-sdk/client.js";
 import { OAuthErrors } from "../../plugin-sdk/errors.js";
 import { DI } from "../di-tokens.js";
@@ -6,6 +6,7 @@ import type { RevocationService, TokenValidator } from "./access-token.js";
 import { findToken } from "./find-token.js";
 
 /** RFC 7009 revocation on behalf of a client: a refresh token revokes its whole grant; unknown tokens are a no-op. */
+@injectable()
 export class TokenRevoker {
   constructor(
     @inject(DI.TokenValidator) private readonly validator: TokenValidator,

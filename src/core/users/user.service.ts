@@ -1,14 +1,16 @@
-import { inject } from "tsyringe";
+import { inject, injectable } from "tsyringe";
 import { DI } from "../di-tokens.js";
 import type { Clock, RandomSource } from "../ports/clock.js";
 import type { DurableStorage, User } from "../ports/repositories.js";
 import { hashPassword } from "./password-hasher.js";
 
+@injectable()
 export class UserExistsError extends Error {
   override name = "UserExistsError";
 }
 
 /** Creates end-user accounts (the login pages and authenticators of the browser flows use them). */
+@injectable()
 export class UserService {
   constructor(
     @inject(DI.Durable) private readonly storage: DurableStorage,

@@ -26,6 +26,7 @@ export function createRedisClient(url: string, options: { role: string; keyPrefi
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
     retryStrategy: (attempt) => Math.min(attempt * 100, 2000),
+    disconnectTimeout: 500,
   });
   let lastReported: string | undefined;
   client.on("error", (error: Error) => {

@@ -40,7 +40,7 @@ export function clientRegistryRpc({ clients }: Pick<InternalRpcDeps, "clients">)
 
       async updateClient(request) {
         await existing(request.clientId);
-        return { client: message(await clients.update(request.clientId, toClientMetadata(request.metadata), "operator")) };
+        return { client: message({ client: await clients.update(request.clientId, toClientMetadata(request.metadata), "operator") }) };
       },
 
       async deleteClient(request) {

@@ -3,7 +3,7 @@ import { after, before, test } from "node:test";
 import mysql from "mysql2/promise";
 import { openSqlStorage } from "../../../src/storage/sql/open-sql-storage.js";
 import { durableStorageContract } from "./durable-storage.contract.js";
-import { assertFailsFast, closedPort, serviceUrl } from "./services.js";
+import { assertFailsFast, closedPort, serviceUrl, silentLogger } from "./services.js";
 
 const url = serviceUrl("MYSQL_URL", "MariaDB/MySQL durable storage contract");
 
@@ -21,7 +21,7 @@ if (url) {
 }
 
 test("a MySQL URL at a closed port fails fast with StorageUnavailableError", async () => {
-  const storage = await openSqlStorage(`mysql://root@127.0.0.1:${await closedPort()}/test`);
+  const storage = await openSqlStorage(`mysql://root@127.0.0.1:${await closedPort()}/test`, { logger: silentLogger });
   await assertFailsFast(() => storage.ping());
   await assertFailsFast(() => storage.clients.find("any"));
   await storage.close();

@@ -5,6 +5,7 @@ import type { Clock } from "../../../src/core/ports/clock.js";
 import { MemoryEphemeralStore } from "../../../src/storage/memory/memory-ephemeral.store.js";
 import { openEphemeral } from "../../../src/storage/open-ephemeral.js";
 import { ephemeralStoreContract } from "./ephemeral-store.contract.js";
+import { silentLogger } from "./services.js";
 
 /** A clock the test moves by hand. */
 function fakeClock(start = 1_700_000_000_000): Clock & { advance(ms: number): void } {
@@ -14,7 +15,7 @@ function fakeClock(start = 1_700_000_000_000): Clock & { advance(ms: number): vo
 
 ephemeralStoreContract("memory", async () => {
   const clock = fakeClock();
-  const { store, bus } = await openEphemeral({ clock });
+  const { store, bus } = await openEphemeral({ clock, logger: silentLogger });
   return {
     store,
     elapse: async (ms) => clock.advance(ms),

@@ -7,7 +7,7 @@ import { openEphemeral } from "../../../src/storage/open-ephemeral.js";
 import { createRedisClient } from "../../../src/storage/redis/redis-connection.js";
 import { redisEphemeralStore } from "../../../src/storage/redis/redis-ephemeral.store.js";
 import { ephemeralStoreContract } from "./ephemeral-store.contract.js";
-import { assertFailsFast, closedPort, serviceUrl } from "./services.js";
+import { assertFailsFast, closedPort, serviceUrl, silentLogger } from "./services.js";
 
 const url = serviceUrl("REDIS_URL", "Redis ephemeral store contract");
 
@@ -23,8 +23,8 @@ if (url) {
   ephemeralStoreContract(
     "Redis",
     async () => {
-      const node1 = await openEphemeral({ redisUrl: url, clock: systemClock, keyPrefix });
-      const node2 = await openEphemeral({ redisUrl: url, clock: systemClock, keyPrefix });
+      const node1 = await openEphemeral({ redisUrl: url, clock: systemClock, keyPrefix, logger: silentLogger });
+      const node2 = await openEphemeral({ redisUrl: url, clock: systemClock, keyPrefix, logger: silentLogger });
       return {
         store: node1.store,
         elapse: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

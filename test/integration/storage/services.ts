@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { createServer, type AddressInfo } from "node:net";
 import { test } from "node:test";
 import { StorageUnavailableError } from "../../../src/core/errors/storage-unavailable.js";
+import type { Logger } from "../../../src/core/ports/logger.js";
 
 /**
  * The URL of an external test service from `variable`, or undefined after registering a skipped test that says
@@ -42,3 +43,6 @@ export async function assertFailsFast(operation: () => Promise<unknown>, limitMs
   const elapsed = performance.now() - started;
   assert.ok(elapsed < limitMs, `took ${Math.round(elapsed)} ms`);
 }
+
+/** A logger that drops everything (expected driver noise and deliberately failing listeners). */
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silentLogger };

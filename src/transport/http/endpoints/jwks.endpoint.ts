@@ -1,9 +1,10 @@
-import { inject } from "tsyringe";
+import { inject, injectable } from "tsyringe";
 import { DI } from "../../../core/di-tokens.js";
 import type { KeyService } from "../../../core/keys/key-service.js";
 import type { EndpointResponse, HttpEndpoint } from "../endpoint.js";
 
 /** GET /jwks: the public signing keys (RFC 7517 §5), including retired keys until their tokens expire. */
+@injectable()
 export class JwksEndpoint implements HttpEndpoint {
   readonly path = "/jwks";
   readonly methods = ["GET", "HEAD"] as const;

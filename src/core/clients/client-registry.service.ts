@@ -1,0 +1,158 @@
+import { inject, injectable } from "tsyringe";
+import type { Config } from "../../config/config.js";
+import type { Client, ClientMetadata } from "../../plugin-sdk/client.js";
+import { OAuthErrors } from "../../plugin-sdk/errors.js";
+import type { Capabilities } from "../capabilities.js";
+import { DI } from "../di-tokens.js";
+import type { Sealer } from "../keys/key-service.js";
+import type { Clock, RandomSource } from "../ports/clock.js";
+import type { RevocationBus } from "../ports/ephemeral-store.js";
+import type { DurableStorage } from "../ports/repositories.js";
+import { secretDigest } from "../security/digest.js";
+import { OPERATOR_ONLY_METADATA, parseClientMetadata } from "./client-metadata.schema.js";
+import { validateClientMetadata } from "./client-metadata.validator.js";
+import type { ClientRegistry, RegisteredClient, RegistrationSource } from "./client-registry.js";
+
+/** Methods that authenticate with a client secret (RFC 7591 §2, OIDC Core §9). */
+const SECRET_METHODS = new Set(["client_secret_basic", "client_secret_post", "client_secret_jwt"]);
+/** The method that needs the secret itself (an HMAC key), so it is kept sealed besides its digest (DESIGN "State"). */
+const SEALED_SECRET_METHOD = "client_secret_jwt";
+/** 256-bit client secrets and registration access tokens. */
+const SECRET_BYTES = 32;
+
+type StoredSecret = Pick<Client, "secretDigest" | "secretSealed" | "secretExpiresAt">;
+
+const authMethodOf = (metadata: ClientMetadata) => metadata.token_endpoint_auth_method ?? "client_secret_basic";
+/** The object without its undefined members, so stored and returned values compare equal to what storage reads back. */
+const defined = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+const withoutSecret = ({ secretDigest: _digest, secretSealed: _sealed, secretExpiresAt: _expiresAt, ...rest }: Client) => rest;
+
+/** True when the client's auth method needs a secret it does not hold (after an update changed the method). */
+export function lacksClientSecret(client: Client): boolean {
+  return SECRET_METHODS.has(authMethodOf(client.metadata)) && !client.secretDigest;
+}
+
+/** Validates metadata, assigns ids and secrets and stores only their digests (RFC 7591 §3.2.1, RFC 7592 §2). */
+@injectable()
+export class ClientRegistryService implements ClientRegistry {
+  constructor(
+    @inject(DI.Durable) private readonly storage: DurableStorage,
+    @inject(DI.Clock) private readonly clock: Clock,
+    @inject(DI.Random) private readonly random: RandomSource,
+    @inject(DI.Sealer) private readonly sealer: Sealer,
+    @inject(DI.Capabilities) private readonly capabilities: Capabilities,
+    @inject(DI.RevocationBus) private readonly bus: RevocationBus,
+    @inject(DI.Config) private readonly config: Config,
+  ) {}
+
+  async register(raw: unknown, source: RegistrationSource): Promise<RegisteredClient> {
+    const metadata = this.metadataFrom(raw, source);
+    const clientId = this.random.id();
+    const { clientSecret, stored } = this.issueSecret(clientId, metadata);
+    const registrationAccessToken = source === "dynamic" ? this.random.token(SECRET_BYTES) : undefined;
+    const now = this.nowSeconds();
+    const registrationTokenDigest = registrationAccessToken === undefined ? undefined : secretDigest(registrationAccessToken);
+    const client: Client = defined({ clientId, metadata, ...stored, registrationTokenDigest, issuedAt: now, updatedAt: now });
+    await this.storage.clients.insert(client);
+    return { client, clientSecret, registrationAccessToken };
+  }
+
+  get(clientId: string): Promise<Client | undefined> {
+    return this.storage.clients.find(clientId);
+  }
+
+  /** Keeps the secret while the new method uses it; a dynamic update keeps operator-only metadata (RFC 7592 §2.2). */
+  async update(clientId: string, raw: unknown, source: RegistrationSource): Promise<Client> {
+    const existing = await this.existing(clientId);
+    const metadata = this.metadataFrom(raw, source, existing.metadata);
+    const client: Client = { ...withoutSecret(existing), ...this.keptSecret(existing, metadata), metadata, updatedAt: this.nowSeconds() };
+    await this.save(client);
+    return client;
+  }
+
+  async delete(clientId: string): Promise<boolean> {
+    const deleted = await this.storage.clients.delete(clientId);
+    if (deleted) await this.publish(clientId);
+    return deleted;
+  }
+
+  list(options: { limit: number; after?: string }): Promise<Client[]> {
+    return this.storage.clients.list(options);
+  }
+
+  async rotateSecret(clientId: string): Promise<RegisteredClient> {
+    const existing = await this.existing(clientId);
+    const { clientSecret, stored } = this.issueSecret(clientId, existing.metadata);
+    if (clientSecret === undefined) throw OAuthErrors.invalidRequest("the client's token_endpoint_auth_method uses no client secret");
+    const client: Client = { ...withoutSecret(existing), ...stored, updatedAt: this.nowSeconds() };
+    await this.save(client);
+    return { client, clientSecret };
+  }
+
+  async rotateRegistrationToken(clientId: string): Promise<RegisteredClient> {
+    const registrationAccessToken = this.random.token(SECRET_BYTES);
+    const client: Client = { ...(await this.existing(clientId)), registrationTokenDigest: secretDigest(registrationAccessToken), updatedAt: this.nowSeconds() };
+    await this.save(client);
+    return { client, registrationAccessToken };
+  }
+
+  /** Registered metadata plus server-assigned values; never digests or sealed values (RFC 7591 §3.2.1, RFC 7592 §3). */
+  toResponse({ client, clientSecret, registrationAccessToken }: RegisteredClient): Record<string, unknown> {
+    return defined({
+      ...client.metadata,
+      client_id: client.clientId,
+      client_id_issued_at: client.issuedAt,
+      client_secret: clientSecret,
+      client_secret_expires_at: client.secretDigest === undefined ? undefined : (client.secretExpiresAt ?? 0),
+      registration_access_token: registrationAccessToken,
+      registration_client_uri:
+        client.registrationTokenDigest === undefined ? undefined : `${this.config.issuer}/register/${encodeURIComponent(client.clientId)}`,
+    });
+  }
+
+  private metadataFrom(raw: unknown, source: RegistrationSource, previous?: ClientMetadata): ClientMetadata {
+    const metadata = parseClientMetadata(raw, source);
+    if (source === "dynamic" && previous) {
+      for (const name of OPERATOR_ONLY_METADATA) if (previous[name] !== undefined) metadata[name] = previous[name];
+    }
+    validateClientMetadata(metadata, { capabilities: this.capabilities, allowPrivateHosts: this.config.fetchAllowPrivate });
+    return metadata;
+  }
+
+  /** A new 256-bit secret when the method uses one: its digest, and for client_secret_jwt the sealed secret bound to the client id. */
+  private issueSecret(clientId: string, metadata: ClientMetadata): { clientSecret?: string; stored: StoredSecret } {
+    const method = authMethodOf(metadata);
+    if (!SECRET_METHODS.has(method)) return { stored: {} };
+    const clientSecret = this.random.token(SECRET_BYTES);
+    const sealed = method === SEALED_SECRET_METHOD ? { secretSealed: this.sealer.seal(clientSecret, clientId) } : {};
+    return { clientSecret, stored: { secretDigest: secretDigest(clientSecret), ...sealed } };
+  }
+
+  /** The stored secret the new metadata can still use; none when the method needs no secret or needs the sealed one it lacks. */
+  private keptSecret(existing: Client, metadata: ClientMetadata): StoredSecret {
+    const method = authMethodOf(metadata);
+    const sealed = method === SEALED_SECRET_METHOD;
+    if (!SECRET_METHODS.has(method) || !existing.secretDigest || (sealed && !existing.secretSealed)) return {};
+    return defined({ secretDigest: existing.secretDigest, secretSealed: sealed ? existing.secretSealed : undefined, secretExpiresAt: existing.secretExpiresAt });
+  }
+
+  private async existing(clientId: string): Promise<Client> {
+    const client = await this.storage.clients.find(clientId);
+    if (!client) throw OAuthErrors.invalidClient("unknown client");
+    return client;
+  }
+
+  /** Writes the change and tells every node to evict the client from its cache. */
+  private async save(client: Client): Promise<void> {
+    if (!(await this.storage.clients.update(client))) throw OAuthErrors.invalidClient("unknown client");
+    await this.publish(client.clientId);
+  }
+
+  private publish(clientId: string): Promise<void> {
+    return this.bus.publish({ kind: "client", id: clientId, revokedAt: this.clock.now() });
+  }
+
+  private nowSeconds(): number {
+    return Math.floor(this.clock.now() / 1000);
+  }
+}

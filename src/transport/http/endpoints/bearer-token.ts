@@ -1,0 +1,15 @@
+import { OAuthErrors, type OAuthError } from "../../../plugin-sdk/errors.js";
+import type { EndpointRequest } from "../../../plugin-sdk/request.js";
+
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
+
+/** The token of a single `Authorization: Bearer` header (RFC 6750 §2.1); undefined when absent, repeated or malformed. */
+export function bearerToken(request: Pick<EndpointRequest, "headers">): string | undefined {
+  const value = request.headers.authorization;
+  return typeof value === "string" ? BEARER.exec(value)?.[1] : undefined;
+}
+
+/** 401 invalid_token with its `WWW-Authenticate` challenge (RFC 6750 §3.1). */
+export function invalidBearerToken(description: string): OAuthError {
+  return OAuthErrors.invalidToken(description, { headers: { "www-authenticate": 'Bearer error="invalid_token"' } });
+}

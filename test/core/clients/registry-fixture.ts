@@ -1,0 +1,80 @@
+import "reflect-metadata";
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { loadConfig, type Config } from "../../../src/config/config.js";
+import type { SettingName } from "../../../src/config/defaults.js";
+import type { Capabilities } from "../../../src/core/capabilities.js";
+import { ClientRegistryService } from "../../../src/core/clients/client-registry.service.js";
+import { InitialAccessTokens } from "../../../src/core/clients/initial-access-tokens.js";
+import { AesGcmSealer } from "../../../src/core/keys/aes-gcm.sealer.js";
+import type { RevocationEvent } from "../../../src/core/ports/ephemeral-store.js";
+import type { DurableStorage } from "../../../src/core/ports/repositories.js";
+import { cryptoRandom } from "../../../src/core/security/system-clock.js";
+import { isOAuthError, type OAuthError } from "../../../src/plugin-sdk/errors.js";
+import { openEphemeral } from "../../../src/storage/open-ephemeral.js";
+import { openSqlStorage } from "../../../src/storage/sql/open-sql-storage.js";
+import { FakeClock } from "../../support/fake-clock.js";
+
+export const ISSUER = "https://as.example.com";
+
+/** A server with every first-party grant, auth method and response type enabled, signing with ES256 and RS256. */
+export const CAPABILITIES: Capabilities = {
+  grantTypes: ["authorization_code", "implicit", "refresh_token", "client_credentials", "urn:ietf:params:oauth:grant-type:device_code"],
+  clientAuthMethods: ["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt", "tls_client_auth", "self_signed_tls_client_auth", "none"],
+  clientAuthSigningAlgs: ["HS256", "HS512", "RS256", "ES256", "PS256", "EdDSA"],
+  responseTypes: ["code", "id_token", "token", "code id_token", "code token", "id_token token", "code id_token token", "none"],
+  signingAlgs: ["ES256", "RS256"],
+};
+
+export const WEB_CLIENT = { redirect_uris: ["https://rp.example.com/cb"] } as const;
+
+/** Everything a registry needs, over real in-memory SQLite, the memory revocation bus and AES-GCM sealing. */
+export interface RegistryFixture {
+  registry: ClientRegistryService;
+  initialAccessTokens: InitialAccessTokens;
+  durable: DurableStorage;
+  sealer: AesGcmSealer;
+  config: Config;
+  clock: FakeClock;
+  /** Revocation events published so far. */
+  events: RevocationEvent[];
+  close(): Promise<void>;
+}
+
+export async function openRegistryFixture(
+  options: { settings?: Partial<Record<SettingName, string>>; databaseUrl?: string } = {},
+): Promise<RegistryFixture> {
+  const clock = new FakeClock();
+  const config = loadConfig({}, { issuer: ISSUER, ...options.settings });
+  const durable = await openSqlStorage(options.databaseUrl ?? "sqlite::memory:");
+  await durable.migrate();
+  const ephemeral = await openEphemeral({ clock });
+  const events: RevocationEvent[] = [];
+  ephemeral.bus.subscribe((event) => events.push(event));
+  const sealer = new AesGcmSealer(randomBytes(32));
+  const registry = new ClientRegistryService(durable, clock, cryptoRandom, sealer, CAPABILITIES, ephemeral.bus, config);
+  const initialAccessTokens = new InitialAccessTokens(durable, clock, cryptoRandom);
+  return {
+    registry,
+    initialAccessTokens,
+    durable,
+    sealer,
+    config,
+    clock,
+    events,
+    async close() {
+      await ephemeral.bus.close();
+      await ephemeral.store.close();
+      await durable.close();
+    },
+  };
+}
+
+/** Asserts `error` is an OAuthError with `code` and a description matching `description`. */
+export function assertOAuthError(error: unknown, code: string, description?: RegExp): true {
+  assert.ok(isOAuthError(error), `expected an OAuthError, got ${String(error)}`);
+  const oauth = error as OAuthError;
+  assert.equal(oauth.error, code, `${oauth.error}: ${oauth.description}`);
+  if (description) assert.match(oauth.description ?? "", description);
+  return true;
+}
