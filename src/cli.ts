@@ -39,7 +39,7 @@ async function run(argv: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  const app: App = await buildApp({ config, logger: createLogger(process.env.LOG_LEVEL ?? "warn") });
+  const app: App = await buildApp({ config, logger: createLogger(process.env.LOG_LEVEL ?? "warn", 2) });
   try {
     const output = await command(app, values);
     process.stdout.write(`${typeof output === "string" ? output : JSON.stringify(output, null, 2)}\n`);

@@ -18,6 +18,6 @@ const REDACT = [
 ];
 
 /** The structured logger (pino: fast JSON logs with built-in redaction). */
-export function createLogger(level: string): Logger {
-  return pino({ level, redact: { paths: REDACT, censor: "[redacted]" }, base: { service: "portcullis" } });
+export function createLogger(level: string, fd: 1 | 2 = 1): Logger {
+  return pino({ level, redact: { paths: REDACT, censor: "[redacted]" }, base: { service: "portcullis" } }, pino.destination({ fd, sync: fd === 2 }));
 }

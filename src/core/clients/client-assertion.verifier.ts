@@ -22,6 +22,17 @@ export const ASSERTION_ALGORITHMS: Readonly<Record<ClientAssertionExpectation["k
 const MAX_JTI_LENGTH = 256;
 
 const reject = (reason: string, cause?: unknown) => OAuthErrors.invalidClient(`client assertion rejected: ${reason}`, { cause });
+const isJoseFailure = (error: unknown) => error instanceof errors.JOSEError;
+const isKeyFailure = (error: unknown) => error instanceof SafeFetchError || error instanceof errors.JOSEError;
+
+/** Runs `step`, turning expected failures into `invalid_client` with `reason`; anything else (e.g. storage) propagates. */
+async function orReject<T>(reason: string, expected: (error: unknown) => boolean, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (cause) {
+    throw expected(cause) ? reject(reason, cause) : cause;
+  }
+}
 
 /** jwtVerify that, when no `kid` singles out one key, tries each matching key of the set (RFC 7515 §4.1.4). */
 async function verifyWithAnyKey(assertion: string, keys: JWTVerifyGetKey, options: JWTVerifyOptions): Promise<JWTPayload> {
@@ -91,37 +102,20 @@ export class ClientAssertionVerifier {
   private async verifyWithSecret(assertion: string, client: Client, options: JWTVerifyOptions): Promise<JWTPayload> {
     if (!client.secretSealed || secretExpired(client, this.clock.now())) throw reject("client has no usable secret");
     const secret = new TextEncoder().encode(this.sealer.unseal(client.secretSealed, client.clientId));
-    return this.run(async () => (await jwtVerify(assertion, secret, options)).payload);
+    return orReject("invalid signature or claims", isJoseFailure, async () => (await jwtVerify(assertion, secret, options)).payload);
   }
 
   /** Verifies with this client's keys only; an unknown `kid` refetches `jwks_uri` once (OIDC Core §10.1.1). */
   private async verifyWithKeys(assertion: string, client: Client, options: JWTVerifyOptions): Promise<JWTPayload> {
-    const attempt = (keys: JWTVerifyGetKey) => this.run(() => verifyWithAnyKey(assertion, keys, options));
+    const attempt = (keys: JWTVerifyGetKey) => orReject("invalid signature or claims", isJoseFailure, () => verifyWithAnyKey(assertion, keys, options));
+    const load = <T>(source: () => Promise<T>) => orReject("client keys unavailable", isKeyFailure, source);
     try {
-      return await attempt(await this.keys(() => this.jwks.keys(client)));
+      return await attempt(await load(() => this.jwks.keys(client)));
     } catch (error) {
       if (!(error instanceof Error && error.cause instanceof errors.JWKSNoMatchingKey)) throw error;
-      const fresh = await this.keys(() => this.jwks.refreshed(client));
+      const fresh = await load(() => this.jwks.refreshed(client));
       if (!fresh) throw error;
       return attempt(fresh);
-    }
-  }
-
-  private async keys<T>(load: () => Promise<T>): Promise<T> {
-    try {
-      return await load();
-    } catch (cause) {
-      if (cause instanceof SafeFetchError || cause instanceof errors.JOSEError) throw reject("client keys unavailable", cause);
-      throw cause;
-    }
-  }
-
-  private async run(verify: () => Promise<JWTPayload>): Promise<JWTPayload> {
-    try {
-      return await verify();
-    } catch (cause) {
-      if (cause instanceof errors.JOSEError) throw reject("invalid signature or claims", cause);
-      throw cause;
     }
   }
 

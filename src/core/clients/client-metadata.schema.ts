@@ -42,9 +42,9 @@ const standardFields = z
     jwks: z.object({ keys: list(z.looseObject({ kty: text }, { error: "must be a JWK object" })) }, { error: "must be a JWK Set object" }),
     software_id: text,
     software_version: text,
-    application_type: z.enum(["web", "native"], { error: 'must be "web" or "native"' }),
+    application_type: z.enum(["web", "native"], { error: "must be web or native" }),
     sector_identifier_uri: uri,
-    subject_type: z.enum(["public", "pairwise"], { error: 'must be "public" or "pairwise"' }),
+    subject_type: z.enum(["public", "pairwise"], { error: "must be public or pairwise" }),
     id_token_signed_response_alg: text,
     userinfo_signed_response_alg: text,
     request_object_signing_alg: text,
@@ -78,7 +78,7 @@ const standardFields = z
 /** Portcullis extensions only operators (CLI, admin RPC) may set; dynamic registration drops them like any unknown name. */
 const operatorExtensions = z
   .object({
-    access_token_format: z.enum(["jwt", "opaque"], { error: 'must be "jwt" or "opaque"' }),
+    access_token_format: z.enum(["jwt", "opaque"], { error: "must be jwt or opaque" }),
     access_token_lifetime: seconds(1),
     refresh_token_lifetime: seconds(1),
     client_assertion_allow_endpoint_audience: bool,

@@ -7,7 +7,7 @@ import type { Capabilities } from "../../../src/core/capabilities.js";
 import { ClientRegistryService } from "../../../src/core/clients/client-registry.service.js";
 import { InitialAccessTokens } from "../../../src/core/clients/initial-access-tokens.js";
 import { AesGcmSealer } from "../../../src/core/keys/aes-gcm.sealer.js";
-import type { RevocationEvent } from "../../../src/core/ports/ephemeral-store.js";
+import type { RevocationBus, RevocationEvent } from "../../../src/core/ports/ephemeral-store.js";
 import type { DurableStorage } from "../../../src/core/ports/repositories.js";
 import { cryptoRandom } from "../../../src/core/security/system-clock.js";
 import { isOAuthError, type OAuthError } from "../../../src/plugin-sdk/errors.js";
@@ -36,6 +36,7 @@ export interface RegistryFixture {
   sealer: AesGcmSealer;
   config: Config;
   clock: FakeClock;
+  bus: RevocationBus;
   /** Revocation events published so far. */
   events: RevocationEvent[];
   close(): Promise<void>;
@@ -61,6 +62,7 @@ export async function openRegistryFixture(
     sealer,
     config,
     clock,
+    bus: ephemeral.bus,
     events,
     async close() {
       await ephemeral.bus.close();

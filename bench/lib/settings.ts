@@ -1,0 +1,39 @@
+/** What every run measures and for how long (bench/README.md "What is measured"). */
+export interface BenchSettings {
+  /** Concurrent keep-alive HTTP connections, and concurrent in-flight gRPC calls. */
+  connections: number;
+  /** HTTP/2 channels the gRPC load spreads its in-flight calls over. */
+  grpcChannels: number;
+  warmupSeconds: number;
+  runSeconds: number;
+  runs: number;
+  /** Core the server under test is pinned to, and the core of the load generator. */
+  serverCore: number;
+  loadCore: number;
+  /** Hard cap on the whole bench (ms): the orchestrator aborts and cleans up after it. */
+  deadlineMs: number;
+}
+
+export const FULL: BenchSettings = {
+  connections: 64,
+  grpcChannels: 4,
+  warmupSeconds: 5,
+  runSeconds: 10,
+  runs: 3,
+  serverCore: 0,
+  loadCore: 1,
+  deadlineMs: 15 * 60_000,
+};
+
+export const QUICK: BenchSettings = { ...FULL, warmupSeconds: 1, runSeconds: 3, runs: 1, deadlineMs: 5 * 60_000 };
+
+/** The one request every target answers: the same client_credentials grant for the same resource scope. */
+export const TOKEN_REQUEST = {
+  path: "/token",
+  body: "grant_type=client_credentials&scope=api%3Aread",
+  scope: "api:read",
+  resource: "https://api.example.test/",
+} as const;
+
+/** Loopback only: every server binds here and every request goes here. */
+export const HOST = "127.0.0.1";

@@ -1,0 +1,38 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { ConfigError, loadConfig } from "../../src/config/config.js";
+
+describe("configuration (zod schema over the environment)", () => {
+  test("defaults serve a single node with SQLite and memory state", () => {
+    const config = loadConfig({});
+    assert.equal(config.port, 8080);
+    assert.equal(config.issuer, "http://localhost:8080");
+    assert.equal(config.grpcHost, "127.0.0.1");
+    assert.equal(config.grpcPort, 50051);
+    assert.equal(config.databaseUrl, "sqlite:./data/portcullis.db");
+    assert.equal(config.redisUrl, undefined);
+    assert.deepEqual(config.signingAlgs, ["ES256", "RS256"]);
+  });
+
+  test("ISSUER follows PORT and loses a trailing slash", () => {
+    assert.equal(loadConfig({ PORT: "9000" }).issuer, "http://localhost:9000");
+    assert.equal(loadConfig({ ISSUER: "https://id.example.com/" }).issuer, "https://id.example.com");
+  });
+
+  test("RS256 always has a key (the default ID-token alg) and the access-token alg is included", () => {
+    assert.deepEqual(loadConfig({ SIGNING_ALGS: "PS256", ACCESS_TOKEN_ALG: "EdDSA" }).signingAlgs, ["PS256", "EdDSA", "RS256"]);
+  });
+
+  test("an invalid value names the setting", () => {
+    assert.throws(() => loadConfig({ PORT: "http" }), (e: unknown) => e instanceof ConfigError && /PORT: .*\(got "http"\)/.test(e.message));
+    assert.throws(() => loadConfig({ DATABASE_URL: "postgres://x" }), /DATABASE_URL: must be sqlite:<path> or mysql:/);
+    assert.throws(() => loadConfig({ KEY_ENCRYPTION_KEY: "short" }), /KEY_ENCRYPTION_KEY: must be 32 bytes/);
+    assert.throws(() => loadConfig({ SIGNING_ALGS: "HS256" }), /SIGNING_ALGS/);
+    assert.throws(() => loadConfig({ PLUGIN_OPTIONS: "[1]" }), /PLUGIN_OPTIONS: must be a JSON object/);
+    assert.throws(() => loadConfig({ ISSUER: "https://id.example.com/?x=1" }), /ISSUER: must have no query or fragment/);
+  });
+
+  test("several invalid settings are all reported", () => {
+    assert.throws(() => loadConfig({ PORT: "-1", LOG_LEVEL: "loud" }), (e: unknown) => /PORT/.test(String(e)) && /LOG_LEVEL/.test(String(e)));
+  });
+});

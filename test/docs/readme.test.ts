@@ -1,0 +1,16 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
+import { settingsTable } from "../../scripts/settings-table.js";
+
+const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+
+test("README shows the two commands first", () => {
+  const firstCode = readme.indexOf("```sh");
+  assert.ok(firstCode > 0 && readme.slice(firstCode, firstCode + 200).includes("npm ci && npm start"));
+  assert.ok(readme.includes("npm test"));
+});
+
+test("README configuration table matches src/config/defaults.ts", () => {
+  assert.ok(readme.includes(settingsTable()), "regenerate with: npx tsx scripts/settings-table.ts");
+});

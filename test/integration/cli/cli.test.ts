@@ -1,0 +1,115 @@
+import assert from "node:assert/strict";
+import { spawn, execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { promisify } from "node:util";
+import { freePort } from "../../support/test-app.js";
+
+const run = promisify(execFile);
+const root = new URL("../../..", import.meta.url).pathname;
+
+/** Runs `npm run --silent cli -- …` exactly as operators and outside scripts do. */
+async function cli(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run("npm", ["run", "--silent", "cli", "--", ...args], { cwd: root, env: { ...process.env, ...env, REDIS_URL: "" } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe("operator CLI (issue 2 item 2), against a running server", () => {
+  const dir = mkdtempSync(join(tmpdir(), "portcullis-cli-"));
+  const env = { DATABASE_URL: `sqlite:${join(dir, "db.sqlite")}`, LOG_LEVEL: "warn" };
+  let server: ReturnType<typeof spawn>;
+  let baseUrl = "";
+
+  before(async () => {
+    assert.equal((await cli(env, "migrate")).code, 0);
+    const port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    server = spawn("npx", ["tsx", "src/main.ts"], { cwd: root, env: { ...process.env, ...env, REDIS_URL: "", PORT: String(port), ISSUER: baseUrl, GRPC_PORT: String(await freePort()) }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("server did not start")), 30_000);
+      server.stdout!.on("data", (chunk: Buffer) => {
+        if (String(chunk).includes("listening on")) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+  });
+  after(() => {
+    process.kill(-server.pid!, "SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("client create prints the RFC 7591 response and the running server issues tokens to it", async () => {
+    assert.equal((await cli(env, "resource", "create", "--id", "https://api.example.test/", "--scopes", "api:read api:write")).code, 0);
+    const created = await cli(env, "client", "create", "--json", JSON.stringify({ grant_types: ["client_credentials"], client_name: "billing" }));
+    assert.equal(created.code, 0, created.stderr);
+    const client = JSON.parse(created.stdout) as { client_id: string; client_secret: string; client_secret_expires_at: number; client_name: string };
+    assert.equal(client.client_name, "billing");
+    assert.equal(client.client_secret_expires_at, 0);
+    const res = await fetch(`${baseUrl}/token`, {
+      method: "POST",
+      headers: { authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString("base64")}`, "content-type": "application/x-www-form-urlencoded" },
+      body: "grant_type=client_credentials&resource=https%3A%2F%2Fapi.example.test%2F&scope=api%3Aread",
+    });
+    assert.equal(res.status, 200);
+  });
+
+  test("user create prints the user without its password hash", async () => {
+    const out = await cli(env, "user", "create", "--username", "alice", "--password", "correct horse", "--email", "alice@example.test", "--name", "Alice");
+    assert.equal(out.code, 0, out.stderr);
+    const user = JSON.parse(out.stdout) as Record<string, unknown>;
+    assert.equal(user.username, "alice");
+    assert.equal(user.passwordHash, undefined);
+    const again = await cli(env, "user", "create", "--username", "alice", "--password", "correct horse");
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /already exists/);
+  });
+
+  test("registration-token create prints a single value accepted by POST /register", async () => {
+    const out = await cli(env, "registration-token", "create");
+    assert.equal(out.code, 0, out.stderr);
+    const token = out.stdout.trim();
+    assert.match(token, /^[A-Za-z0-9_-]{43}$/);
+    const res = await fetch(`${baseUrl}/register`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ grant_types: ["client_credentials"] }),
+    });
+    assert.equal(res.status, 201);
+  });
+
+  test("keys list and keys rotate: the old key stays published beside the new active one", async () => {
+    const before = JSON.parse((await cli(env, "keys", "list")).stdout) as { kid: string; alg: string; status: string }[];
+    assert.deepEqual(before.filter((k) => k.status === "active").map((k) => k.alg).sort(), ["ES256", "RS256"]);
+    const rotated = await cli(env, "keys", "rotate", "--alg", "ES256");
+    assert.equal(rotated.code, 0, rotated.stderr);
+    const after = JSON.parse(rotated.stdout) as { kid: string; alg: string; status: string }[];
+    const es = after.filter((k) => k.alg === "ES256");
+    assert.equal(es.filter((k) => k.status === "active").length, 1);
+    assert.ok(es.some((k) => k.status === "retired" && before.some((b) => b.kid === k.kid)));
+    assert.ok(!JSON.stringify(after).includes('"d"'));
+  });
+
+  test("errors go to stderr with a non-zero exit", async () => {
+    const unknown = await cli(env, "frobnicate");
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown command "frobnicate"/);
+    const missing = await cli(env, "resource", "create", "--scopes", "a");
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /--id is required/);
+    const badJson = await cli(env, "client", "create", "--json", "{nope");
+    assert.equal(badJson.code, 1);
+    assert.equal(badJson.stdout, "");
+    const badConfig = await cli({ ...env, PORT: "nope" }, "keys", "list");
+    assert.equal(badConfig.code, 1);
+    assert.match(badConfig.stderr, /PORT/);
+  });
+});
