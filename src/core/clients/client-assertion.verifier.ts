@@ -13,7 +13,7 @@ import { ClientJwksCache } from "./client-jwks-cache.js";
 import { secretExpired } from "./client-secret.js";
 
 /** Algorithms per key source; never `none`, never HMAC with a public key (CVE-2015-2951, CVE-2016-10555). */
-export const ASSERTION_ALGORITHMS: Readonly<Record<ClientAssertionExpectation["keySource"], ReadonlySet<string>>> = {
+const ASSERTION_ALGORITHMS: Readonly<Record<ClientAssertionExpectation["keySource"], ReadonlySet<string>>> = {
   jwks: new Set(["PS256", "ES256", "EdDSA", "RS256", "PS384", "ES384", "RS384"]),
   secret: new Set(["HS256", "HS384", "HS512"]),
 };
@@ -23,7 +23,7 @@ const MAX_JTI_LENGTH = 256;
 
 const reject = (reason: string, cause?: unknown) => OAuthErrors.invalidClient(`client assertion rejected: ${reason}`, { cause });
 const isJoseFailure = (error: unknown) => error instanceof errors.JOSEError;
-const isKeyFailure = (error: unknown) => error instanceof SafeFetchError || error instanceof errors.JOSEError;
+const isKeyFailure = (error: unknown) => error instanceof SafeFetchError || isJoseFailure(error);
 
 /** Runs `step`, turning expected failures into `invalid_client` with `reason`; anything else (e.g. storage) propagates. */
 async function orReject<T>(reason: string, expected: (error: unknown) => boolean, step: () => Promise<T>): Promise<T> {

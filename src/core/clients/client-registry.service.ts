@@ -12,6 +12,7 @@ import { secretDigest } from "../security/digest.js";
 import { OPERATOR_ONLY_METADATA, parseClientMetadata } from "./client-metadata.schema.js";
 import { validateClientMetadata } from "./client-metadata.validator.js";
 import type { ClientRegistry, RegisteredClient, RegistrationSource } from "./client-registry.js";
+import { SectorIdentifierVerifier } from "./sector-identifier.verifier.js";
 
 /** Methods that authenticate with a client secret (RFC 7591 §2, OIDC Core §9). */
 const SECRET_METHODS = new Set(["client_secret_basic", "client_secret_post", "client_secret_jwt"]);
@@ -43,10 +44,11 @@ export class ClientRegistryService implements ClientRegistry {
     @inject(DI.Capabilities) private readonly capabilities: Capabilities,
     @inject(DI.RevocationBus) private readonly bus: RevocationBus,
     @inject(DI.Config) private readonly config: Config,
+    @inject(SectorIdentifierVerifier) private readonly sectorIdentifiers: SectorIdentifierVerifier,
   ) {}
 
   async register(raw: unknown, source: RegistrationSource): Promise<RegisteredClient> {
-    const metadata = this.metadataFrom(raw, source);
+    const metadata = await this.metadataFrom(raw, source);
     const clientId = this.random.id();
     const { clientSecret, stored } = this.issueSecret(clientId, metadata);
     const registrationAccessToken = source === "dynamic" ? this.random.token(SECRET_BYTES) : undefined;
@@ -64,7 +66,7 @@ export class ClientRegistryService implements ClientRegistry {
   /** Keeps the secret while the new method uses it; a dynamic update keeps operator-only metadata (RFC 7592 §2.2). */
   async update(clientId: string, raw: unknown, source: RegistrationSource): Promise<Client> {
     const existing = await this.existing(clientId);
-    const metadata = this.metadataFrom(raw, source, existing.metadata);
+    const metadata = await this.metadataFrom(raw, source, existing.metadata);
     const client: Client = { ...withoutSecret(existing), ...this.keptSecret(existing, metadata), metadata, updatedAt: this.nowSeconds() };
     await this.save(client);
     return client;
@@ -110,12 +112,13 @@ export class ClientRegistryService implements ClientRegistry {
     });
   }
 
-  private metadataFrom(raw: unknown, source: RegistrationSource, previous?: ClientMetadata): ClientMetadata {
+  private async metadataFrom(raw: unknown, source: RegistrationSource, previous?: ClientMetadata): Promise<ClientMetadata> {
     const metadata = parseClientMetadata(raw, source);
     if (source === "dynamic" && previous) {
       for (const name of OPERATOR_ONLY_METADATA) if (previous[name] !== undefined) metadata[name] = previous[name];
     }
     validateClientMetadata(metadata, { capabilities: this.capabilities, allowPrivateHosts: this.config.fetchAllowPrivate });
+    await this.sectorIdentifiers.verify(metadata);
     return metadata;
   }
 

@@ -6,9 +6,11 @@ import type { SettingName } from "../../../src/config/defaults.js";
 import type { Capabilities } from "../../../src/core/capabilities.js";
 import { ClientRegistryService } from "../../../src/core/clients/client-registry.service.js";
 import { InitialAccessTokens } from "../../../src/core/clients/initial-access-tokens.js";
+import { SectorIdentifierVerifier } from "../../../src/core/clients/sector-identifier.verifier.js";
 import { AesGcmSealer } from "../../../src/core/keys/aes-gcm.sealer.js";
 import type { RevocationBus, RevocationEvent } from "../../../src/core/ports/ephemeral-store.js";
 import type { DurableStorage } from "../../../src/core/ports/repositories.js";
+import { SafeFetcher } from "../../../src/core/security/safe-fetch.js";
 import { cryptoRandom } from "../../../src/core/security/system-clock.js";
 import { isOAuthError, type OAuthError } from "../../../src/plugin-sdk/errors.js";
 import { openEphemeral } from "../../../src/storage/open-ephemeral.js";
@@ -53,7 +55,8 @@ export async function openRegistryFixture(
   const events: RevocationEvent[] = [];
   ephemeral.bus.subscribe((event) => events.push(event));
   const sealer = new AesGcmSealer(randomBytes(32));
-  const registry = new ClientRegistryService(durable, clock, cryptoRandom, sealer, CAPABILITIES, ephemeral.bus, config);
+  const sectorIdentifiers = new SectorIdentifierVerifier(new SafeFetcher(config));
+  const registry = new ClientRegistryService(durable, clock, cryptoRandom, sealer, CAPABILITIES, ephemeral.bus, config, sectorIdentifiers);
   const initialAccessTokens = new InitialAccessTokens(durable, clock, cryptoRandom);
   return {
     registry,

@@ -1,0 +1,34 @@
+import type { Children } from "../lib/processes.js";
+import type { ClientCredentials } from "../lib/token-request.js";
+
+/** What a target needs from the orchestrator. */
+export interface TargetContext {
+  repoRoot: string;
+  /** The bench's scratch folder (.bench-tmp, gitignored). */
+  tmpDir: string;
+  children: Children;
+  /** Core to pin the server to. */
+  core: number;
+  /** Extra node flags for the server process (e.g. --cpu-prof); only Portcullis honours them. */
+  nodeFlags: string[];
+}
+
+/** A server under test, started and answering tokens. */
+export interface RunningTarget {
+  /** pid of the server process itself (for VmRSS). */
+  pid: number;
+  baseUrl: string;
+  client: ClientCredentials;
+  /** host:port of an internal gRPC listener, when the target has one. */
+  grpcAddress?: string;
+  /** Log file of the server. */
+  logFile: string;
+  stop(): Promise<void>;
+}
+
+export interface Target {
+  /** Short id used in the table and results.json. */
+  id: string;
+  description: string;
+  start(context: TargetContext): Promise<RunningTarget>;
+}
