@@ -30,7 +30,12 @@ const rules: Rule[] = [
   { scope: "src/core/", forbidden: (t) => ["gen", "src/storage", "src/transport", "src/app", "src/plugin-host", "plugins"].some((f) => inside(t, f)), message: "core must not import gen, storage, transport, app, plugin-host or plugins" },
   { scope: "src/storage/", forbidden: (t) => ["gen", "src/transport", "src/app", "src/plugin-host", "plugins"].some((f) => inside(t, f)), message: "storage may import only core" },
   { scope: "src/plugin-host/", forbidden: (t) => ["gen", "src/storage", "src/transport", "src/app", "plugins"].some((f) => inside(t, f)), message: "plugin-host may import only plugin-sdk and core" },
-  { scope: "src/transport/", forbidden: (t) => ["src/app", "src/storage", "plugins"].some((f) => inside(t, f)), message: "transport must not import app, storage or plugins" },
+  {
+    scope: "src/transport/",
+    forbidden: (t, _spec, file) =>
+      ["src/app", "src/storage", "plugins"].some((f) => inside(t, f)) || (inside(t, "gen") && !inside(file, "src/transport/rpc/mappers") && !file.endsWith(".rpc.ts") && !file.includes("/rpc/")),
+    message: "transport must not import app, storage or plugins; only rpc code imports gen",
+  },
   { scope: "src/plugin-sdk/", forbidden: (t, spec) => (spec.startsWith(".") ? !inside(t, "src/plugin-sdk") : false), message: "the SDK must be self-contained" },
 ];
 

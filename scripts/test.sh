@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the type check, the generated-code check (when buf is available) and every test file.
+# Runs the type check, the dependency rules and every test file (.ci/run also checks generated code).
 # Node 20 does not expand globs for --test, so the shell lists the files.
 set -euo pipefail
 cd "$(dirname "$0")/.."

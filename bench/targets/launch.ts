@@ -6,6 +6,8 @@ import type { RunningTarget, TargetContext } from "./target.js";
 
 export interface LaunchSpec {
   id: string;
+  /** What exactly runs (e.g. the installed peer version), for the report. */
+  version?: string;
   /** Arguments after `node`. */
   args: string[];
   cwd: string;
@@ -18,7 +20,7 @@ export interface LaunchSpec {
 /** Starts a server pinned to the context's core, waits until it issues an ES256 JWT, and returns its handle. */
 export async function launch(context: TargetContext, spec: LaunchSpec): Promise<RunningTarget> {
   const logFile = join(context.tmpDir, `${spec.id}.log`);
-  const child = context.children.spawn(process.execPath, spec.args, { cwd: spec.cwd, env: spec.env, core: context.core, logFile });
+  const child = context.children.spawn(process.execPath, spec.args, { cwd: spec.cwd, env: { NODE_ENV: "production", ...spec.env }, core: context.core, logFile });
   const baseUrl = `http://${HOST}:${spec.port}`;
   try {
     assertEs256AccessToken(await waitForToken(baseUrl, spec.client, child), spec.id);
@@ -28,6 +30,7 @@ export async function launch(context: TargetContext, spec: LaunchSpec): Promise<
   }
   return {
     pid: child.pid!,
+    version: spec.version,
     baseUrl,
     client: spec.client,
     grpcAddress: spec.grpcAddress,

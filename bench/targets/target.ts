@@ -17,6 +17,8 @@ export interface TargetContext {
 export interface RunningTarget {
   /** pid of the server process itself (for VmRSS). */
   pid: number;
+  /** What exactly runs (e.g. the installed peer version), for the report. */
+  version?: string;
   baseUrl: string;
   client: ClientCredentials;
   /** host:port of an internal gRPC listener, when the target has one. */

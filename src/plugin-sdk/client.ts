@@ -72,6 +72,7 @@ export interface Client {
   issuedAt: number;
   /** SHA-256 digest (base64url) of the RFC 7592 registration access token. */
   registrationTokenDigest?: string;
+  /** Epoch ms of the last write; caches use it as the registration's version. */
   updatedAt: number;
 }
 

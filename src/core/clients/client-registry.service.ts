@@ -52,9 +52,9 @@ export class ClientRegistryService implements ClientRegistry {
     const clientId = this.random.id();
     const { clientSecret, stored } = this.issueSecret(clientId, metadata);
     const registrationAccessToken = source === "dynamic" ? this.random.token(SECRET_BYTES) : undefined;
-    const now = this.nowSeconds();
+    const now = this.clock.now();
     const registrationTokenDigest = registrationAccessToken === undefined ? undefined : secretDigest(registrationAccessToken);
-    const client: Client = defined({ clientId, metadata, ...stored, registrationTokenDigest, issuedAt: now, updatedAt: now });
+    const client: Client = defined({ clientId, metadata, ...stored, registrationTokenDigest, issuedAt: Math.floor(now / 1000), updatedAt: now });
     await this.storage.clients.insert(client);
     return { client, clientSecret, registrationAccessToken };
   }
@@ -67,7 +67,7 @@ export class ClientRegistryService implements ClientRegistry {
   async update(clientId: string, raw: unknown, source: RegistrationSource): Promise<Client> {
     const existing = await this.existing(clientId);
     const metadata = await this.metadataFrom(raw, source, existing.metadata);
-    const client: Client = { ...withoutSecret(existing), ...this.keptSecret(existing, metadata), metadata, updatedAt: this.nowSeconds() };
+    const client: Client = { ...withoutSecret(existing), ...this.keptSecret(existing, metadata), metadata, updatedAt: this.clock.now() };
     await this.save(client);
     return client;
   }
@@ -86,14 +86,14 @@ export class ClientRegistryService implements ClientRegistry {
     const existing = await this.existing(clientId);
     const { clientSecret, stored } = this.issueSecret(clientId, existing.metadata);
     if (clientSecret === undefined) throw OAuthErrors.invalidRequest("the client's token_endpoint_auth_method uses no client secret");
-    const client: Client = { ...withoutSecret(existing), ...stored, updatedAt: this.nowSeconds() };
+    const client: Client = { ...withoutSecret(existing), ...stored, updatedAt: this.clock.now() };
     await this.save(client);
     return { client, clientSecret };
   }
 
   async rotateRegistrationToken(clientId: string): Promise<RegisteredClient> {
     const registrationAccessToken = this.random.token(SECRET_BYTES);
-    const client: Client = { ...(await this.existing(clientId)), registrationTokenDigest: secretDigest(registrationAccessToken), updatedAt: this.nowSeconds() };
+    const client: Client = { ...(await this.existing(clientId)), registrationTokenDigest: secretDigest(registrationAccessToken), updatedAt: this.clock.now() };
     await this.save(client);
     return { client, registrationAccessToken };
   }
@@ -153,9 +153,5 @@ export class ClientRegistryService implements ClientRegistry {
 
   private publish(clientId: string): Promise<void> {
     return this.bus.publish({ kind: "client", id: clientId, revokedAt: this.clock.now() });
-  }
-
-  private nowSeconds(): number {
-    return Math.floor(this.clock.now() / 1000);
   }
 }

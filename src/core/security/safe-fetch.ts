@@ -76,7 +76,7 @@ for (const [network, prefix] of [
   FORBIDDEN.addSubnet(network, prefix, "ipv6");
 }
 
-/** True when `address` (an IP literal) must not be fetched from. */
+/** True when `address` must not be fetched from: a non-public IP literal, or anything that is not an IP literal at all. */
 export function isForbiddenAddress(address: string): boolean {
   const family = isIP(address);
   return family === 0 || FORBIDDEN.check(address, family === 4 ? "ipv4" : "ipv6");

@@ -155,7 +155,7 @@ describe("ClientRegistryService", () => {
       assert.ok(digestMatches(clientSecret!, updated.secretDigest!));
       assert.equal(updated.registrationTokenDigest, client.registrationTokenDigest);
       assert.equal(updated.issuedAt, client.issuedAt);
-      assert.equal(updated.updatedAt, client.updatedAt + 5);
+      assert.equal(updated.updatedAt, client.updatedAt + 5_000);
       assert.deepEqual(await f.registry.get(client.clientId), updated);
       assert.deepEqual(f.events.map((e) => [e.kind, e.id]), [["client", client.clientId]]);
     });

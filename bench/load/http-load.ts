@@ -1,0 +1,35 @@
+/**
+ * HTTP load: autocannon with N keep-alive connections, no pipelining, the same POST on every request, for a
+ * fixed duration. Run as its own (pinned) process by spawn-load.ts; prints one LoadResult line.
+ */
+import autocannon from "autocannon";
+import { loadOptions, report } from "./load-result.js";
+
+export interface HttpLoadOptions {
+  url: string;
+  connections: number;
+  durationSec: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const options = loadOptions<HttpLoadOptions>();
+const result = await autocannon({
+  url: options.url,
+  method: "POST",
+  headers: options.headers,
+  body: options.body,
+  connections: options.connections,
+  pipelining: 1,
+  duration: options.durationSec,
+  timeout: 10,
+});
+const ok = result["2xx"];
+report({
+  ok,
+  failed: result.non2xx + result.errors + result.timeouts,
+  durationSec: result.duration,
+  rps: ok / result.duration,
+  p50: result.latency.p50,
+  p99: result.latency.p99,
+});
