@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 npx tsc --noEmit -p .
 npx tsx scripts/check-deps.ts
 mapfile -t files < <(find test -name '*.test.ts' | sort)
-exec node --import tsx --test --test-concurrency=2 "${files[@]}"
+exec node --import reflect-metadata --import tsx --test --test-concurrency=2 "${files[@]}"

@@ -92,3 +92,4 @@ export function tail(file: string, lines = 20): string {
     return "(no log)";
   }
 }
+

@@ -10,6 +10,11 @@ export interface BenchSettings {
   /** Core the server under test is pinned to, and the core of the load generator. */
   serverCore: number;
   loadCore: number;
+  /** Before each run, wait (at most quietMaxWaitMs) until both cores are below quietPct % busy. */
+  quietPct: number;
+  quietMaxWaitMs: number;
+  /** A run during which other processes took more than quietPct % of a bench core is redone up to this many times (the least disturbed attempt is kept). */
+  retries: number;
   /** Hard cap on the whole bench (ms): the orchestrator aborts and cleans up after it. */
   deadlineMs: number;
 }
@@ -22,10 +27,13 @@ export const FULL: BenchSettings = {
   runs: 3,
   serverCore: 0,
   loadCore: 1,
-  deadlineMs: 15 * 60_000,
+  quietPct: 10,
+  quietMaxWaitMs: 30_000,
+  retries: 1,
+  deadlineMs: 25 * 60_000,
 };
 
-export const QUICK: BenchSettings = { ...FULL, warmupSeconds: 1, runSeconds: 3, runs: 1, deadlineMs: 5 * 60_000 };
+export const QUICK: BenchSettings = { ...FULL, warmupSeconds: 1, runSeconds: 3, runs: 1, quietMaxWaitMs: 5_000, retries: 0, deadlineMs: 5 * 60_000 };
 
 /** The one request every target answers: the same client_credentials grant for the same resource scope. */
 export const TOKEN_REQUEST = {

@@ -31,7 +31,7 @@ export async function requestToken(baseUrl: string, client: ClientCredentials, b
 
 /** Checks that a target issues the kind of token the comparison assumes: an ES256 JWT carrying the resource scope. */
 export function assertEs256AccessToken(token: string, target: string): void {
-  const [header, payload] = token.split(".").map((part) => JSON.parse(Buffer.from(part, "base64url").toString("utf8")) as Record<string, unknown>);
+  const [header, payload] = token.split(".").slice(0, 2).map((part) => JSON.parse(Buffer.from(part, "base64url").toString("utf8")) as Record<string, unknown>);
   if (header?.alg !== "ES256") throw new Error(`${target} signs with ${String(header?.alg)}, not ES256`);
   if (!String(payload?.scope ?? "").split(" ").includes(TOKEN_REQUEST.scope)) throw new Error(`${target} token lacks scope ${TOKEN_REQUEST.scope}`);
 }

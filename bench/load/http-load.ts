@@ -3,17 +3,17 @@
  * fixed duration. Run as its own (pinned) process by spawn-load.ts; prints one LoadResult line.
  */
 import autocannon from "autocannon";
-import { loadOptions, report } from "./load-result.js";
+import { openWindow, loadOptions, report, type CommonLoadOptions } from "./load-result.js";
 
-export interface HttpLoadOptions {
+export interface HttpLoadOptions extends CommonLoadOptions {
   url: string;
   connections: number;
-  durationSec: number;
   headers: Record<string, string>;
   body: string;
 }
 
 const options = loadOptions<HttpLoadOptions>();
+const loadWindow = openWindow(options);
 const result = await autocannon({
   url: options.url,
   method: "POST",
@@ -32,4 +32,5 @@ report({
   rps: ok / result.duration,
   p50: result.latency.p50,
   p99: result.latency.p99,
+  ...loadWindow(),
 });

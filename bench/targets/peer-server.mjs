@@ -19,6 +19,7 @@ const provider = new Provider(env("PEER_ISSUER"), {
       client_id: env("PEER_CLIENT_ID"),
       client_secret: env("PEER_CLIENT_SECRET"),
       token_endpoint_auth_method: "client_secret_basic",
+      id_token_signed_response_alg: "ES256", // the only key is ES256 (no ID tokens are issued here)
       grant_types: ["client_credentials"],
       response_types: [],
       redirect_uris: [],

@@ -7,12 +7,13 @@ import type { HealthEndpoint } from "../transport/http/endpoints/health.endpoint
 import { IntrospectEndpoint } from "../transport/http/endpoints/introspect.endpoint.js";
 import { JwksEndpoint } from "../transport/http/endpoints/jwks.endpoint.js";
 import { RegisterEndpoint } from "../transport/http/endpoints/register.endpoint.js";
+import { RegisterManagementEndpoint } from "../transport/http/endpoints/register-management.endpoint.js";
 import { RevokeEndpoint } from "../transport/http/endpoints/revoke.endpoint.js";
 import { TokenEndpoint } from "../transport/http/endpoints/token.endpoint.js";
 import { OAuthRouter } from "../transport/http/oauth-router.js";
 
 /** Every public endpoint class; adding an endpoint is one line here. */
-const endpointClasses = [TokenEndpoint, IntrospectEndpoint, RevokeEndpoint, JwksEndpoint, OAuthMetadataEndpoint, OpenIdConfigurationEndpoint, RegisterEndpoint] as const;
+const endpointClasses = [TokenEndpoint, IntrospectEndpoint, RevokeEndpoint, JwksEndpoint, OAuthMetadataEndpoint, OpenIdConfigurationEndpoint, RegisterEndpoint, RegisterManagementEndpoint] as const;
 
 /** Resolves the endpoints eagerly (a bad wiring fails at boot) and builds the public router. */
 export function buildRouter(container: DependencyContainer, config: Config, logger: Logger, health: HealthEndpoint): OAuthRouter {

@@ -1,22 +1,42 @@
+import { AuthFailureThrottle } from "../core/clients/auth-failure-throttle.js";
+import { ClientAssertionVerifier } from "../core/clients/client-assertion.verifier.js";
+import { CoreClientAuthContext } from "../core/clients/client-auth-context.js";
 import { ClientAuthenticationService } from "../core/clients/client-authentication.service.js";
 import { ClientCache } from "../core/clients/client-cache.js";
 import { ClientJwksCache } from "../core/clients/client-jwks-cache.js";
+import { InitialAccessTokens } from "../core/clients/initial-access-tokens.js";
+import { SectorIdentifierVerifier } from "../core/clients/sector-identifier.verifier.js";
 import { ServerMetadata } from "../core/discovery/server-metadata.js";
 import { GrantContextFactory } from "../core/grants/grant-context.factory.js";
 import { TokenRequestHandler } from "../core/grants/token-request.handler.js";
+import { JwtSigner } from "../core/keys/jwt-signer.js";
+import { JwtVerifier } from "../core/keys/jwt-verifier.js";
 import { AccessPolicy } from "../core/policy/access-policy.js";
 import { ResourceCatalog } from "../core/resources/resource-catalog.js";
+import { ResourceService } from "../core/resources/resource.service.js";
+import { SafeFetcher } from "../core/security/safe-fetch.js";
 import { IntrospectionService } from "../core/tokens/introspection.service.js";
 import { RefreshTokenService } from "../core/tokens/refresh-token.service.js";
 import { TokenIssuer } from "../core/tokens/token-issuer.js";
 import { TokenRevoker } from "../core/tokens/token-revoker.js";
+import { UserService } from "../core/users/user.service.js";
 
-/** Classes resolved by class token that hold caches or are shared: one instance per app container. */
+/** Core services resolved by class token: one instance per app container (caches and pre-encoded state are shared). */
 export const singletonClasses = [
+  JwtSigner,
+  JwtVerifier,
+  SafeFetcher,
   ResourceCatalog,
+  ResourceService,
+  UserService,
   ClientCache,
   ClientJwksCache,
+  ClientAssertionVerifier,
+  CoreClientAuthContext,
+  AuthFailureThrottle,
   ClientAuthenticationService,
+  InitialAccessTokens,
+  SectorIdentifierVerifier,
   AccessPolicy,
   RefreshTokenService,
   TokenIssuer,

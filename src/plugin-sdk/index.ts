@@ -6,3 +6,4 @@ export * from "./client-auth.js";
 export * from "./grant.js";
 export * from "./hooks.js";
 export * from "./plugin-module.js";
+export * from "./client-auth-support.js";

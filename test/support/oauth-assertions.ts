@@ -78,6 +78,8 @@ export interface RawRequest {
   localAddress?: string;
   /** Send the body with chunked transfer encoding instead of Content-Length. */
   chunked?: boolean;
+  /** The request target sent as is (fetch and the URL parser would normalise `/%2e%2e/` and the like). */
+  rawPath?: string;
   timeoutMs?: number;
 }
 
@@ -91,7 +93,7 @@ export function rawHttp(url: string, options: RawRequest = {}): Promise<RawRespo
     const headers: Record<string, string | string[]> = { connection: "close", ...options.headers };
     if (options.body !== undefined && !options.chunked) headers["content-length"] = String(Buffer.byteLength(options.body));
     const req = httpRequest(
-      { host: target.hostname, port: target.port, path: target.pathname + target.search, method: options.method ?? "POST", headers, localAddress: options.localAddress },
+      { host: target.hostname, port: target.port, path: options.rawPath ?? target.pathname + target.search, method: options.method ?? "POST", headers, localAddress: options.localAddress },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));

@@ -189,7 +189,13 @@ export class SigningKeyService implements KeyService {
   }
 
   #loadPrivate(record: SigningKeyRecord): KeyObject {
-    return createPrivateKey({ key: JSON.parse(this.sealer.unseal(record.privateJwk, record.kid)) as JsonWebKey, format: "jwk" });
+    let jwk: JsonWebKey;
+    try {
+      jwk = JSON.parse(this.sealer.unseal(record.privateJwk, record.kid)) as JsonWebKey;
+    } catch (cause) {
+      throw new Error(`cannot unseal signing key ${record.kid}: sealed under another KEY_ENCRYPTION_KEY, or altered`, { cause });
+    }
+    return createPrivateKey({ key: jwk, format: "jwk" });
   }
 
   /** One maintenance pass (run by the timer; never throws): pick up other nodes' and the CLI's changes, rotate when due, purge expired keys. */

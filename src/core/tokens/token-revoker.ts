@@ -2,6 +2,8 @@ import { inject, injectable } from "tsyringe";
 import type { AuthenticatedClient } from "../../plugin-sdk/client.js";
 import { OAuthErrors } from "../../plugin-sdk/errors.js";
 import { DI } from "../di-tokens.js";
+import type { DurableStorage } from "../ports/repositories.js";
+import { secretDigest } from "../security/digest.js";
 import type { RevocationService, TokenValidator } from "./access-token.js";
 import { findToken } from "./find-token.js";
 
@@ -11,14 +13,22 @@ export class TokenRevoker {
   constructor(
     @inject(DI.TokenValidator) private readonly validator: TokenValidator,
     @inject(DI.Revocation) private readonly revocation: RevocationService,
+    @inject(DI.Durable) private readonly storage: DurableStorage,
   ) {}
 
   /** Revokes `token` if it belongs to `caller`; another client's token is refused (RFC 7009 §2.1). */
   async revoke(token: string, hint: string | undefined, caller: AuthenticatedClient): Promise<void> {
     const found = await findToken(this.validator, token, hint);
-    if (!found) return;
+    if (!found) return this.revokeRotated(token, caller);
     if (found.clientId !== caller.client.clientId) throw OAuthErrors.unauthorizedClient("the token was not issued to this client");
     if (found.kind === "refresh_token" && found.grantId) await this.revocation.revokeGrant(found.grantId);
     else await this.revocation.revokeAccessToken(found);
+  }
+
+  /** A refresh token already rotated (e.g. by a racing refresh) still names its grant: revoke that grant (corpus O86). */
+  private async revokeRotated(token: string, caller: AuthenticatedClient): Promise<void> {
+    if (token.length > 512) return;
+    const record = await this.storage.grants.findRefreshToken(secretDigest(token));
+    if (record?.status === "rotated" && record.clientId === caller.client.clientId) await this.revocation.revokeGrant(record.grantId);
   }
 }

@@ -4,7 +4,6 @@ import type { Clock, RandomSource } from "../ports/clock.js";
 import type { DurableStorage, User } from "../ports/repositories.js";
 import { hashPassword } from "./password-hasher.js";
 
-@injectable()
 export class UserExistsError extends Error {
   override name = "UserExistsError";
 }

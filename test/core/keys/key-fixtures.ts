@@ -8,6 +8,9 @@ import type { Clock, RandomSource } from "../../../src/core/ports/clock.js";
 import type { Logger } from "../../../src/core/ports/logger.js";
 import type { DurableStorage } from "../../../src/core/ports/repositories.js";
 import { openSqlStorage } from "../../../src/storage/sql/open-sql-storage.js";
+import { FakeClock } from "../../support/fake-clock.js";
+
+export { FakeClock } from "../../support/fake-clock.js";
 
 export const ISSUER = "https://as.example.com";
 export const ALL_ALGS = ["ES256", "RS256", "PS256", "EdDSA"] as const;
@@ -15,17 +18,6 @@ export const ALL_ALGS = ["ES256", "RS256", "PS256", "EdDSA"] as const;
 /** Real configuration parsed from settings, as at boot. */
 export function testConfig(overrides: Partial<Record<SettingName, string>> = {}): Config {
   return loadConfig({}, { issuer: ISSUER, signingAlgs: ALL_ALGS.join(","), ...overrides });
-}
-
-/** A clock the test moves by hand. */
-export class FakeClock implements Clock {
-  constructor(public ms = Date.UTC(2030, 0, 1)) {}
-  now(): number {
-    return this.ms;
-  }
-  advance(seconds: number): void {
-    this.ms += seconds * 1000;
-  }
 }
 
 /** Deterministic, unique randomness: SHA-256 of a counter. */

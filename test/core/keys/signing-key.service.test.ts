@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import Database from "better-sqlite3";
 import { calculateJwkThumbprint, createLocalJWKSet, jwtVerify } from "jose";
+import { AesGcmSealer } from "../../../src/core/keys/aes-gcm.sealer.js";
 import { JwtSigner } from "../../../src/core/keys/jwt-signer.js";
 import { JwtVerifier } from "../../../src/core/keys/jwt-verifier.js";
 import { SigningKeyService } from "../../../src/core/keys/signing-key.service.js";
@@ -72,6 +73,19 @@ describe("SigningKeyService", () => {
     }
   });
 
+  it("refuses to start when the keys were sealed under another key-encryption key", async () => {
+    const storage = await openStorage();
+    const first = await startedKeys(storage);
+    first.stop();
+    try {
+      const other = new SigningKeyService(testConfig(), storage, new AesGcmSealer(Buffer.alloc(32, 9)), new FakeClock(), recordingLogger());
+      await assert.rejects(other.start(), /cannot unseal signing key .*KEY_ENCRYPTION_KEY/);
+      other.stop();
+    } finally {
+      await storage.close();
+    }
+  });
+
   it("rotation keeps the old kid published until its tokens expire, then purges it", async () => {
     const storage = await openStorage();
     const clock = new FakeClock();
@@ -79,7 +93,7 @@ describe("SigningKeyService", () => {
     try {
       const old = keys.activeKey("ES256").kid;
       const token = new JwtSigner(keys).sign("ES256", "at+jwt", { sub: "alice" });
-      clock.advance(60);
+      clock.advance(60_000);
       await keys.rotate("ES256");
       const current = keys.activeKey("ES256").kid;
       assert.notEqual(current, old);
@@ -89,10 +103,10 @@ describe("SigningKeyService", () => {
       await jwtVerify(token, createLocalJWKSet(keys.jwks()));
       assert.equal(keys.overlapMs, (MAX_ACCESS_TOKEN_TTL + 30) * 1000);
 
-      clock.advance(MAX_ACCESS_TOKEN_TTL);
+      clock.advance(MAX_ACCESS_TOKEN_TTL * 1000);
       await keys.maintain();
       assert.ok(keys.jwks().keys.some((k) => k.kid === old), "still published inside the overlap");
-      clock.advance(31);
+      clock.advance(31_000);
       await keys.maintain();
       assert.equal(keys.jwks().keys.some((k) => k.kid === old), false);
       assert.equal((await storage.signingKeys.listPublished(0)).some((r) => r.kid === old), false, "purged from storage");
@@ -107,9 +121,15 @@ describe("SigningKeyService", () => {
     const storage = await openStorage();
     const clock = new FakeClock();
     let listings = 0;
+    const { signingKeys } = storage;
     const counting: DurableStorage = {
       ...storage,
-      signingKeys: { ...storage.signingKeys, listPublished: (now) => (listings++, storage.signingKeys.listPublished(now)) },
+      signingKeys: {
+        insert: (record) => signingKeys.insert(record),
+        listPublished: (now) => (listings++, signingKeys.listPublished(now)),
+        rotate: (alg, next, retire) => signingKeys.rotate(alg, next, retire),
+        purgeExpired: (now) => signingKeys.purgeExpired(now),
+      },
     };
     const server = await startedKeys(counting, testConfig(), clock);
     const cli = await startedKeys(storage, testConfig(), clock);
@@ -123,7 +143,7 @@ describe("SigningKeyService", () => {
       assert.equal(await server.publicKey("unknown-1"), undefined);
       assert.equal(await server.publicKey("unknown-2"), undefined);
       assert.equal(listings, before + 1, "unknown kids inside the interval do not hit storage");
-      clock.advance(6);
+      clock.advance(6_000);
       assert.equal(await server.publicKey("unknown-3"), undefined);
       assert.equal(listings, before + 2);
       assert.equal(server.activeKey("EdDSA").kid, rotated);
@@ -140,10 +160,10 @@ describe("SigningKeyService", () => {
     const keys = await startedKeys(storage, testConfig({ keyRotationInterval: "600", signingAlgs: "ES256" }), clock);
     try {
       const first = keys.activeKey("ES256").kid;
-      clock.advance(599);
+      clock.advance(599_000);
       await keys.maintain();
       assert.equal(keys.activeKey("ES256").kid, first);
-      clock.advance(1);
+      clock.advance(1_000);
       await keys.maintain();
       const second = keys.activeKey("ES256").kid;
       assert.notEqual(second, first);
@@ -186,7 +206,7 @@ describe("SigningKeyService", () => {
     const db = new Database(file);
     db.prepare("delete from signing_keys").run();
     db.close();
-    clock.advance(MAX_ACCESS_TOKEN_TTL + 31);
+    clock.advance((MAX_ACCESS_TOKEN_TTL + 31) * 1000);
 
     storage = await openStorage(`sqlite:${file}`);
     keys = await startedKeys(storage, testConfig({ signingAlgs: "ES256" }), clock);

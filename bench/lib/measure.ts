@@ -1,0 +1,81 @@
+import type { LoadResult } from "../load/load-result.js";
+import type { CpuUsage } from "./cpu-usage.js";
+import { rssMiB } from "./processes.js";
+import { waitForQuiet } from "./quiet.js";
+import type { BenchSettings } from "./settings.js";
+import { median } from "./stats.js";
+
+/** One thing to load: a target's token endpoint or its gRPC ValidateToken. */
+export interface Scenario {
+  /** Key in the report, e.g. "portcullis" or "portcullis gRPC". */
+  id: string;
+  serverPid: number;
+  run(durationSec: number): Promise<LoadResult>;
+}
+
+/** One measured run: the load's result plus the server's RSS read right after it. */
+export interface RunResult extends LoadResult {
+  rssMiB: number;
+  /** Attempts it took (more than one when other processes disturbed the first). */
+  attempts: number;
+}
+
+/** Medians over the runs (failed is the total). */
+export interface Summary {
+  runs: RunResult[];
+  rps: number;
+  p50: number;
+  p99: number;
+  rssMiB: number;
+  cpu: CpuUsage;
+  failed: number;
+}
+
+/** CPU that other processes took from the bench cores during a run (%, the worse core). */
+export const disturbance = (run: LoadResult) => Math.max(run.cpu.otherOnServerCore, run.cpu.otherOnLoadCore);
+
+/**
+ * Waits for quiet cores, runs a scenario and reads the server's VmRSS at the end of the run; a disturbed run
+ * is redone up to `settings.retries` times and the least disturbed attempt kept.
+ */
+export async function measureRun(scenario: Scenario, settings: BenchSettings): Promise<RunResult> {
+  let best: RunResult | undefined;
+  for (let attempt = 1; attempt <= settings.retries + 1; attempt++) {
+    await waitForQuiet([settings.serverCore, settings.loadCore], { thresholdPct: settings.quietPct, maxWaitMs: settings.quietMaxWaitMs });
+    const result = { ...(await scenario.run(settings.runSeconds)), rssMiB: rssMiB(scenario.serverPid), attempts: attempt };
+    if (!best || disturbance(result) < disturbance(best)) best = result;
+    if (disturbance(result) <= settings.quietPct) break;
+  }
+  return best!;
+}
+
+export function describeRun(run: LoadResult & Partial<Pick<RunResult, "rssMiB" | "attempts">>): string {
+  const { cpu } = run;
+  return [
+    `${run.rps.toFixed(0)} req/s`,
+    `p50 ${run.p50.toFixed(1)} ms`,
+    `p99 ${run.p99.toFixed(1)} ms`,
+    ...(run.rssMiB === undefined ? [] : [`RSS ${run.rssMiB.toFixed(0)} MiB`]),
+    `CPU server ${cpu.server.toFixed(0)} % load ${cpu.load.toFixed(0)} % others ${cpu.otherOnServerCore.toFixed(0)}/${cpu.otherOnLoadCore.toFixed(0)} %`,
+    ...(run.failed ? [`${run.failed} FAILED`] : []),
+    ...((run.attempts ?? 1) > 1 ? [`attempt ${run.attempts}`] : []),
+  ].join(", ");
+}
+
+export function summarize(runs: RunResult[]): Summary {
+  const of = (pick: (run: RunResult) => number) => median(runs.map(pick));
+  return {
+    runs,
+    rps: of((r) => r.rps),
+    p50: of((r) => r.p50),
+    p99: of((r) => r.p99),
+    rssMiB: of((r) => r.rssMiB),
+    cpu: {
+      server: of((r) => r.cpu.server),
+      load: of((r) => r.cpu.load),
+      otherOnServerCore: of((r) => r.cpu.otherOnServerCore),
+      otherOnLoadCore: of((r) => r.cpu.otherOnLoadCore),
+    },
+    failed: runs.reduce((sum, run) => sum + run.failed, 0),
+  };
+}

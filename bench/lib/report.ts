@@ -1,0 +1,61 @@
+import type { Summary } from "./measure.js";
+
+/** The goal of issue 2 item 11 for the token endpoint. */
+export const GOAL = { minPeerRatio: 2.5, maxP99Ms: 50 } as const;
+/** Median CPU of other processes on a bench core above which the numbers are flagged as disturbed (%). */
+const NOISY_PCT = 5;
+
+export interface Ratios {
+  rps: number;
+  p50: number;
+  p99: number;
+  rssMiB: number;
+}
+
+/** a ÷ b for each metric (req/s: higher is better; the others: lower is better). */
+export function ratios(a: Summary, b: Summary): Ratios {
+  return { rps: a.rps / b.rps, p50: a.p50 / b.p50, p99: a.p99 / b.p99, rssMiB: a.rssMiB / b.rssMiB };
+}
+
+export function meetsGoal(ours: Summary, peer: Summary): boolean {
+  return ours.failed === 0 && ours.rps / peer.rps >= GOAL.minPeerRatio && ours.p99 < GOAL.maxP99Ms;
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ");
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+const n0 = (v: number) => (Number.isFinite(v) ? v.toFixed(0) : "-");
+const n1 = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : "-");
+const x = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : "-");
+
+const HEADER = ["target", "req/s", "p50 ms", "p99 ms", "RSS MiB", "srv CPU %", "others %", "failed"];
+const row = (id: string, s: Summary) => [id, n0(s.rps), n1(s.p50), n1(s.p99), n0(s.rssMiB), n0(s.cpu.server), `${n0(s.cpu.otherOnServerCore)}/${n0(s.cpu.otherOnLoadCore)}`, String(s.failed)];
+
+/** The compact table the bench prints at the end. */
+export function formatReport(input: { title: string; token: Record<string, Summary>; grpc?: Summary; ours: string; peer: string; floor: string }): string {
+  const { token, ours, peer, floor } = input;
+  const out: string[] = [input.title, "", "POST /token (client_credentials, ES256 JWT)"];
+  out.push(table(HEADER, Object.entries(token).map(([id, s]) => row(id, s))));
+  const [o, p, f] = [token[ours], token[peer], token[floor]];
+  if (o && p && f) {
+    const [vsPeer, vsFloor, floorVsPeer] = [ratios(o, p), ratios(o, f), ratios(f, p)];
+    out.push("", "ratios (req/s: higher is better; latency and RSS: lower is better)");
+    out.push(
+      table(
+        ["metric", `${ours}/${peer}`, `${ours}/${floor}`, `${floor}/${peer}`],
+        (["rps", "p50", "p99", "rssMiB"] as const).map((key) => [key === "rps" ? "req/s" : key, x(vsPeer[key]), x(vsFloor[key]), x(floorVsPeer[key])]),
+      ),
+    );
+    out.push("", `goal: req/s ≥ ${GOAL.minPeerRatio}× ${peer} and p99 < ${GOAL.maxP99Ms} ms → ${meetsGoal(o, p) ? "MET" : "NOT MET"} (${x(vsPeer.rps)}, p99 ${n1(o.p99)} ms)`);
+    if (floorVsPeer.rps < GOAL.minPeerRatio) out.push(`note: even the floor reaches only ${x(floorVsPeer.rps)} ${peer} here, so ${GOAL.minPeerRatio}× is out of reach for any full server on this machine`);
+  }
+  if (input.grpc) out.push("", "gRPC TokenValidationService/ValidateToken", table(HEADER, [row(ours, input.grpc)]));
+  const all = [...Object.values(token), ...(input.grpc ? [input.grpc] : [])];
+  if (all.some((s) => Math.max(s.cpu.otherOnServerCore, s.cpu.otherOnLoadCore) > NOISY_PCT)) {
+    out.push("", `WARNING: other processes used > ${NOISY_PCT} % of a bench core during runs ("others %", server core/load core): the figures are disturbed; rerun on a quiet machine`);
+  }
+  return out.join("\n");
+}

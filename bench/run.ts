@@ -1,0 +1,183 @@
+/**
+ * `npm run bench [-- --quick] [-- --profile] [-- --only portcullis,peer,floor]`
+ * Loads client_credentials token issuance on Portcullis, node-oidc-provider and the node:http floor, and gRPC
+ * ValidateToken on Portcullis; servers on core 0, load generator on core 1. Every target is started first,
+ * then each gets a warm-up, then the measured runs go round-robin over the targets (so a noisy moment on a
+ * shared machine hits every target alike). Prints medians and ratios and writes .bench-tmp/results.json.
+ * See bench/README.md.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { spawnLoad } from "./load/spawn-load.js";
+import type { GrpcLoadOptions } from "./load/grpc-load.js";
+import type { HttpLoadOptions } from "./load/http-load.js";
+import { summarizeProfiles, type Window } from "./lib/cpu-profile.js";
+import { describeRun, measureRun, summarize, type RunResult, type Scenario, type Summary } from "./lib/measure.js";
+import { Children } from "./lib/processes.js";
+import { formatReport, meetsGoal, ratios } from "./lib/report.js";
+import { FULL, QUICK, TOKEN_REQUEST, type BenchSettings } from "./lib/settings.js";
+import { requestToken, tokenHeaders } from "./lib/token-request.js";
+import { floorTarget } from "./targets/floor.js";
+import { oidcProviderPeerTarget } from "./targets/oidc-provider-peer.js";
+import { portcullisTarget } from "./targets/portcullis.js";
+import type { RunningTarget, Target, TargetContext } from "./targets/target.js";
+
+const TARGETS: Target[] = [portcullisTarget, oidcProviderPeerTarget, floorTarget];
+const GRPC_TOKEN_POOL = 64;
+const GRPC_SCENARIO = `${portcullisTarget.id} gRPC`;
+
+const { values } = parseArgs({ options: { quick: { type: "boolean" }, profile: { type: "boolean" }, only: { type: "string" } } });
+const settings: BenchSettings = values.quick ? QUICK : FULL;
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const tmpDir = join(repoRoot, ".bench-tmp");
+const profileDir = join(tmpDir, "profiles");
+const children = new Children();
+const say = (text: string) => process.stdout.write(`${text}\n`);
+
+/** A load run may take its duration plus start-up; anything longer is a hang and is killed. */
+const loadTimeoutMs = (seconds: number) => seconds * 1000 + 30_000;
+
+function load(script: string, target: RunningTarget, durationSec: number, args: object) {
+  return spawnLoad(children, {
+    repoRoot,
+    script,
+    core: settings.loadCore,
+    timeoutMs: loadTimeoutMs(durationSec),
+    args: { ...args, durationSec, serverPid: target.pid, serverCore: settings.serverCore, loadCore: settings.loadCore },
+  });
+}
+
+function tokenScenario(id: string, target: RunningTarget): Scenario {
+  const args: Omit<HttpLoadOptions, "durationSec" | "serverPid" | "serverCore" | "loadCore"> = {
+    url: `${target.baseUrl}${TOKEN_REQUEST.path}`,
+    connections: settings.connections,
+    headers: tokenHeaders(target.client),
+    body: TOKEN_REQUEST.body,
+  };
+  return { id, serverPid: target.pid, run: (durationSec) => load("bench/load/http-load.ts", target, durationSec, args) };
+}
+
+/** Fetches a caller token (portcullis:validate) and a pool of resource tokens for the gRPC load. */
+async function grpcScenario(target: RunningTarget): Promise<Scenario> {
+  const callerToken = await requestToken(target.baseUrl, target.client, "grant_type=client_credentials&scope=portcullis%3Avalidate");
+  const tokens: string[] = [];
+  for (let i = 0; i < GRPC_TOKEN_POOL; i++) tokens.push(await requestToken(target.baseUrl, target.client));
+  const tokensFile = join(tmpDir, "grpc-tokens.json");
+  writeFileSync(tokensFile, JSON.stringify({ callerToken, tokens }), { mode: 0o600 });
+  const args: Omit<GrpcLoadOptions, "durationSec" | "serverPid" | "serverCore" | "loadCore"> = {
+    address: target.grpcAddress!,
+    channels: settings.grpcChannels,
+    concurrency: settings.connections,
+    tokensFile,
+    requiredScope: TOKEN_REQUEST.scope,
+    requiredAudience: TOKEN_REQUEST.resource,
+  };
+  return { id: GRPC_SCENARIO, serverPid: target.pid, run: (durationSec) => load("bench/load/grpc-load.ts", target, durationSec, args) };
+}
+
+async function main(): Promise<void> {
+  if (availableParallelism() < 2) throw new Error("the bench needs 2 cores (servers on core 0, load on core 1)");
+  mkdirSync(tmpDir, { recursive: true });
+  const only = values.only?.split(",").map((s) => s.trim());
+  const targets = TARGETS.filter((t) => !only || only.includes(t.id));
+  const title = `${values.quick ? "QUICK " : ""}bench: ${settings.connections} connections, warm-up ${settings.warmupSeconds} s, ${settings.runs} × ${settings.runSeconds} s round-robin, medians; servers on core ${settings.serverCore}, load on core ${settings.loadCore}`;
+  say(title);
+  say(`load average before start: ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`);
+  if (values.profile) rmSync(profileDir, { recursive: true, force: true });
+
+  const running: RunningTarget[] = [];
+  const versions: Record<string, string | undefined> = {};
+  try {
+    const scenarios: Scenario[] = [];
+    for (const target of targets) {
+      const profiling = values.profile === true && target.id === portcullisTarget.id;
+      const context: TargetContext = { repoRoot, tmpDir, children, core: settings.serverCore, nodeFlags: profiling ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [] };
+      say(`starting ${target.id}: ${target.description}`);
+      const started = await target.start(context);
+      running.push(started);
+      versions[target.id] = started.version;
+      scenarios.push(tokenScenario(target.id, started));
+      if (started.grpcAddress) scenarios.push(await grpcScenario(started));
+    }
+
+    const windows: Window[] = [];
+    const record = (scenario: Scenario, result: { startUs: number; endUs: number }) => {
+      if (scenario.id.startsWith(portcullisTarget.id)) windows.push({ label: scenario.id === GRPC_SCENARIO ? "gRPC ValidateToken" : "POST /token", ...result });
+    };
+    for (const scenario of scenarios) {
+      const warm = await scenario.run(settings.warmupSeconds);
+      say(`  ${scenario.id.padEnd(16)} warm-up ${settings.warmupSeconds} s: ${describeRun(warm)}`);
+    }
+    const runs = new Map<string, RunResult[]>(scenarios.map((s) => [s.id, []]));
+    for (let round = 1; round <= settings.runs; round++) {
+      for (const scenario of scenarios) {
+        const result = await measureRun(scenario, settings);
+        runs.get(scenario.id)!.push(result);
+        record(scenario, result);
+        say(`  ${scenario.id.padEnd(16)} run ${round}/${settings.runs}: ${describeRun(result)}`);
+      }
+    }
+    const summaries = Object.fromEntries([...runs].map(([id, list]) => [id, summarize(list)]));
+    report(title, summaries, versions);
+    if (values.profile) {
+      for (const target of running) await target.stop();
+      say(`\n${summarizeProfiles(profileDir, repoRoot, windows)}`);
+    }
+  } finally {
+    for (const target of running) await target.stop();
+  }
+}
+
+function report(title: string, summaries: Record<string, Summary>, versions: Record<string, string | undefined>): void {
+  const grpc = summaries[GRPC_SCENARIO];
+  const token = Object.fromEntries(Object.entries(summaries).filter(([id]) => id !== GRPC_SCENARIO));
+  const [ours, peer, floor] = [portcullisTarget.id, oidcProviderPeerTarget.id, floorTarget.id];
+  say(`\n${formatReport({ title, token, grpc, ours, peer, floor })}`);
+  const results = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpu: cpus()[0]?.model,
+    quick: values.quick === true,
+    settings,
+    request: TOKEN_REQUEST,
+    versions,
+    token,
+    grpcValidateToken: grpc,
+    ratios: {
+      vsPeer: token[ours] && token[peer] ? ratios(token[ours], token[peer]) : undefined,
+      vsFloor: token[ours] && token[floor] ? ratios(token[ours], token[floor]) : undefined,
+      floorVsPeer: token[floor] && token[peer] ? ratios(token[floor], token[peer]) : undefined,
+    },
+    goalMet: token[ours] && token[peer] ? meetsGoal(token[ours], token[peer]) : undefined,
+  };
+  writeFileSync(join(tmpDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  say(`\nresults: ${join(tmpDir, "results.json")}`);
+}
+
+const deadline = setTimeout(() => {
+  process.stderr.write(`bench: exceeded ${settings.deadlineMs / 1000} s, stopping\n`);
+  void children.stopAll().finally(() => process.exit(1));
+}, settings.deadlineMs);
+deadline.unref();
+process.on("exit", () => children.killAllNow());
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    process.stderr.write(`bench: ${signal}, stopping children\n`);
+    void children.stopAll().finally(() => process.exit(130));
+  });
+}
+
+main().then(
+  async () => {
+    await children.stopAll();
+    process.exit(0);
+  },
+  async (error: unknown) => {
+    process.stderr.write(`bench failed: ${(error as Error)?.stack ?? String(error)}\n`);
+    await children.stopAll();
+    process.exit(1);
+  },
+);

@@ -1,0 +1,39 @@
+import "reflect-metadata";
+import assert from "node:assert/strict";
+import { afterEach, beforeEach, describe, it } from "node:test";
+import { secretDigest } from "../../../src/core/security/digest.js";
+import { MAX_ACCESS_TOKEN_TTL } from "../../../src/core/tokens/access-token.js";
+import { revokedGrantKey, revokedTokenKey } from "../../../src/core/tokens/revocation.service.js";
+import { mintRequest, tokenFixture, type TokenFixture } from "./token-fixtures.js";
+
+describe("RevocationServiceImpl", () => {
+  let f: TokenFixture;
+  beforeEach(async () => {
+    f = await tokenFixture();
+  });
+  afterEach(() => f.close());
+
+  it("indexes a revoked token until its exp plus clock tolerance and publishes the event", async () => {
+    const issued = await f.minter.mint(mintRequest({ ttl: 600 }));
+    f.clock.advance(100_000);
+    const active = (await f.validator.validateAccessToken(issued.token))!;
+    await f.revocation.revokeAccessToken(active);
+    assert.equal(await f.store.ttl(revokedTokenKey(issued.claims.jti)), (500 + 30) * 1000);
+    assert.deepEqual(f.events, [{ kind: "token", id: issued.claims.jti, revokedAt: f.clock.now() }]);
+  });
+
+  it("revokes a grant in the database and in the index for the longest access-token lifetime", async () => {
+    const now = f.clock.now();
+    await f.storage.grants.create(
+      { id: "g-1", clientId: "client-1", subject: "alice", scopes: [], resources: [], claims: {}, createdAt: now, expiresAt: now + 86_400_000 },
+      { id: "rt-1", grantId: "g-1", clientId: "client-1", digest: secretDigest("rt"), status: "active", createdAt: now, expiresAt: now + 3_600_000 },
+    );
+    await f.revocation.revokeGrant("g-1");
+    assert.equal((await f.storage.grants.findGrant("g-1"))?.revokedAt, now);
+    assert.equal((await f.storage.grants.findRefreshTokenById("rt-1"))?.status, "revoked");
+    assert.equal(await f.store.ttl(revokedGrantKey("g-1")), (MAX_ACCESS_TOKEN_TTL + 30) * 1000);
+    assert.deepEqual(f.events, [{ kind: "grant", id: "g-1", revokedAt: now }]);
+    await f.revocation.revokeGrant("g-1");
+    assert.equal(f.events.length, 2, "idempotent: revoking again is harmless");
+  });
+});

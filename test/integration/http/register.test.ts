@@ -1,0 +1,72 @@
+import "reflect-metadata";
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { InitialAccessTokens } from "../../../src/core/clients/initial-access-tokens.js";
+import { basic, startTestApp, type TestApp } from "../../support/test-app.js";
+
+const CLIENT = { grant_types: ["client_credentials"], client_name: "Registered" };
+
+describe("/register over HTTP (RFC 7591 §3, corpus 91 and 97)", () => {
+  let t: TestApp;
+  let token: string;
+  const register = (body: string, headers: Record<string, string> = {}) =>
+    fetch(`${t.publicUrl}/register`, { method: "POST", body, headers: { "content-type": "application/json", authorization: `Bearer ${token}`, ...headers } });
+
+  before(async () => {
+    t = await startTestApp();
+    await t.createResource("https://api.example.test/", "api:read");
+    ({ token } = await t.app.container.resolve(InitialAccessTokens).create());
+  });
+  after(() => t.stop());
+
+  test("registers a client whose secret then works at /token", async () => {
+    const res = await register(JSON.stringify({ ...CLIENT, client_id: "chosen" }));
+    assert.equal(res.status, 201);
+    assert.equal(res.headers.get("cache-control"), "no-store");
+    const body = (await res.json()) as Record<string, string>;
+    assert.notEqual(body.client_id, "chosen");
+    assert.equal(body.client_name, "Registered");
+    const issued = await t.postForm("/token", { grant_type: "client_credentials", scope: "api:read" }, basic(body.client_id!, body.client_secret!));
+    assert.equal(issued.status, 200);
+  });
+
+  test("answers 401 invalid_token with a Bearer challenge without an initial access token", async () => {
+    const res = await fetch(`${t.publicUrl}/register`, { method: "POST", body: JSON.stringify(CLIENT), headers: { "content-type": "application/json" } });
+    assert.equal(res.status, 401);
+    assert.equal(res.headers.get("www-authenticate"), 'Bearer error="invalid_token"');
+    assert.equal(((await res.json()) as { error: string }).error, "invalid_token");
+  });
+
+  test("answers 413 to a 1 MB body", async () => {
+    const res = await register(JSON.stringify({ ...CLIENT, client_name: "x".repeat(1_000_000) }));
+    assert.equal(res.status, 413);
+  });
+
+  for (const [name, body, headers] of [
+    ["a non-JSON Content-Type", JSON.stringify(CLIENT), { "content-type": "text/plain" }],
+    ["broken JSON", "{", {}],
+    ["a JSON array", "[]", {}],
+    ["deeply nested JSON", `${"[".repeat(20_000)}${"]".repeat(20_000)}`, {}],
+  ] as const) {
+    test(`answers 400 invalid_client_metadata to ${name}`, async () => {
+      const res = await register(body, headers);
+      assert.equal(res.status, 400);
+      assert.equal(((await res.json()) as { error: string }).error, "invalid_client_metadata");
+    });
+  }
+
+  test("answers 400 invalid_redirect_uri to 10k redirect_uris that fit the body limit", async () => {
+    const redirect_uris = Array.from({ length: 10_000 }, () => "a");
+    const res = await register(JSON.stringify({ redirect_uris }));
+    assert.equal(res.status, 400);
+    assert.equal(((await res.json()) as { error: string }).error, "invalid_redirect_uri");
+  });
+
+  test("serves the registration_client_uri it returns (RFC 7592)", { todo: "RegisterManagementEndpoint is not yet listed in src/app/build-router.ts" }, async () => {
+    const registered = (await (await register(JSON.stringify(CLIENT))).json()) as Record<string, string>;
+    const read = await fetch(registered.registration_client_uri!, { headers: { authorization: `Bearer ${registered.registration_access_token}` } });
+    assert.equal(read.status, 200);
+    const deleted = await fetch(registered.registration_client_uri!, { method: "DELETE", headers: { authorization: `Bearer ${((await read.json()) as Record<string, string>).registration_access_token}` } });
+    assert.equal(deleted.status, 204);
+  });
+});
