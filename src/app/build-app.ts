@@ -19,6 +19,7 @@ import { TokenCustomizersToken } from "../core/tokens/token-customizers.js";
 import { TokenValidatorService } from "../core/tokens/token-validator.service.js";
 import { firstPartyPlugins } from "../../plugins/index.js";
 import type { PluginModule } from "../plugin-sdk/plugin-module.js";
+import { assertClientsResolvable } from "../plugin-host/assert-clients-resolvable.js";
 import { loadPlugins } from "../plugin-host/load-plugins.js";
 import type { PluginRegistries } from "../plugin-host/plugin-registries.js";
 import { openEphemeral } from "../storage/open-ephemeral.js";
@@ -60,6 +61,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   const closers: (() => Promise<void>)[] = [() => durable.close()];
   try {
     await durable.migrate();
+    await assertClientsResolvable(durable.clients, registries);
     const ephemeral = await openEphemeral({ redisUrl: config.redisUrl, clock, logger });
     closers.unshift(() => ephemeral.store.close(), () => ephemeral.bus.close());
     const sealer = await loadSealer({ config, durable, random, logger });

@@ -1,8 +1,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildApp } from "../../../src/app/build-app.js";
 import { loadConfig } from "../../../src/config/config.js";
+import { DI } from "../../../src/core/di-tokens.js";
 import { startTestApp, type TestApp } from "../../support/test-app.js";
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/plugins/${name}`, import.meta.url));
@@ -57,5 +61,21 @@ describe("plugin boot validation", () => {
 
   test("disabling an unknown plugin fails the boot", async () => {
     await assert.rejects(buildApp({ config: config("", "grants.nope") }), /DISABLED_PLUGINS names unknown plugin "grants.nope"/);
+  });
+});
+
+describe("stored clients must resolve to enabled plugins", () => {
+  test("a client whose auth method's plugin was disabled fails the next boot", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "portcullis-boot-"));
+    const overrides = { databaseUrl: `sqlite:${join(dir, "db.sqlite")}`, logLevel: "silent" };
+    const first = await buildApp({ config: loadConfig({}, overrides) });
+    const registry = first.container.resolve(DI.ClientRegistry);
+    const { client } = await registry.register({ grant_types: ["client_credentials"], token_endpoint_auth_method: "client_secret_post" }, "operator");
+    await first.stop();
+    await assert.rejects(
+      buildApp({ config: loadConfig({}, { ...overrides, disabledPlugins: "client-auth.client-secret-post" }) }),
+      new RegExp(`client ${client.clientId} uses auth method "client_secret_post"`),
+    );
+    rmSync(dir, { recursive: true, force: true });
   });
 });

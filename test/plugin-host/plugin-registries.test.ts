@@ -1,0 +1,48 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { firstPartyPlugins } from "../../plugins/index.js";
+import { assertPluginModule } from "../../src/plugin-host/plugin-loader.js";
+import { buildRegistries } from "../../src/plugin-host/plugin-registries.js";
+import { ExtensionPoints, type ClientAuthenticator, type PluginModule } from "../../src/plugin-sdk/index.js";
+
+const authModule = (id: string, method: string): PluginModule => ({
+  id,
+  apiVersion: 1,
+  register: (host) =>
+    host.contribute(ExtensionPoints.clientAuthenticators, {
+      method,
+      parameters: [],
+      detect: () => false,
+      claimedClientId: () => undefined,
+      authenticate: async () => {
+        throw new Error("unused");
+      },
+    } satisfies ClientAuthenticator),
+});
+
+test("the first-party plugins build registries with every grant and auth method", () => {
+  const registries = buildRegistries(firstPartyPlugins, {});
+  assert.deepEqual([...registries.grants.keys()], ["client_credentials", "refresh_token"]);
+  assert.deepEqual(registries.clientAuthenticators.map((a) => a.method), ["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt", "none"]);
+});
+
+test("a duplicate auth method fails with both owners named", () => {
+  assert.throws(() => buildRegistries([authModule("client-auth.a", "x"), authModule("client-auth.b", "x")], {}), /duplicate client authentication method "x": contributed by client-auth.a and client-auth.b/);
+});
+
+test("a module loaded twice fails", () => {
+  assert.throws(() => buildRegistries([authModule("client-auth.a", "x"), authModule("client-auth.a", "y")], {}), /plugin client-auth.a: loaded twice/);
+});
+
+test("module shape: id pattern, apiVersion, register", () => {
+  assert.throws(() => assertPluginModule({ id: "NoKind", apiVersion: 1, register() {} }, "m"), /must look like "<kind>.<kebab-name>"/);
+  assert.throws(() => assertPluginModule({ id: "grants.x", apiVersion: 2, register() {} }, "m"), /unsupported apiVersion 2/);
+  assert.throws(() => assertPluginModule({ id: "grants.x", apiVersion: 1 }, "m"), /register is not a function/);
+  assert.throws(() => assertPluginModule(undefined, "./p.ts"), /plugin \.\/p\.ts: does not export a plugin module/);
+});
+
+test("plugin options reach the module's host", () => {
+  let seen: unknown;
+  buildRegistries([{ id: "hooks.probe", apiVersion: 1, register: (host) => void (seen = host.options) }], { "hooks.probe": { level: 3 } });
+  assert.deepEqual(seen, { level: 3 });
+});
