@@ -62,7 +62,7 @@ describe("/register over HTTP (RFC 7591 §3, corpus 91 and 97)", () => {
     assert.equal(((await res.json()) as { error: string }).error, "invalid_redirect_uri");
   });
 
-  test("serves the registration_client_uri it returns (RFC 7592)", { todo: "RegisterManagementEndpoint is not yet listed in src/app/build-router.ts" }, async () => {
+  test("serves the registration_client_uri it returns (RFC 7592)", async () => {
     const registered = (await (await register(JSON.stringify(CLIENT))).json()) as Record<string, string>;
     const read = await fetch(registered.registration_client_uri!, { headers: { authorization: `Bearer ${registered.registration_access_token}` } });
     assert.equal(read.status, 200);
