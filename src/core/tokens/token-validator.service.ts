@@ -1,6 +1,7 @@
 import { inject, injectable } from "tsyringe";
 import type { Config } from "../../config/config.js";
 import { DI } from "../di-tokens.js";
+import { ClientCache } from "../clients/client-cache.js";
 import { isCompactJws, JwtVerifier, MAX_TOKEN_LENGTH } from "../keys/jwt-verifier.js";
 import type { Clock } from "../ports/clock.js";
 import type { EphemeralStore, RevocationBus, RevocationEvent } from "../ports/ephemeral-store.js";
@@ -58,6 +59,7 @@ export class TokenValidatorService implements TokenValidator {
     @inject(DI.Ephemeral) private readonly store: EphemeralStore,
     @inject(DI.RevocationBus) bus: RevocationBus,
     @inject(JwtVerifier) private readonly verifier: JwtVerifier,
+    @inject(ClientCache) private readonly clients: ClientCache,
   ) {
     this.#unsubscribe = bus.subscribe((event) => this.#evict(event));
   }
@@ -73,7 +75,8 @@ export class TokenValidatorService implements TokenValidator {
     const active = this.#cached(token) ?? (isCompactJws(token) ? await this.#verifyJwt(token) : await this.#lookupOpaque(token));
     if (!active) return undefined;
     const revocationKeys = active.grantId === undefined ? [revokedTokenKey(active.jti)] : [revokedTokenKey(active.jti), revokedGrantKey(active.grantId)];
-    return (await this.store.exists(revocationKeys)).includes(true) ? undefined : active;
+    if ((await this.store.exists(revocationKeys)).includes(true)) return undefined;
+    return (await this.clients.find(active.clientId)) ? active : undefined;
   }
 
   /** Active only while the token is `active` (a rotated one is not), unexpired, and its grant unrevoked (RFC 7662 §2.2). */
@@ -83,6 +86,7 @@ export class TokenValidatorService implements TokenValidator {
     if (!record || record.status !== "active" || record.expiresAt <= this.clock.now()) return undefined;
     const grant = await this.durable.grants.findGrant(record.grantId);
     if (!grant || grant.revokedAt != null || grant.expiresAt <= this.clock.now()) return undefined;
+    if (!(await this.clients.find(record.clientId))) return undefined;
     const claims: AccessTokenClaims = {
       iss: this.config.issuer,
       sub: grant.subject,

@@ -7,6 +7,7 @@ import type { DurableStorage } from "../../../src/core/ports/repositories.js";
 import type { AccessTokenMintRequest } from "../../../src/core/tokens/access-token.js";
 import { JwtAccessTokenMinter } from "../../../src/core/tokens/jwt-access-token.minter.js";
 import { RevocationServiceImpl } from "../../../src/core/tokens/revocation.service.js";
+import { ClientCache } from "../../../src/core/clients/client-cache.js";
 import { TokenValidatorService } from "../../../src/core/tokens/token-validator.service.js";
 import type { Client } from "../../../src/plugin-sdk/client.js";
 import { openEphemeral } from "../../../src/storage/open-ephemeral.js";
@@ -61,7 +62,8 @@ export async function tokenFixture(overrides: Parameters<typeof testConfig>[0] =
   bus.subscribe((event) => events.push(event));
   const keys = await startedKeys(storage, config, clock);
   const verifier = new CountingVerifier(keys);
-  const validator = new TokenValidatorService(config, clock, storage, store, bus, verifier);
+  await storage.clients.insert(client);
+  const validator = new TokenValidatorService(config, clock, storage, store, bus, verifier, new ClientCache(storage, config, clock, bus));
   const closers: (() => Promise<void>)[] = [];
   return {
     config,
@@ -78,7 +80,7 @@ export async function tokenFixture(overrides: Parameters<typeof testConfig>[0] =
     async otherNode() {
       const other = await openEphemeral({ clock });
       closers.push(() => other.bus.close());
-      return new TokenValidatorService(config, clock, storage, store, other.bus, new JwtVerifier(keys));
+      return new TokenValidatorService(config, clock, storage, store, other.bus, new JwtVerifier(keys), new ClientCache(storage, config, clock, other.bus));
     },
     async close() {
       validator.stop();

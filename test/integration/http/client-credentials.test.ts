@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
+import { DI } from "../../../src/core/di-tokens.js";
 import { basic, startTestApp, type TestApp } from "../../support/test-app.js";
 
 describe("client_credentials at /token (RFC 6749 §4.4, RFC 9068)", () => {
@@ -77,5 +78,22 @@ describe("client_credentials at /token (RFC 6749 §4.4, RFC 9068)", () => {
     const post = await t.createClient({ grant_types: ["client_credentials"], token_endpoint_auth_method: "client_secret_post" });
     const res = await t.postForm("/token", { grant_type: "client_credentials", client_id: post.client_id, client_secret: post.client_secret! });
     assert.equal(res.status, 200);
+  });
+});
+
+describe("deleting a client", () => {
+  test("its access tokens become inactive at once", async () => {
+    const t = await startTestApp();
+    try {
+      const doomed = await t.createClient({ grant_types: ["client_credentials"] });
+      const rs = await t.createClient({ grant_types: ["client_credentials"], scope: "portcullis:tokens" });
+      const token = ((await (await t.postForm("/token", { grant_type: "client_credentials" }, basic(doomed.client_id, doomed.client_secret!))).json()) as { access_token: string }).access_token;
+      const introspect = async () => ((await (await t.postForm("/introspect", { token }, basic(rs.client_id, rs.client_secret!))).json()) as { active: boolean }).active;
+      assert.equal(await introspect(), true);
+      assert.equal(await t.app.container.resolve(DI.ClientRegistry).delete(doomed.client_id), true);
+      assert.equal(await introspect(), false);
+    } finally {
+      await t.stop();
+    }
   });
 });
