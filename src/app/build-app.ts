@@ -100,8 +100,11 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       container,
       registries,
       async start() {
-        const publicServer = await startPublicServer(router, { host: config.host, port: config.port, headerLimit: config.headerLimit, requestTimeout: config.requestTimeout });
         const internal = await startInternalServer(container, { host: config.grpcHost, port: config.grpcPort });
+        const publicServer = await startPublicServer(router, { host: config.host, port: config.port, headerLimit: config.headerLimit, requestTimeout: config.requestTimeout }).catch(async (error: unknown) => {
+          await internal.close();
+          throw error;
+        });
         listeners = [publicServer, internal];
         return { publicUrl: publicServer.url, grpcUrl: internal.url };
       },

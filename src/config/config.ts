@@ -6,6 +6,26 @@ const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().in
 const list = z.string().transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean));
 const alg = z.enum(["ES256", "RS256", "PS256", "EdDSA"]);
 const url = z.string().refine((v) => URL.canParse(v), "must be an absolute URL");
+const path = z.string().min(1);
+/** A JSON object setting; anything else is reported as one issue naming the setting. */
+const jsonObject = z.string().transform((v, ctx) => {
+  try {
+    const parsed: unknown = JSON.parse(v);
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    /* reported below */
+  }
+  ctx.addIssue({ code: "custom", message: "must be a JSON object" });
+  return z.NEVER;
+});
+/** Keys are RFC 8705 §3.1 `x5t#S256` values: base64url (unpadded) SHA-256 of the certificate's DER encoding. */
+const thumbprintKeys = z.record(z.string().regex(/^[A-Za-z0-9_-]{43}$/), z.string({ error: "values must be space-separated scope strings" }), {
+  error: "keys must be certificate SHA-256 thumbprints (43 base64url characters, RFC 8705 x5t#S256)",
+});
+/** Caller certificate thumbprint → the internal scopes it is granted (DESIGN "Listeners"). */
+const mtlsCallers = jsonObject
+  .pipe(thumbprintKeys)
+  .transform((callers): ReadonlyMap<string, readonly string[]> => new Map(Object.entries(callers).map(([key, scopes]) => [key, scopes.split(/\s+/).filter(Boolean)])));
 
 /** Why zod (not hand-written checks): one declarative schema gives coercion, ranges and messages that name the setting. */
 const schema = z.object({
@@ -14,21 +34,16 @@ const schema = z.object({
   issuer: url.optional(),
   grpcPort: int(0, 65535),
   grpcHost: z.string().min(1),
+  grpcTlsCert: path.optional(),
+  grpcTlsKey: path.optional(),
+  grpcTlsClientCa: path.optional(),
+  grpcMtlsCallers: mtlsCallers,
   databaseUrl: z.string().regex(/^(sqlite:.+|mysql:\/\/.+)$/, "must be sqlite:<path> or mysql://user:pass@host:port/db"),
   redisUrl: z.string().regex(/^rediss?:\/\/.+/, "must be redis://… or rediss://…").optional(),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
   plugins: list,
   disabledPlugins: list,
-  pluginOptions: z.string().transform((v, ctx) => {
-    try {
-      const parsed: unknown = JSON.parse(v);
-      if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, Record<string, unknown>>;
-    } catch {
-      /* reported below */
-    }
-    ctx.addIssue({ code: "custom", message: "must be a JSON object" });
-    return z.NEVER;
-  }),
+  pluginOptions: jsonObject.transform((v) => v as Record<string, Record<string, unknown>>),
   accessTokenTtl: int(1, 86_400),
   refreshTokenTtl: int(60),
   refreshGraceSeconds: int(0, 600),
@@ -67,17 +82,35 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => {
-      const name = issue.path[0] as SettingName;
-      return `${SETTINGS[name]?.env ?? String(name)}: ${issue.message} (got ${JSON.stringify(raw[name])})`;
-    });
-    throw new ConfigError(`Invalid configuration:\n  ${lines.join("\n  ")}`);
+    throw configError(
+      parsed.error.issues.map((issue) => {
+        const name = issue.path[0] as SettingName;
+        return `${SETTINGS[name]?.env ?? String(name)}: ${issue.message} (got ${JSON.stringify(raw[name])})`;
+      }),
+    );
   }
   const config = parsed.data;
   if (!config.signingAlgs.includes(config.accessTokenAlg)) config.signingAlgs.push(config.accessTokenAlg);
   if (!config.signingAlgs.includes("RS256")) config.signingAlgs.push("RS256");
   const issuer = (config.issuer ?? `http://localhost:${config.port}`).replace(/\/$/, "");
   const issuerUrl = new URL(issuer);
-  if (issuerUrl.search || issuerUrl.hash) throw new ConfigError("Invalid configuration:\n  ISSUER: must have no query or fragment (RFC 8414 §2)");
+  if (issuerUrl.search || issuerUrl.hash) throw configError(["ISSUER: must have no query or fragment (RFC 8414 §2)"]);
+  const problems = internalTlsProblems(config);
+  if (problems.length > 0) throw configError(problems);
   return { ...config, issuer };
+}
+
+/** A ConfigError listing one line per offending setting. */
+export function configError(lines: readonly string[]): ConfigError {
+  return new ConfigError(`Invalid configuration:\n  ${lines.join("\n  ")}`);
+}
+
+/** Internal-listener TLS settings that are valid alone but not together (DESIGN "Listeners": TLS/mTLS when configured). */
+function internalTlsProblems(config: z.output<typeof schema>): string[] {
+  const env = (name: SettingName) => SETTINGS[name].env;
+  const problems: string[] = [];
+  if (Boolean(config.grpcTlsCert) !== Boolean(config.grpcTlsKey)) problems.push(`${env("grpcTlsCert")}, ${env("grpcTlsKey")}: set both or neither`);
+  if (config.grpcTlsClientCa && !config.grpcTlsCert) problems.push(`${env("grpcTlsClientCa")}: needs ${env("grpcTlsCert")} and ${env("grpcTlsKey")} (mTLS runs over TLS)`);
+  if (config.grpcMtlsCallers.size > 0 && !config.grpcTlsClientCa) problems.push(`${env("grpcMtlsCallers")}: needs ${env("grpcTlsClientCa")} to verify caller certificates`);
+  return problems;
 }

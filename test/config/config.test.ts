@@ -32,6 +32,26 @@ describe("configuration (zod schema over the environment)", () => {
     assert.throws(() => loadConfig({ ISSUER: "https://id.example.com/?x=1" }), /ISSUER: must have no query or fragment/);
   });
 
+  test("internal-listener TLS is off by default; GRPC_MTLS_CALLERS maps thumbprints to scope lists", () => {
+    const defaults = loadConfig({});
+    assert.deepEqual([defaults.grpcTlsCert, defaults.grpcTlsKey, defaults.grpcTlsClientCa, defaults.grpcMtlsCallers.size], [undefined, undefined, undefined, 0]);
+    const thumbprint = "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I";
+    const mtls = loadConfig({ GRPC_TLS_CERT: "s.pem", GRPC_TLS_KEY: "s.key", GRPC_TLS_CLIENT_CA: "ca.pem", GRPC_MTLS_CALLERS: JSON.stringify({ [thumbprint]: "portcullis:validate  portcullis:tokens" }) });
+    assert.deepEqual([...mtls.grpcMtlsCallers], [[thumbprint, ["portcullis:validate", "portcullis:tokens"]]]);
+  });
+
+  test("invalid internal-listener TLS settings name the setting", () => {
+    const tls = { GRPC_TLS_CERT: "s.pem", GRPC_TLS_KEY: "s.key", GRPC_TLS_CLIENT_CA: "ca.pem" };
+    assert.throws(() => loadConfig({ GRPC_TLS_CERT: "s.pem" }), (e: unknown) => e instanceof ConfigError && /GRPC_TLS_CERT, GRPC_TLS_KEY: set both or neither/.test(e.message));
+    assert.throws(() => loadConfig({ GRPC_TLS_KEY: "s.key" }), /GRPC_TLS_CERT, GRPC_TLS_KEY: set both or neither/);
+    assert.throws(() => loadConfig({ GRPC_TLS_CLIENT_CA: "ca.pem" }), /GRPC_TLS_CLIENT_CA: needs GRPC_TLS_CERT and GRPC_TLS_KEY/);
+    assert.throws(() => loadConfig({ ...tls, GRPC_MTLS_CALLERS: "{not json" }), /GRPC_MTLS_CALLERS: must be a JSON object/);
+    assert.throws(() => loadConfig({ ...tls, GRPC_MTLS_CALLERS: '["x"]' }), /GRPC_MTLS_CALLERS: must be a JSON object/);
+    assert.throws(() => loadConfig({ ...tls, GRPC_MTLS_CALLERS: '{"0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I":["portcullis:validate"]}' }), /GRPC_MTLS_CALLERS: values must be space-separated scope strings/);
+    assert.throws(() => loadConfig({ ...tls, GRPC_MTLS_CALLERS: '{"AB:CD:EF":"portcullis:validate"}' }), /GRPC_MTLS_CALLERS: keys must be certificate SHA-256 thumbprints/);
+    assert.throws(() => loadConfig({ GRPC_MTLS_CALLERS: '{"0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I":"portcullis:validate"}' }), /GRPC_MTLS_CALLERS: needs GRPC_TLS_CLIENT_CA/);
+  });
+
   test("several invalid settings are all reported", () => {
     assert.throws(() => loadConfig({ PORT: "-1", LOG_LEVEL: "loud" }), (e: unknown) => /PORT/.test(String(e)) && /LOG_LEVEL/.test(String(e)));
   });

@@ -7,32 +7,43 @@ import { DI } from "../../core/di-tokens.js";
 import { callerAuthInterceptor } from "./interceptors/caller-auth.interceptor.js";
 import { errorMappingInterceptor } from "./interceptors/error-mapping.interceptor.js";
 import { callerScopes, internalRoutes, internalServices } from "./internal-routes.js";
+import { peerContextValues } from "./peer-certificate.js";
 import type { InternalRpcDeps } from "./rpc-deps.js";
+import { internalTlsOptions } from "./tls-options.js";
 
 /** How long open calls (watch streams) get to finish after close() before their sessions are destroyed (ms). */
 const CLOSE_GRACE_MS = 5_000;
 
 export interface InternalServer {
-  /** Base URL of the listener, e.g. `http://127.0.0.1:50051`. */
+  /** Base URL of the listener, e.g. `http://127.0.0.1:50051` (h2c) or `https://127.0.0.1:50051` (TLS). */
   url: string;
   /** Ends watch streams with UNAVAILABLE, lets other calls finish, then closes every HTTP/2 session. */
   close(): Promise<void>;
 }
 
-/** Starts the internal listener: gRPC, gRPC-Web and Connect over HTTP/2 for the services of DESIGN "Proto services". */
+/**
+ * Starts the internal listener: gRPC, gRPC-Web and Connect over HTTP/2 for the services of DESIGN "Proto services";
+ * h2c, or TLS (and mTLS callers) when `GRPC_TLS_CERT`/`GRPC_TLS_KEY` are set (DESIGN "Listeners").
+ */
 export async function startInternalServer(container: DependencyContainer, options: { host: string; port: number }): Promise<InternalServer> {
   const deps = resolveDeps(container);
+  const tls = internalTlsOptions(deps.config);
   const services = internalServices(deps);
   const shutdown = new AbortController();
+  const callerAuth = callerAuthInterceptor({
+    validator: deps.validator,
+    issuer: deps.config.issuer,
+    scopes: callerScopes(services),
+    certificateCallers: deps.config.grpcMtlsCallers,
+  });
   const handler = connectNodeAdapter({
     routes: internalRoutes(services),
-    interceptors: [errorMappingInterceptor(deps.logger), callerAuthInterceptor(deps.validator, deps.config.issuer, callerScopes(services))],
+    interceptors: [errorMappingInterceptor(deps.logger), callerAuth],
+    contextValues: peerContextValues,
     readMaxBytes: deps.config.bodyLimit,
     shutdownSignal: shutdown.signal,
   });
-  // Seam for TLS/mTLS (DESIGN "Listeners"): when configured, http2.createSecureServer({ key, cert, ca, requestCert })
-  // replaces this, and callers may then authenticate by client certificate as well.
-  const server = http2.createServer(handler);
+  const server = tls ? http2.createSecureServer(tls, handler) : http2.createServer(handler);
   const sessions = new Set<http2.Http2Session>();
   server.on("session", (session) => {
     sessions.add(session);
@@ -46,9 +57,9 @@ export async function startInternalServer(container: DependencyContainer, option
     });
   });
   const { address, port } = server.address() as AddressInfo;
-  deps.logger.info({ address, port }, "internal listener started");
+  deps.logger.info({ address, port, tls: Boolean(tls), mtls: Boolean(tls?.requestCert) }, "internal listener started");
   return {
-    url: `http://${address.includes(":") ? `[${address}]` : address}:${port}`,
+    url: `${tls ? "https" : "http"}://${address.includes(":") ? `[${address}]` : address}:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
         shutdown.abort(new ConnectError("server is shutting down", Code.Unavailable));

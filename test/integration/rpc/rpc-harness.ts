@@ -2,6 +2,7 @@ import { create, fromBinary, toBinary, type DescMessage, type DescMethodServerSt
 import { anyUnpack, AnySchema } from "@bufbuild/protobuf/wkt";
 import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import * as grpc from "@grpc/grpc-js";
+import type { SettingName } from "../../../src/config/defaults.js";
 import type { Clock } from "../../../src/core/ports/clock.js";
 import { DI } from "../../../src/core/di-tokens.js";
 import type { AccessTokenClaims } from "../../../src/core/tokens/access-token.js";
@@ -40,13 +41,19 @@ export interface RpcHarness {
   close(): Promise<void>;
 }
 
-/** Boots a test app (in-memory SQLite, memory ephemeral state) and connects a gRPC client to its internal listener. */
-export async function startRpcHarness(): Promise<RpcHarness> {
+/**
+ * Boots a test app (in-memory SQLite, memory ephemeral state, plus `overrides`) and connects a gRPC client to its
+ * internal listener with `credentials` (h2c by default).
+ */
+export async function startRpcHarness(
+  overrides: Partial<Record<SettingName, string>> = {},
+  credentials: grpc.ChannelCredentials = grpc.credentials.createInsecure(),
+): Promise<RpcHarness> {
   let offsetMs = 0;
   const clock: TestClock = { now: () => Date.now() + offsetMs, advance: (seconds) => void (offsetMs += seconds * 1000) };
-  const test = await startTestApp({}, { clock });
+  const test = await startTestApp(overrides, { clock });
   const caller = await test.createClient({ client_name: "rpc caller", grant_types: ["client_credentials"], scope: ALL_CALLER_SCOPES });
-  const client = new grpc.Client(new URL(test.grpcUrl).host, grpc.credentials.createInsecure());
+  const client = new grpc.Client(new URL(test.grpcUrl).host, credentials);
   const mint: RpcHarness["mint"] = async (clientId, options = {}) => {
     const registered = await test.app.container.resolve(DI.ClientRegistry).get(clientId);
     if (!registered) throw new Error(`no client ${clientId}`);

@@ -1,26 +1,59 @@
 import type { DescMethod } from "@bufbuild/protobuf";
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import type { TokenValidator } from "../../../core/tokens/access-token.js";
+import { verifiedPeerThumbprint } from "../peer-certificate.js";
 import { unmetRequirement } from "../token-requirements.js";
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
-const NOT_AUTHENTICATED = "missing or invalid bearer access token";
+const NO_TOKEN = "missing or invalid bearer access token";
+const NO_CREDENTIALS = "missing bearer access token or registered client certificate";
+
+export interface CallerAuthOptions {
+  validator: TokenValidator;
+  issuer: string;
+  /** The caller scope of every served method. */
+  scopes: ReadonlyMap<DescMethod, string>;
+  /** Verified client certificate thumbprint (RFC 8705 `x5t#S256`) → scopes granted (`GRPC_MTLS_CALLERS`). */
+  certificateCallers: ReadonlyMap<string, readonly string[]>;
+}
+
+/** An authenticated caller: what it presented and the scopes that grants. */
+interface Caller {
+  credential: "access token" | "client certificate";
+  scopes: readonly string[];
+}
 
 /**
- * Authenticates internal callers by `authorization: Bearer <access token this server issued>` (RFC 6750 §2.1):
- * the token MUST be active, unbound, for this issuer's audience and carry the method's scope (DESIGN "Listeners").
- * A method without a declared scope is refused (fail closed). The token is never logged.
+ * Authenticates internal callers (DESIGN "Listeners") by EITHER `authorization: Bearer <access token this server
+ * issued>` (RFC 6750 §2.1) — active, for this issuer's audience, and if certificate-bound presented over that
+ * certificate (RFC 8705 §3) — OR, when no Authorization header is sent, by a TLS client certificate that chained to
+ * `GRPC_TLS_CLIENT_CA` and whose thumbprint `GRPC_MTLS_CALLERS` maps to scopes. A sent token alone decides; the
+ * certificate never adds scopes to it. The caller needs the method's scope; a method without one is refused (fail
+ * closed). Tokens and certificates are never logged.
  */
-export function callerAuthInterceptor(validator: TokenValidator, issuer: string, scopes: ReadonlyMap<DescMethod, string>): Interceptor {
+export function callerAuthInterceptor(options: CallerAuthOptions): Interceptor {
   return (next) => async (request) => {
-    const token = BEARER.exec(request.header.get("authorization") ?? "")?.[1];
-    const caller = token ? await validator.validateAccessToken(token) : undefined;
-    if (!caller) throw new ConnectError(NOT_AUTHENTICATED, Code.Unauthenticated);
-    const scope = scopes.get(request.method);
+    const authorization = request.header.get("authorization");
+    const peer = request.contextValues.get(verifiedPeerThumbprint);
+    const caller = authorization === null ? certificateCaller(peer, options.certificateCallers) : await bearerCaller(authorization, peer, options);
+    const scope = options.scopes.get(request.method);
     if (!scope) throw new ConnectError("method is not open to callers", Code.PermissionDenied);
-    const unmet = unmetRequirement(caller, { requiredScopes: [scope], requiredAudience: issuer });
-    if (unmet === "invalid_token") throw new ConnectError(NOT_AUTHENTICATED, Code.Unauthenticated);
-    if (unmet === "insufficient_scope") throw new ConnectError(`access token lacks scope ${scope}`, Code.PermissionDenied);
+    if (!caller.scopes.includes(scope)) throw new ConnectError(`${caller.credential} lacks scope ${scope}`, Code.PermissionDenied);
     return next(request);
   };
+}
+
+async function bearerCaller(authorization: string, peer: string | undefined, options: CallerAuthOptions): Promise<Caller> {
+  const token = BEARER.exec(authorization)?.[1];
+  const active = token ? await options.validator.validateAccessToken(token) : undefined;
+  if (!active || unmetRequirement(active, { requiredScopes: [], requiredAudience: options.issuer, certificateThumbprint: peer })) {
+    throw new ConnectError(NO_TOKEN, Code.Unauthenticated);
+  }
+  return { credential: "access token", scopes: active.scopes };
+}
+
+function certificateCaller(peer: string | undefined, callers: ReadonlyMap<string, readonly string[]>): Caller {
+  const scopes = peer === undefined ? undefined : callers.get(peer);
+  if (!scopes) throw new ConnectError(NO_CREDENTIALS, Code.Unauthenticated);
+  return { credential: "client certificate", scopes };
 }

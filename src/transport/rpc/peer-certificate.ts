@@ -1,0 +1,25 @@
+import { createHash } from "node:crypto";
+import type { TLSSocket } from "node:tls";
+import { createContextKey, createContextValues, type ContextValues } from "@connectrpc/connect";
+
+/** RFC 8705 §3.1 `x5t#S256` of a certificate: base64url (unpadded) SHA-256 over its DER encoding. */
+export function certificateThumbprint(der: Uint8Array): string {
+  return createHash("sha256").update(der).digest("base64url");
+}
+
+/** Thumbprint of the caller's TLS client certificate, present only when it chains to `GRPC_TLS_CLIENT_CA`. */
+export const verifiedPeerThumbprint = createContextKey<string | undefined>(undefined, { description: "verified TLS client certificate thumbprint" });
+
+/**
+ * The `contextValues` of connectNodeAdapter for the internal listener (DESIGN "Listeners"). The listener does not
+ * reject unverified certificates during the handshake (bearer callers need none), so only `authorized` sockets count.
+ */
+export function peerContextValues(req: { socket: unknown }): ContextValues {
+  return createContextValues().set(verifiedPeerThumbprint, verifiedThumbprintOf(req.socket as Partial<TLSSocket>));
+}
+
+function verifiedThumbprintOf(socket: Partial<TLSSocket>): string | undefined {
+  if (socket.authorized !== true || typeof socket.getPeerCertificate !== "function") return undefined;
+  const der = socket.getPeerCertificate().raw;
+  return der && der.length > 0 ? certificateThumbprint(der) : undefined;
+}
