@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --profile] [-- --only portcullis,peer,floor]`
+ * `npm run bench [-- --quick] [-- --profile] [-- --only portcullis,peer,floor] [-- --candidate <checkout>]`
  * Loads client_credentials token issuance on Portcullis, node-oidc-provider and the node:http floor, and gRPC
  * ValidateToken on Portcullis; servers on core 0, load generator on core 1. Every target is started first,
  * then each gets a warm-up, then the measured runs go round-robin over the targets (so a noisy moment on a
@@ -25,11 +25,14 @@ import { oidcProviderPeerTarget } from "./targets/oidc-provider-peer.js";
 import { portcullisTarget } from "./targets/portcullis.js";
 import type { RunningTarget, Target, TargetContext } from "./targets/target.js";
 
-const TARGETS: Target[] = [portcullisTarget, oidcProviderPeerTarget, floorTarget];
 const GRPC_TOKEN_POOL = 64;
-const GRPC_SCENARIO = `${portcullisTarget.id} gRPC`;
+const GRPC_SUFFIX = " gRPC";
 
-const { values } = parseArgs({ options: { quick: { type: "boolean" }, profile: { type: "boolean" }, only: { type: "string" } } });
+const { values } = parseArgs({ options: { quick: { type: "boolean" }, profile: { type: "boolean" }, only: { type: "string" }, candidate: { type: "string" } } });
+const ours = portcullisTarget();
+/** --candidate <dir>: another Portcullis checkout (e.g. a worktree with a change) measured round-robin with the rest. */
+const candidate = values.candidate ? portcullisTarget("candidate", resolve(values.candidate)) : undefined;
+const TARGETS: Target[] = [ours, ...(candidate ? [candidate] : []), oidcProviderPeerTarget, floorTarget];
 const settings: BenchSettings = values.quick ? QUICK : FULL;
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const tmpDir = join(repoRoot, ".bench-tmp");
@@ -50,14 +53,14 @@ function load(script: string, target: RunningTarget, durationSec: number, args: 
   });
 }
 
-function tokenScenario(id: string, target: RunningTarget): Scenario {
+function tokenScenario(target: RunningTarget): Scenario {
   const args: Omit<HttpLoadOptions, "durationSec" | "serverPid" | "serverCore" | "loadCore"> = {
     url: `${target.baseUrl}${TOKEN_REQUEST.path}`,
     connections: settings.connections,
     headers: tokenHeaders(target.client),
     body: TOKEN_REQUEST.body,
   };
-  return { id, serverPid: target.pid, run: (durationSec) => load("bench/load/http-load.ts", target, durationSec, args) };
+  return { id: target.id, serverPid: target.pid, run: (durationSec) => load("bench/load/http-load.ts", target, durationSec, args) };
 }
 
 /** Fetches a caller token (portcullis:validate) and a pool of resource tokens for the gRPC load. */
@@ -65,7 +68,7 @@ async function grpcScenario(target: RunningTarget): Promise<Scenario> {
   const callerToken = await requestToken(target.baseUrl, target.client, "grant_type=client_credentials&scope=portcullis%3Avalidate");
   const tokens: string[] = [];
   for (let i = 0; i < GRPC_TOKEN_POOL; i++) tokens.push(await requestToken(target.baseUrl, target.client));
-  const tokensFile = join(tmpDir, "grpc-tokens.json");
+  const tokensFile = join(tmpDir, `grpc-tokens-${target.id}.json`);
   writeFileSync(tokensFile, JSON.stringify({ callerToken, tokens }), { mode: 0o600 });
   const args: Omit<GrpcLoadOptions, "durationSec" | "serverPid" | "serverCore" | "loadCore"> = {
     address: target.grpcAddress!,
@@ -75,7 +78,7 @@ async function grpcScenario(target: RunningTarget): Promise<Scenario> {
     requiredScope: TOKEN_REQUEST.scope,
     requiredAudience: TOKEN_REQUEST.resource,
   };
-  return { id: GRPC_SCENARIO, serverPid: target.pid, run: (durationSec) => load("bench/load/grpc-load.ts", target, durationSec, args) };
+  return { id: `${target.id}${GRPC_SUFFIX}`, serverPid: target.pid, run: (durationSec) => load("bench/load/grpc-load.ts", target, durationSec, args) };
 }
 
 async function main(): Promise<void> {
@@ -93,20 +96,17 @@ async function main(): Promise<void> {
   try {
     const scenarios: Scenario[] = [];
     for (const target of targets) {
-      const profiling = values.profile === true && target.id === portcullisTarget.id;
-      const context: TargetContext = { repoRoot, tmpDir, children, core: settings.serverCore, nodeFlags: profiling ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [] };
+      const nodeFlags = values.profile ? ["--cpu-prof", `--cpu-prof-dir=${join(profileDir, target.id)}`] : [];
+      const context: TargetContext = { repoRoot, tmpDir, children, core: settings.serverCore, nodeFlags };
       say(`starting ${target.id}: ${target.description}`);
       const started = await target.start(context);
       running.push(started);
       versions[target.id] = started.version;
-      scenarios.push(tokenScenario(target.id, started));
+      scenarios.push(tokenScenario(started));
       if (started.grpcAddress) scenarios.push(await grpcScenario(started));
     }
 
     const windows: Window[] = [];
-    const record = (scenario: Scenario, result: { startUs: number; endUs: number }) => {
-      if (scenario.id.startsWith(portcullisTarget.id)) windows.push({ label: scenario.id === GRPC_SCENARIO ? "gRPC ValidateToken" : "POST /token", ...result });
-    };
     for (const scenario of scenarios) {
       const warm = await scenario.run(settings.warmupSeconds);
       say(`  ${scenario.id.padEnd(16)} warm-up ${settings.warmupSeconds} s: ${describeRun(warm)}`);
@@ -116,15 +116,18 @@ async function main(): Promise<void> {
       for (const scenario of scenarios) {
         const result = await measureRun(scenario, settings);
         runs.get(scenario.id)!.push(result);
-        record(scenario, result);
+        windows.push({ label: scenario.id, startUs: result.startUs, endUs: result.endUs, requests: result.ok });
         say(`  ${scenario.id.padEnd(16)} run ${round}/${settings.runs}: ${describeRun(result)}`);
       }
     }
     const summaries = Object.fromEntries([...runs].map(([id, list]) => [id, summarize(list)]));
     report(title, summaries, versions);
     if (values.profile) {
-      for (const target of running) await target.stop();
-      say(`\n${summarizeProfiles(profileDir, repoRoot, windows)}`);
+      for (const target of running) await target.stop(); // a profile is written when its process exits
+      for (const target of targets) {
+        const own = windows.filter((w) => w.label === target.id || w.label === `${target.id}${GRPC_SUFFIX}`);
+        say(`\n${summarizeProfiles(join(profileDir, target.id), target.sourceRoot ?? repoRoot, own)}`);
+      }
     }
   } finally {
     for (const target of running) await target.stop();
@@ -132,10 +135,10 @@ async function main(): Promise<void> {
 }
 
 function report(title: string, summaries: Record<string, Summary>, versions: Record<string, string | undefined>): void {
-  const grpc = summaries[GRPC_SCENARIO];
-  const token = Object.fromEntries(Object.entries(summaries).filter(([id]) => id !== GRPC_SCENARIO));
-  const [ours, peer, floor] = [portcullisTarget.id, oidcProviderPeerTarget.id, floorTarget.id];
-  say(`\n${formatReport({ title, token, grpc, ours, peer, floor })}`);
+  const grpc = Object.fromEntries(Object.entries(summaries).filter(([id]) => id.endsWith(GRPC_SUFFIX)));
+  const token = Object.fromEntries(Object.entries(summaries).filter(([id]) => !id.endsWith(GRPC_SUFFIX)));
+  const [o, peer, floor] = [ours.id, oidcProviderPeerTarget.id, floorTarget.id];
+  say(`\n${formatReport({ title, token, grpc, ours: o, peer, floor })}`);
   const results = {
     date: new Date().toISOString(),
     node: process.version,
@@ -147,11 +150,12 @@ function report(title: string, summaries: Record<string, Summary>, versions: Rec
     token,
     grpcValidateToken: grpc,
     ratios: {
-      vsPeer: token[ours] && token[peer] ? ratios(token[ours], token[peer]) : undefined,
-      vsFloor: token[ours] && token[floor] ? ratios(token[ours], token[floor]) : undefined,
+      vsPeer: token[o] && token[peer] ? ratios(token[o], token[peer]) : undefined,
+      vsFloor: token[o] && token[floor] ? ratios(token[o], token[floor]) : undefined,
       floorVsPeer: token[floor] && token[peer] ? ratios(token[floor], token[peer]) : undefined,
+      candidateVsOurs: candidate && token[candidate.id] && token[o] ? ratios(token[candidate.id], token[o]) : undefined,
     },
-    goalMet: token[ours] && token[peer] ? meetsGoal(token[ours], token[peer]) : undefined,
+    goalMet: token[o] && token[peer] ? meetsGoal(token[o], token[peer]) : undefined,
   };
   writeFileSync(join(tmpDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
   say(`\nresults: ${join(tmpDir, "results.json")}`);

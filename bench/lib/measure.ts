@@ -49,15 +49,18 @@ export async function measureRun(scenario: Scenario, settings: BenchSettings): P
   return best!;
 }
 
+/** A number for humans; "-" for NaN (JSON turns it into null) or a missing value. */
+const fmt = (value: number | null | undefined, digits: number) => (typeof value === "number" && Number.isFinite(value) ? value.toFixed(digits) : "-");
+
 export function describeRun(run: LoadResult & Partial<Pick<RunResult, "rssMiB" | "attempts">>): string {
   const { cpu } = run;
   return [
-    `${run.rps.toFixed(0)} req/s`,
-    `p50 ${run.p50.toFixed(1)} ms`,
-    `p99 ${run.p99.toFixed(1)} ms`,
-    ...(run.rssMiB === undefined ? [] : [`RSS ${run.rssMiB.toFixed(0)} MiB`]),
-    `CPU server ${cpu.server.toFixed(0)} % load ${cpu.load.toFixed(0)} % others ${cpu.otherOnServerCore.toFixed(0)}/${cpu.otherOnLoadCore.toFixed(0)} %`,
-    ...(run.failed ? [`${run.failed} FAILED`] : []),
+    `${fmt(run.rps, 0)} req/s`,
+    `p50 ${fmt(run.p50, 1)} ms`,
+    `p99 ${fmt(run.p99, 1)} ms`,
+    ...(run.rssMiB === undefined ? [] : [`RSS ${fmt(run.rssMiB, 0)} MiB`]),
+    `CPU server ${fmt(cpu.server, 0)} % load ${fmt(cpu.load, 0)} % others ${fmt(cpu.otherOnServerCore, 0)}/${fmt(cpu.otherOnLoadCore, 0)} %`,
+    ...(run.failed ? [`${run.failed} FAILED${run.firstError ? ` (first: ${run.firstError})` : ""}`] : []),
     ...((run.attempts ?? 1) > 1 ? [`attempt ${run.attempts}`] : []),
   ].join(", ");
 }

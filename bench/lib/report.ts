@@ -35,7 +35,7 @@ const HEADER = ["target", "req/s", "p50 ms", "p99 ms", "RSS MiB", "srv CPU %", "
 const row = (id: string, s: Summary) => [id, n0(s.rps), n1(s.p50), n1(s.p99), n0(s.rssMiB), n0(s.cpu.server), `${n0(s.cpu.otherOnServerCore)}/${n0(s.cpu.otherOnLoadCore)}`, String(s.failed)];
 
 /** The compact table the bench prints at the end. */
-export function formatReport(input: { title: string; token: Record<string, Summary>; grpc?: Summary; ours: string; peer: string; floor: string }): string {
+export function formatReport(input: { title: string; token: Record<string, Summary>; grpc: Record<string, Summary>; ours: string; peer: string; floor: string }): string {
   const { token, ours, peer, floor } = input;
   const out: string[] = [input.title, "", "POST /token (client_credentials, ES256 JWT)"];
   out.push(table(HEADER, Object.entries(token).map(([id, s]) => row(id, s))));
@@ -52,8 +52,9 @@ export function formatReport(input: { title: string; token: Record<string, Summa
     out.push("", `goal: req/s ≥ ${GOAL.minPeerRatio}× ${peer} and p99 < ${GOAL.maxP99Ms} ms → ${meetsGoal(o, p) ? "MET" : "NOT MET"} (${x(vsPeer.rps)}, p99 ${n1(o.p99)} ms)`);
     if (floorVsPeer.rps < GOAL.minPeerRatio) out.push(`note: even the floor reaches only ${x(floorVsPeer.rps)} ${peer} here, so ${GOAL.minPeerRatio}× is out of reach for any full server on this machine`);
   }
-  if (input.grpc) out.push("", "gRPC TokenValidationService/ValidateToken", table(HEADER, [row(ours, input.grpc)]));
-  const all = [...Object.values(token), ...(input.grpc ? [input.grpc] : [])];
+  const grpc = Object.entries(input.grpc);
+  if (grpc.length > 0) out.push("", "gRPC TokenValidationService/ValidateToken", table(HEADER, grpc.map(([id, s]) => row(id, s))));
+  const all = [...Object.values(token), ...Object.values(input.grpc)];
   if (all.some((s) => Math.max(s.cpu.otherOnServerCore, s.cpu.otherOnLoadCore) > NOISY_PCT)) {
     out.push("", `WARNING: other processes used > ${NOISY_PCT} % of a bench core during runs ("others %", server core/load core): the figures are disturbed; rerun on a quiet machine`);
   }

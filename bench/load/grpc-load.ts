@@ -38,6 +38,8 @@ metadata.set("authorization", `Bearer ${callerToken}`);
 const clients = Array.from({ length: options.channels }, () => new grpc.Client(options.address, grpc.credentials.createInsecure(), { "grpc.use_local_subchannel_pool": 1 }));
 await Promise.all(clients.map((client) => new Promise<void>((resolve, reject) => client.waitForReady(Date.now() + 10_000, (error) => (error ? reject(error) : resolve())))));
 
+let firstError: string | undefined;
+
 /** One ValidateToken call; resolves true when it answered active=true. */
 function call(client: grpc.Client, request: Buffer): Promise<boolean> {
   return new Promise((resolve) => {
@@ -48,7 +50,11 @@ function call(client: grpc.Client, request: Buffer): Promise<boolean> {
       request,
       metadata.clone(),
       { deadline: Date.now() + CALL_DEADLINE_MS },
-      (error, response) => resolve(!error && response?.active === true),
+      (error, response) => {
+        const ok = !error && response?.active === true;
+        if (!ok) firstError ??= error ? `${grpc.status[error.code]}: ${error.details}` : `inactive: ${response?.failure}`;
+        resolve(ok);
+      },
     );
   });
 }
@@ -78,4 +84,4 @@ const durationSec = (performance.now() - started) / 1000;
 const closed = loadWindow();
 clients.forEach((client) => client.close());
 const sorted = latencies.subarray(0, samples).sort();
-report({ ok, failed, durationSec, rps: ok / durationSec, p50: quantileSorted(sorted, 0.5), p99: quantileSorted(sorted, 0.99), ...closed });
+report({ ok, failed, durationSec, rps: ok / durationSec, p50: quantileSorted(sorted, 0.5), p99: quantileSorted(sorted, 0.99), ...closed, firstError });

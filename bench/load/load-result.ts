@@ -23,6 +23,8 @@ export interface LoadResult {
   p99: number;
   /** Where the CPU went during the load window (server near 100 % = the server is the limit). */
   cpu: CpuUsage;
+  /** The first failure seen, for diagnosis (gRPC only: status and message, or "inactive: <failure>"). */
+  firstError?: string;
   /** The load window in µs of the monotonic clock (the time base of V8 CPU profiles). */
   startUs: number;
   endUs: number;

@@ -9,12 +9,14 @@ export interface TargetContext {
   children: Children;
   /** Core to pin the server to. */
   core: number;
-  /** Extra node flags for the server process (e.g. --cpu-prof); only Portcullis honours them. */
+  /** Extra node flags for the server process (e.g. --cpu-prof). */
   nodeFlags: string[];
 }
 
 /** A server under test, started and answering tokens. */
 export interface RunningTarget {
+  /** The target's id (as in Target). */
+  id: string;
   /** pid of the server process itself (for VmRSS). */
   pid: number;
   /** What exactly runs (e.g. the installed peer version), for the report. */
@@ -32,5 +34,7 @@ export interface Target {
   /** Short id used in the table and results.json. */
   id: string;
   description: string;
+  /** Checkout the server's source comes from, when not this repository (for profile attribution). */
+  sourceRoot?: string;
   start(context: TargetContext): Promise<RunningTarget>;
 }

@@ -60,7 +60,7 @@ export class OAuthRouter {
     const request: EndpointRequest & { json?: unknown } = {
       method,
       url: this.origin + rawUrl,
-      headers: flattenHeaders(req.headersDistinct),
+      headers: headersFromRaw(req.rawHeaders),
       params: kind === "none" && queryIndex !== -1 ? parseForm(rawUrl.slice(queryIndex + 1)) : new FormParams(),
       remoteAddress: req.socket.remoteAddress ?? "",
       clientCertificate: peerCertificate(req),
@@ -94,10 +94,16 @@ export class OAuthRouter {
   }
 }
 
-function flattenHeaders(distinct: Record<string, string[] | undefined>): Record<string, string | string[]> {
-  const headers: Record<string, string | string[]> = {};
-  for (const [name, values] of Object.entries(distinct)) {
-    if (values) headers[name] = values.length === 1 ? values[0]! : values;
+/** Lower-cased header map in one pass over the raw pairs; repeated headers become arrays (e.g. two DPoP headers). */
+function headersFromRaw(raw: readonly string[]): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = Object.create(null);
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    const value = raw[i + 1]!;
+    const seen = headers[name];
+    if (seen === undefined) headers[name] = value;
+    else if (typeof seen === "string") headers[name] = [seen, value];
+    else seen.push(value);
   }
   return headers;
 }

@@ -3,19 +3,18 @@ import type { OAuthError } from "../../plugin-sdk/errors.js";
 import { mappingFor } from "../../core/errors/error-table.js";
 import { noStore, type EndpointResponse } from "./endpoint.js";
 
-const securityHeaders = { "x-content-type-options": "nosniff" } as const;
-
-/** Writes an endpoint response: strings as given, everything else as JSON. */
+/** Writes an endpoint response (strings as given, everything else as JSON) with setHeader: no per-request header objects. */
 export function sendResponse(res: ServerResponse, response: EndpointResponse): void {
-  const headers: Record<string, string> = { ...securityHeaders, ...response.headers };
+  res.setHeader("x-content-type-options", "nosniff");
+  if (response.headers) for (const name in response.headers) res.setHeader(name, response.headers[name]!);
   let payload: string | undefined;
   if (typeof response.body === "string") payload = response.body;
   else if (response.body !== undefined) {
     payload = JSON.stringify(response.body);
-    headers["content-type"] ??= "application/json; charset=utf-8";
+    if (!res.hasHeader("content-type")) res.setHeader("content-type", "application/json; charset=utf-8");
   }
-  if (payload !== undefined) headers["content-length"] = String(Buffer.byteLength(payload));
-  res.writeHead(response.status, headers);
+  if (payload !== undefined) res.setHeader("content-length", Buffer.byteLength(payload));
+  res.statusCode = response.status;
   res.end(payload);
 }
 

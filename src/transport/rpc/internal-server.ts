@@ -8,6 +8,7 @@ import { callerAuthInterceptor } from "./interceptors/caller-auth.interceptor.js
 import { errorMappingInterceptor } from "./interceptors/error-mapping.interceptor.js";
 import { callerScopes, internalRoutes, internalServices } from "./internal-routes.js";
 import { peerContextValues } from "./peer-certificate.js";
+import { isValidateTokenFastPath, serveValidateToken } from "./validate-token.fast-path.js";
 import type { InternalRpcDeps } from "./rpc-deps.js";
 import { internalTlsOptions } from "./tls-options.js";
 
@@ -30,12 +31,8 @@ export async function startInternalServer(container: DependencyContainer, option
   const tls = internalTlsOptions(deps.config);
   const services = internalServices(deps);
   const shutdown = new AbortController();
-  const callerAuth = callerAuthInterceptor({
-    validator: deps.validator,
-    issuer: deps.config.issuer,
-    scopes: callerScopes(services),
-    certificateCallers: deps.config.grpcMtlsCallers,
-  });
+  const auth = { validator: deps.validator, issuer: deps.config.issuer, certificateCallers: deps.config.grpcMtlsCallers };
+  const callerAuth = callerAuthInterceptor({ ...auth, scopes: callerScopes(services) });
   const handler = connectNodeAdapter({
     routes: internalRoutes(services),
     interceptors: [errorMappingInterceptor(deps.logger), callerAuth],
@@ -43,7 +40,9 @@ export async function startInternalServer(container: DependencyContainer, option
     readMaxBytes: deps.config.bodyLimit,
     shutdownSignal: shutdown.signal,
   });
-  const server = tls ? http2.createSecureServer(tls, handler) : http2.createServer(handler);
+  const serve = (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) =>
+    isValidateTokenFastPath(req) ? serveValidateToken(deps, auth, deps.config.bodyLimit, req, res) : handler(req, res);
+  const server = tls ? http2.createSecureServer(tls, serve) : http2.createServer(serve);
   const sessions = new Set<http2.Http2Session>();
   server.on("session", (session) => {
     sessions.add(session);

@@ -18,7 +18,8 @@ export function peerContextValues(req: { socket: unknown }): ContextValues {
   return createContextValues().set(verifiedPeerThumbprint, verifiedThumbprintOf(req.socket as Partial<TLSSocket>));
 }
 
-function verifiedThumbprintOf(socket: Partial<TLSSocket>): string | undefined {
+/** The thumbprint of a socket's client certificate, only when it chained to the configured CA. */
+export function verifiedThumbprintOf(socket: Partial<TLSSocket>): string | undefined {
   if (socket.authorized !== true || typeof socket.getPeerCertificate !== "function") return undefined;
   const der = socket.getPeerCertificate().raw;
   return der && der.length > 0 ? certificateThumbprint(der) : undefined;

@@ -33,17 +33,19 @@ interface Caller {
  */
 export function callerAuthInterceptor(options: CallerAuthOptions): Interceptor {
   return (next) => async (request) => {
-    const authorization = request.header.get("authorization");
-    const peer = request.contextValues.get(verifiedPeerThumbprint);
-    const caller = authorization === null ? certificateCaller(peer, options.certificateCallers) : await bearerCaller(authorization, peer, options);
-    const scope = options.scopes.get(request.method);
-    if (!scope) throw new ConnectError("method is not open to callers", Code.PermissionDenied);
-    if (!caller.scopes.includes(scope)) throw new ConnectError(`${caller.credential} lacks scope ${scope}`, Code.PermissionDenied);
+    await authenticateCaller(request.header.get("authorization"), request.contextValues.get(verifiedPeerThumbprint), options.scopes.get(request.method), options);
     return next(request);
   };
 }
 
-async function bearerCaller(authorization: string, peer: string | undefined, options: CallerAuthOptions): Promise<Caller> {
+/** The check behind the interceptor, shared with the ValidateToken fast path; throws ConnectError. */
+export async function authenticateCaller(authorization: string | null, peer: string | undefined, scope: string | undefined, options: Omit<CallerAuthOptions, "scopes">): Promise<void> {
+  const caller = authorization === null ? certificateCaller(peer, options.certificateCallers) : await bearerCaller(authorization, peer, options);
+  if (!scope) throw new ConnectError("method is not open to callers", Code.PermissionDenied);
+  if (!caller.scopes.includes(scope)) throw new ConnectError(`${caller.credential} lacks scope ${scope}`, Code.PermissionDenied);
+}
+
+async function bearerCaller(authorization: string, peer: string | undefined, options: Omit<CallerAuthOptions, "scopes">): Promise<Caller> {
   const token = BEARER.exec(authorization)?.[1];
   const active = token ? await options.validator.validateAccessToken(token) : undefined;
   if (!active || unmetRequirement(active, { requiredScopes: [], requiredAudience: options.issuer, certificateThumbprint: peer })) {

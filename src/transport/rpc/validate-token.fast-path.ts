@@ -1,0 +1,78 @@
+import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { TokenValidationService, ValidateTokenRequestSchema, ValidateTokenResponseSchema } from "../../../gen/portcullis/validation/v1/validation_pb.js";
+import type { ActiveToken } from "../../core/tokens/access-token.js";
+import { CallerScopes } from "./caller-scopes.js";
+import { authenticateCaller, type CallerAuthOptions } from "./interceptors/caller-auth.interceptor.js";
+import { verifiedThumbprintOf } from "./peer-certificate.js";
+import type { InternalRpcDeps } from "./rpc-deps.js";
+import { validateTokenAnswer } from "./token-validation.rpc.js";
+
+const PATH = `/${TokenValidationService.typeName}/${TokenValidationService.method.validateToken.name}`;
+const GRPC_TYPES = new Set(["application/grpc", "application/grpc+proto"]);
+/** Encoded active answers per validated token; the validator caches ActiveToken objects until expiry or revocation. */
+const encodedAnswers = new WeakMap<ActiveToken, Uint8Array>();
+
+/**
+ * The hot path of DESIGN "Hot paths": unary gRPC `ValidateToken` (uncompressed, identity encoding) served on bare
+ * node:http2, with the same caller authentication and the same answer as the Connect handler, which still serves
+ * every other protocol and variant. Connect's per-call machinery cost ~7× the CPU of the check itself.
+ */
+export function isValidateTokenFastPath(req: Http2ServerRequest): boolean {
+  const encoding = req.headers["grpc-encoding"];
+  return req.url === PATH && req.method === "POST" && GRPC_TYPES.has(req.headers["content-type"] ?? "") && (encoding === undefined || encoding === "identity");
+}
+
+/** Serves one fast-path call; `maxBytes` bounds the request message (DESIGN "Listeners": body limits). */
+export function serveValidateToken(deps: Pick<InternalRpcDeps, "validator" | "logger">, auth: Omit<CallerAuthOptions, "scopes">, maxBytes: number, req: Http2ServerRequest, res: Http2ServerResponse): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  req.on("data", (chunk: Buffer) => {
+    size += chunk.length;
+    if (size <= maxBytes + 5) chunks.push(chunk);
+  });
+  req.on("end", () => {
+    answer(deps, auth, req, size > maxBytes + 5 ? undefined : Buffer.concat(chunks)).then(
+      (body) => finish(res, 0, undefined, body),
+      (error: unknown) => {
+        if (error instanceof ConnectError) return finish(res, error.code, error.rawMessage);
+        deps.logger.error({ err: error }, "ValidateToken failed");
+        finish(res, Code.Internal, "unexpected error");
+      },
+    );
+  });
+}
+
+async function answer(deps: Pick<InternalRpcDeps, "validator">, auth: Omit<CallerAuthOptions, "scopes">, req: Http2ServerRequest, frame: Buffer | undefined): Promise<Uint8Array> {
+  if (!frame) throw new ConnectError("message larger than the limit", Code.ResourceExhausted);
+  if (frame.length < 5 || frame[0] !== 0 || frame.readUInt32BE(1) !== frame.length - 5) throw new ConnectError("malformed gRPC message frame", Code.InvalidArgument);
+  const authorization = req.headers.authorization;
+  await authenticateCaller(typeof authorization === "string" ? authorization : null, verifiedThumbprintOf(req.socket as never), CallerScopes.validate, auth);
+  let request;
+  try {
+    request = fromBinary(ValidateTokenRequestSchema, frame.subarray(5));
+  } catch {
+    throw new ConnectError("request is not a ValidateTokenRequest", Code.InvalidArgument);
+  }
+  const { init, token } = await validateTokenAnswer(deps.validator, request);
+  if (!token) return toBinary(ValidateTokenResponseSchema, create(ValidateTokenResponseSchema, init));
+  let encoded = encodedAnswers.get(token);
+  if (!encoded) encodedAnswers.set(token, (encoded = toBinary(ValidateTokenResponseSchema, create(ValidateTokenResponseSchema, init))));
+  return encoded;
+}
+
+/** Writes a gRPC response: length-prefixed message (when any) and the status in trailers (gRPC over HTTP/2 spec). */
+function finish(res: Http2ServerResponse, status: number, message?: string, body?: Uint8Array): void {
+  if (res.stream.destroyed) return;
+  res.writeHead(200, { "content-type": "application/grpc+proto" });
+  if (body) {
+    const prefix = Buffer.allocUnsafe(5);
+    prefix[0] = 0;
+    prefix.writeUInt32BE(body.length, 1);
+    res.write(prefix);
+    res.write(body);
+  }
+  res.addTrailers(message === undefined ? { "grpc-status": String(status) } : { "grpc-status": String(status), "grpc-message": encodeURIComponent(message) });
+  res.end();
+}
