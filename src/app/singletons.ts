@@ -14,6 +14,7 @@ import { JwtVerifier } from "../core/keys/jwt-verifier.js";
 import { AccessPolicy } from "../core/policy/access-policy.js";
 import { ResourceCatalog } from "../core/resources/resource-catalog.js";
 import { ResourceService } from "../core/resources/resource.service.js";
+import { RateLimiter } from "../core/security/rate-limiter.js";
 import { SafeFetcher } from "../core/security/safe-fetch.js";
 import { IntrospectionService } from "../core/tokens/introspection.service.js";
 import { RefreshTokenService } from "../core/tokens/refresh-token.service.js";
@@ -26,6 +27,7 @@ export const singletonClasses = [
   JwtSigner,
   JwtVerifier,
   SafeFetcher,
+  RateLimiter,
   ResourceCatalog,
   ResourceService,
   UserService,

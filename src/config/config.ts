@@ -56,6 +56,7 @@ const schema = z.object({
   openRegistration: bool,
   authFailureLimit: int(1),
   introspectionLimit: int(1),
+  registrationLimit: int(1),
   rateLimitWindow: int(1),
   bodyLimit: int(1024),
   headerLimit: int(1024),

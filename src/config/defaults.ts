@@ -36,6 +36,7 @@ export const SETTINGS = {
   openRegistration: { env: "OPEN_REGISTRATION", default: "false", description: "Allow /register without an initial access token." },
   authFailureLimit: { env: "AUTH_FAILURE_LIMIT", default: "20", description: "Failed client authentications per client and per IP per window before 429." },
   introspectionLimit: { env: "INTROSPECTION_LIMIT", default: "600", description: "Introspection requests per client per window before 429." },
+  registrationLimit: { env: "REGISTRATION_LIMIT", default: "30", description: "Registration requests per IP per window before 429." },
   rateLimitWindow: { env: "RATE_LIMIT_WINDOW", default: "60", description: "Rate-limit window (s)." },
   bodyLimit: { env: "BODY_LIMIT", default: "65536", description: "Largest request body (bytes); larger gives 413." },
   headerLimit: { env: "HEADER_LIMIT", default: "16384", description: "Largest request header block (bytes); larger gives 431." },

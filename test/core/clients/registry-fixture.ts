@@ -14,6 +14,7 @@ import { SafeFetcher } from "../../../src/core/security/safe-fetch.js";
 import { cryptoRandom } from "../../../src/core/security/system-clock.js";
 import { isOAuthError, type OAuthError } from "../../../src/plugin-sdk/errors.js";
 import { openEphemeral } from "../../../src/storage/open-ephemeral.js";
+import { RateLimiter } from "../../../src/core/security/rate-limiter.js";
 import { openSqlStorage } from "../../../src/storage/sql/open-sql-storage.js";
 import { FakeClock } from "../../support/fake-clock.js";
 
@@ -34,6 +35,7 @@ export const WEB_CLIENT = { redirect_uris: ["https://rp.example.com/cb"] } as co
 export interface RegistryFixture {
   registry: ClientRegistryService;
   initialAccessTokens: InitialAccessTokens;
+  rateLimiter: RateLimiter;
   durable: DurableStorage;
   sealer: AesGcmSealer;
   config: Config;
@@ -61,6 +63,7 @@ export async function openRegistryFixture(
   return {
     registry,
     initialAccessTokens,
+    rateLimiter: new RateLimiter(ephemeral.store, config),
     durable,
     sealer,
     config,

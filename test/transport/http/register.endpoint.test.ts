@@ -5,6 +5,7 @@ import { container as rootContainer } from "tsyringe";
 import { InitialAccessTokens } from "../../../src/core/clients/initial-access-tokens.js";
 import { DI } from "../../../src/core/di-tokens.js";
 import { mappingFor } from "../../../src/core/errors/error-table.js";
+import { RateLimiter } from "../../../src/core/security/rate-limiter.js";
 import { cryptoRandom } from "../../../src/core/security/system-clock.js";
 import { isOAuthError, type OAuthError } from "../../../src/plugin-sdk/errors.js";
 import { RegisterEndpoint } from "../../../src/transport/http/endpoints/register.endpoint.js";
@@ -18,7 +19,7 @@ describe("POST /register (RFC 7591 §3)", () => {
   let endpoint: RegisterEndpoint;
   beforeEach(async () => {
     f = await openRegistryFixture();
-    endpoint = new RegisterEndpoint(f.config, f.registry, f.initialAccessTokens);
+    endpoint = new RegisterEndpoint(f.config, f.registry, f.initialAccessTokens, f.rateLimiter);
   });
   afterEach(() => f.close());
 
@@ -78,7 +79,7 @@ describe("POST /register (RFC 7591 §3)", () => {
     let closeOpen: () => Promise<void>;
     beforeEach(async () => {
       const fixture = await openRegistryFixture({ settings: { openRegistration: "true" } });
-      open = new RegisterEndpoint(fixture.config, fixture.registry, fixture.initialAccessTokens);
+      open = new RegisterEndpoint(fixture.config, fixture.registry, fixture.initialAccessTokens, fixture.rateLimiter);
       closeOpen = () => fixture.close();
     });
     afterEach(() => closeOpen());
@@ -117,6 +118,27 @@ describe("POST /register (RFC 7591 §3)", () => {
     container.register(DI.Clock, { useValue: f.clock });
     container.register(DI.Random, { useValue: cryptoRandom });
     container.registerSingleton(InitialAccessTokens);
+    container.register(RateLimiter, { useValue: f.rateLimiter });
     assert.ok(container.resolve(RegisterEndpoint) instanceof RegisterEndpoint);
+  });
+});
+
+describe("POST /register bursts (corpus 91)", () => {
+  it("answers 429 with Retry-After past REGISTRATION_LIMIT per IP; another IP is unaffected", async () => {
+    const fixture = await openRegistryFixture({ settings: { openRegistration: "true", registrationLimit: "3" } });
+    try {
+      const endpoint = new RegisterEndpoint(fixture.config, fixture.registry, fixture.initialAccessTokens, fixture.rateLimiter);
+      const from = (remoteAddress: string) => endpoint.handle({ ...registerRequest(WEB_CLIENT), remoteAddress });
+      for (let i = 0; i < 3; i++) assert.equal((await from("192.0.2.1")).status, 201);
+      await assert.rejects(from("192.0.2.1"), (error: unknown) => {
+        assert.ok(isOAuthError(error));
+        assert.equal(mappingFor(error as OAuthError).status, 429);
+        assert.equal((error as OAuthError).headers["retry-after"], "60");
+        return true;
+      });
+      assert.equal((await from("192.0.2.2")).status, 201);
+    } finally {
+      await fixture.close();
+    }
   });
 });

@@ -1,10 +1,9 @@
 import { inject, injectable } from "tsyringe";
 import type { Config } from "../../../config/config.js";
-import { OAuthErrors } from "../../../plugin-sdk/errors.js";
 import type { EndpointRequest } from "../../../plugin-sdk/request.js";
 import { ClientAuthenticationService } from "../../../core/clients/client-authentication.service.js";
 import { DI } from "../../../core/di-tokens.js";
-import type { EphemeralStore } from "../../../core/ports/ephemeral-store.js";
+import { RateLimiter } from "../../../core/security/rate-limiter.js";
 import { IntrospectionService } from "../../../core/tokens/introspection.service.js";
 import { noStore, type EndpointResponse, type HttpEndpoint } from "../endpoint.js";
 import { singleParameter } from "../single-parameter.js";
@@ -18,15 +17,13 @@ export class IntrospectEndpoint implements HttpEndpoint {
   constructor(
     @inject(ClientAuthenticationService) private readonly clientAuth: ClientAuthenticationService,
     @inject(IntrospectionService) private readonly introspection: IntrospectionService,
-    @inject(DI.Ephemeral) private readonly ephemeral: EphemeralStore,
+    @inject(RateLimiter) private readonly rateLimiter: RateLimiter,
     @inject(DI.Config) private readonly config: Config,
   ) {}
 
   async handle(request: EndpointRequest): Promise<EndpointResponse> {
     const caller = await this.clientAuth.authenticate(request);
-    const window = this.config.rateLimitWindow;
-    const count = await this.ephemeral.increment(`rl:introspect:${caller.client.clientId}`, window * 1000);
-    if (count > this.config.introspectionLimit) throw OAuthErrors.tooManyRequests("introspection rate limit exceeded", { headers: { "retry-after": String(window) } });
+    await this.rateLimiter.hit(`introspect:${caller.client.clientId}`, this.config.introspectionLimit);
     const token = singleParameter(request, "token");
     const body = await this.introspection.introspect(token, request.params.get("token_type_hint"), caller);
     return { status: 200, headers: noStore, body };

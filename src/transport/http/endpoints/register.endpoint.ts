@@ -4,10 +4,11 @@ import type { EndpointRequest } from "../../../plugin-sdk/request.js";
 import type { ClientRegistry } from "../../../core/clients/client-registry.js";
 import { InitialAccessTokens } from "../../../core/clients/initial-access-tokens.js";
 import { DI } from "../../../core/di-tokens.js";
+import { RateLimiter } from "../../../core/security/rate-limiter.js";
 import { noStore, type EndpointResponse, type HttpEndpoint } from "../endpoint.js";
 import { bearerToken, invalidBearerToken } from "./bearer-token.js";
 
-/** POST /register (RFC 7591 §3): an initial access token is required unless OPEN_REGISTRATION; 201 with the client information. */
+/** POST /register (RFC 7591 §3): rate-limited per IP; an initial access token is required unless OPEN_REGISTRATION; 201 with the client information. */
 @injectable()
 export class RegisterEndpoint implements HttpEndpoint {
   readonly path = "/register";
@@ -18,9 +19,11 @@ export class RegisterEndpoint implements HttpEndpoint {
     @inject(DI.Config) private readonly config: Config,
     @inject(DI.ClientRegistry) private readonly registry: ClientRegistry,
     @inject(InitialAccessTokens) private readonly initialAccessTokens: InitialAccessTokens,
+    @inject(RateLimiter) private readonly rateLimiter: RateLimiter,
   ) {}
 
   async handle(request: EndpointRequest & { json?: unknown }): Promise<EndpointResponse> {
+    await this.rateLimiter.hit(`register:${request.remoteAddress}`, this.config.registrationLimit);
     if (!this.config.openRegistration) {
       const token = bearerToken(request);
       if (token === undefined) throw invalidBearerToken("an initial access token is required");

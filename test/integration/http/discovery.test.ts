@@ -1,0 +1,47 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { startTestApp, type TestApp } from "../../support/test-app.js";
+
+/** RFC 8414 / OIDC Discovery metadata reflects what is actually enabled and registered. */
+describe("discovery metadata", () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp({ disabledPlugins: "client-auth.client-secret-jwt,grants.refresh-token" });
+    await t.createResource("https://api.example.test/", "api:read api:write");
+  });
+  after(() => t.stop());
+
+  const metadata = async (path: string) => {
+    const res = await fetch(`${t.publicUrl}${path}`);
+    assert.equal(res.status, 200);
+    return (await res.json()) as Record<string, unknown>;
+  };
+
+  test("lists only enabled grants and auth methods, and registered resources' scopes", async () => {
+    const oauth = await metadata("/.well-known/oauth-authorization-server");
+    assert.equal(oauth.issuer, t.issuer);
+    assert.deepEqual(oauth.grant_types_supported, ["client_credentials"]);
+    assert.deepEqual(oauth.token_endpoint_auth_methods_supported, ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"]);
+    assert.ok(!(oauth.token_endpoint_auth_signing_alg_values_supported as string[]).includes("HS256"), "no HMAC without client_secret_jwt");
+    assert.deepEqual(oauth.introspection_endpoint_auth_methods_supported, ["client_secret_basic", "client_secret_post", "private_key_jwt"]);
+    for (const scope of ["openid", "api:read", "api:write"]) assert.ok((oauth.scopes_supported as string[]).includes(scope), scope);
+    for (const endpoint of ["token_endpoint", "jwks_uri", "registration_endpoint", "introspection_endpoint", "revocation_endpoint"]) {
+      assert.ok(String(oauth[endpoint]).startsWith(`${t.issuer}/`), endpoint);
+    }
+  });
+
+  test("the OpenID configuration adds the OpenID members; RS256 is listed for ID tokens", async () => {
+    const openid = await metadata("/.well-known/openid-configuration");
+    assert.deepEqual(openid.subject_types_supported, ["public"]);
+    assert.ok((openid.id_token_signing_alg_values_supported as string[]).includes("RS256"));
+    assert.deepEqual(openid.grant_types_supported, ["client_credentials"]);
+  });
+
+  test("/jwks publishes public keys only, one per configured alg", async () => {
+    const res = await fetch(`${t.publicUrl}/jwks`);
+    assert.match(res.headers.get("content-type") ?? "", /application\/jwk-set\+json/);
+    const { keys } = (await res.json()) as { keys: Record<string, unknown>[] };
+    assert.deepEqual(keys.map((k) => k.alg).sort(), ["ES256", "RS256"]);
+    for (const key of keys) for (const member of ["d", "p", "q", "dp", "dq", "qi"]) assert.equal(key[member], undefined);
+  });
+});
