@@ -8,6 +8,7 @@ import { SqlClientRepository } from "./client.repository.js";
 import { translateDatabaseError } from "./database-errors.js";
 import { SqlGrantRepository } from "./grant.repository.js";
 import { knexLog, migrationsConfig, mysqlConfig, sqliteConfig } from "./knex-config.js";
+import { migrateExclusively } from "./migrate-exclusively.js";
 import { SqlRegistrationTokenRepository } from "./registration-token.repository.js";
 import { SqlResourceRepository } from "./resource.repository.js";
 import { SqlServerSecretRepository } from "./server-secret.repository.js";
@@ -41,7 +42,7 @@ function sqlStorage(db: Knex): DurableStorage {
     grants: guard(new SqlGrantRepository(db)),
     serverSecrets: guard(new SqlServerSecretRepository(db)),
     ...guard({
-      migrate: async () => void (await db.migrate.latest(migrationsConfig)),
+      migrate: () => migrateExclusively(db, migrationsConfig),
       ping: async () => void (await db.raw("select 1")),
       close: () => db.destroy(),
     }),
