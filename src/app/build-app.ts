@@ -1,22 +1,12 @@
 import "reflect-metadata";
-import { container as rootContainer, type DependencyContainer } from "tsyringe";
+import type { DependencyContainer } from "tsyringe";
 import type { Config } from "../config/config.js";
-import type { Capabilities } from "../core/capabilities.js";
-import { ClientAuthenticatorsToken } from "../core/clients/client-auth.tokens.js";
-import { ClientRegistryService } from "../core/clients/client-registry.service.js";
 import { DI } from "../core/di-tokens.js";
-import { GrantHandlersToken } from "../core/grants/grant-handlers.js";
 import { TokenRequestHandler } from "../core/grants/token-request.handler.js";
 import { loadSealer } from "../core/keys/load-sealer.js";
-import { SigningKeyService } from "../core/keys/signing-key.service.js";
 import type { Clock, RandomSource } from "../core/ports/clock.js";
 import type { Logger } from "../core/ports/logger.js";
 import { cryptoRandom, systemClock } from "../core/security/system-clock.js";
-import { IntrospectionCustomizersToken } from "../core/tokens/introspection-customizers.js";
-import { JwtAccessTokenMinter } from "../core/tokens/jwt-access-token.minter.js";
-import { RevocationServiceImpl } from "../core/tokens/revocation.service.js";
-import { TokenCustomizersToken } from "../core/tokens/token-customizers.js";
-import { TokenValidatorService } from "../core/tokens/token-validator.service.js";
 import { firstPartyPlugins } from "../../plugins/index.js";
 import type { PluginModule } from "../plugin-sdk/plugin-module.js";
 import { assertClientsResolvable } from "../plugin-host/assert-clients-resolvable.js";
@@ -25,8 +15,8 @@ import type { PluginRegistries } from "../plugin-host/plugin-registries.js";
 import { openEphemeral } from "../storage/open-ephemeral.js";
 import { openSqlStorage } from "../storage/sql/open-sql-storage.js";
 import { buildRouter } from "./build-router.js";
+import { createContainer } from "./create-container.js";
 import { createLogger } from "./create-logger.js";
-import { singletonClasses } from "./singletons.js";
 import { startInternalServer } from "../transport/rpc/internal-server.js";
 import { startPublicServer } from "../transport/http/public-server.js";
 import { HealthEndpoint } from "../transport/http/endpoints/health.endpoint.js";
@@ -66,26 +56,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     closers.unshift(() => ephemeral.store.close(), () => ephemeral.bus.close());
     const sealer = await loadSealer({ config, durable, random, logger });
 
-    const container = rootContainer.createChildContainer();
-    container.register(DI.Config, { useValue: config });
-    container.register(DI.Clock, { useValue: clock });
-    container.register(DI.Random, { useValue: random });
-    container.register(DI.Logger, { useValue: logger });
-    container.register(DI.Durable, { useValue: durable });
-    container.register(DI.Ephemeral, { useValue: ephemeral.store });
-    container.register(DI.RevocationBus, { useValue: ephemeral.bus });
-    container.register(DI.Sealer, { useValue: sealer });
-    container.register(DI.Capabilities, { useValue: capabilitiesOf(registries, config) });
-    container.register(GrantHandlersToken, { useValue: registries.grants });
-    container.register(ClientAuthenticatorsToken, { useValue: registries.clientAuthenticators });
-    container.register(TokenCustomizersToken, { useValue: registries.tokenCustomizers });
-    container.register(IntrospectionCustomizersToken, { useValue: registries.introspectionCustomizers });
-    container.registerSingleton(DI.Keys, SigningKeyService);
-    container.registerSingleton(DI.AccessTokenMinter, JwtAccessTokenMinter);
-    container.registerSingleton(DI.TokenValidator, TokenValidatorService);
-    container.registerSingleton(DI.Revocation, RevocationServiceImpl);
-    container.registerSingleton(DI.ClientRegistry, ClientRegistryService);
-    registerSingletons(container);
+    const container = createContainer({ config, clock, random, logger, durable, ephemeral, sealer, registries });
 
     const keys = container.resolve(DI.Keys);
     await keys.start();
@@ -121,21 +92,6 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   }
 }
 
-function registerSingletons(container: DependencyContainer): void {
-  for (const cls of singletonClasses) container.registerSingleton(cls as never);
-}
-
 async function closeAll(closers: readonly (() => Promise<void>)[]): Promise<void> {
   for (const close of closers) await close().catch(() => undefined);
-}
-
-/** What discovery and registration validation advertise, derived from the enabled plugins (RFC 8414 §2). */
-function capabilitiesOf(registries: PluginRegistries, config: Config): Capabilities {
-  return {
-    grantTypes: [...registries.grants.keys()],
-    clientAuthMethods: registries.clientAuthenticators.map((a) => a.method),
-    clientAuthSigningAlgs: [...new Set(registries.clientAuthenticators.flatMap((a) => a.signingAlgorithms ?? []))],
-    responseTypes: [],
-    signingAlgs: ["RS256", ...config.signingAlgs.filter((alg) => alg !== "RS256")],
-  };
 }

@@ -1,0 +1,67 @@
+import { container as rootContainer, type DependencyContainer } from "tsyringe";
+import type { Config } from "../config/config.js";
+import type { Capabilities } from "../core/capabilities.js";
+import { ClientAuthenticatorsToken } from "../core/clients/client-auth.tokens.js";
+import { ClientRegistryService } from "../core/clients/client-registry.service.js";
+import { DI } from "../core/di-tokens.js";
+import { GrantHandlersToken } from "../core/grants/grant-handlers.js";
+import type { Sealer } from "../core/keys/key-service.js";
+import { SigningKeyService } from "../core/keys/signing-key.service.js";
+import type { Clock, RandomSource } from "../core/ports/clock.js";
+import type { EphemeralStore, RevocationBus } from "../core/ports/ephemeral-store.js";
+import type { Logger } from "../core/ports/logger.js";
+import type { DurableStorage } from "../core/ports/repositories.js";
+import { IntrospectionCustomizersToken } from "../core/tokens/introspection-customizers.js";
+import { JwtAccessTokenMinter } from "../core/tokens/jwt-access-token.minter.js";
+import { RevocationServiceImpl } from "../core/tokens/revocation.service.js";
+import { TokenCustomizersToken } from "../core/tokens/token-customizers.js";
+import { TokenValidatorService } from "../core/tokens/token-validator.service.js";
+import type { PluginRegistries } from "../plugin-host/plugin-registries.js";
+import { singletonClasses } from "./singletons.js";
+
+export interface ContainerParts {
+  config: Config;
+  clock: Clock;
+  random: RandomSource;
+  logger: Logger;
+  durable: DurableStorage;
+  ephemeral: { store: EphemeralStore; bus: RevocationBus };
+  sealer: Sealer;
+  registries: PluginRegistries;
+}
+
+/** One child container per app: infrastructure as values, plugin registries, and every core service as a singleton. */
+export function createContainer(parts: ContainerParts): DependencyContainer {
+  const container = rootContainer.createChildContainer();
+  container.register(DI.Config, { useValue: parts.config });
+  container.register(DI.Clock, { useValue: parts.clock });
+  container.register(DI.Random, { useValue: parts.random });
+  container.register(DI.Logger, { useValue: parts.logger });
+  container.register(DI.Durable, { useValue: parts.durable });
+  container.register(DI.Ephemeral, { useValue: parts.ephemeral.store });
+  container.register(DI.RevocationBus, { useValue: parts.ephemeral.bus });
+  container.register(DI.Sealer, { useValue: parts.sealer });
+  container.register(DI.Capabilities, { useValue: capabilitiesOf(parts.registries, parts.config) });
+  container.register(GrantHandlersToken, { useValue: parts.registries.grants });
+  container.register(ClientAuthenticatorsToken, { useValue: parts.registries.clientAuthenticators });
+  container.register(TokenCustomizersToken, { useValue: parts.registries.tokenCustomizers });
+  container.register(IntrospectionCustomizersToken, { useValue: parts.registries.introspectionCustomizers });
+  container.registerSingleton(DI.Keys, SigningKeyService);
+  container.registerSingleton(DI.AccessTokenMinter, JwtAccessTokenMinter);
+  container.registerSingleton(DI.TokenValidator, TokenValidatorService);
+  container.registerSingleton(DI.Revocation, RevocationServiceImpl);
+  container.registerSingleton(DI.ClientRegistry, ClientRegistryService);
+  for (const cls of singletonClasses) container.registerSingleton(cls as never);
+  return container;
+}
+
+/** What discovery and registration validation advertise, derived from the enabled plugins (RFC 8414 §2). */
+function capabilitiesOf(registries: PluginRegistries, config: Config): Capabilities {
+  return {
+    grantTypes: [...registries.grants.keys()],
+    clientAuthMethods: registries.clientAuthenticators.map((a) => a.method),
+    clientAuthSigningAlgs: [...new Set(registries.clientAuthenticators.flatMap((a) => a.signingAlgorithms ?? []))],
+    responseTypes: [],
+    signingAlgs: ["RS256", ...config.signingAlgs.filter((alg) => alg !== "RS256")],
+  };
+}
