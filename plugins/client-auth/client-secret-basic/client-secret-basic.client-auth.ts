@@ -17,8 +17,19 @@ function formDecode(value: string): string {
   return decodeURIComponent(value.replace(/\+/g, " "));
 }
 
+type Credentials = { clientId: string; secret: string } | undefined;
+/** Parsed once per request: core asks for the claimed id (throttling) before authenticating. */
+const parsed = new WeakMap<EndpointRequest, Credentials>();
+
 /** The id and secret of an `Authorization: Basic` header, or undefined when it is malformed (RFC 7617 §2, RFC 6749 §2.3.1). */
-function basicCredentials(request: EndpointRequest): { clientId: string; secret: string } | undefined {
+function basicCredentials(request: EndpointRequest): Credentials {
+  if (parsed.has(request)) return parsed.get(request);
+  const credentials = parseBasic(request);
+  parsed.set(request, credentials);
+  return credentials;
+}
+
+function parseBasic(request: EndpointRequest): Credentials {
   const token = BASIC.exec(headerValue(request, "authorization") ?? "")?.[1]?.trim();
   if (!token || !BASE64.test(token)) return undefined;
   try {
