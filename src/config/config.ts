@@ -27,6 +27,10 @@ const mtlsCallers = jsonObject
   .pipe(thumbprintKeys)
   .transform((callers): ReadonlyMap<string, readonly string[]> => new Map(Object.entries(callers).map(([key, scopes]) => [key, scopes.split(/\s+/).filter(Boolean)])));
 
+/** One node, or Redis Cluster seed nodes: `redis[s]+cluster://[user:pass@]host:port,host:port[/][?…]` (no database number). */
+const clusterNode = String.raw`(?:\[[0-9A-Fa-f:.]+\]|[^\s:/?#@,[\]]+)(?::\d{1,5})?`;
+const REDIS_URL = new RegExp(String.raw`^(?:rediss?:\/\/.+|rediss?\+cluster:\/\/(?:[^\s/?#@]*@)?${clusterNode}(?:,${clusterNode})*\/?(?:\?\S*)?)$`);
+
 /** Why zod (not hand-written checks): one declarative schema gives coercion, ranges and messages that name the setting. */
 const schema = z.object({
   port: int(0, 65535),
@@ -39,7 +43,7 @@ const schema = z.object({
   grpcTlsClientCa: path.optional(),
   grpcMtlsCallers: mtlsCallers,
   databaseUrl: z.string().regex(/^(sqlite:.+|mysql:\/\/.+)$/, "must be sqlite:<path> or mysql://user:pass@host:port/db"),
-  redisUrl: z.string().regex(/^rediss?:\/\/.+/, "must be redis://… or rediss://…").optional(),
+  redisUrl: z.string().regex(REDIS_URL, "must be redis://…, rediss://… or redis+cluster://host:port,host:port (rediss+cluster:// for TLS)").optional(),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
   plugins: list,
   disabledPlugins: list,
@@ -86,7 +90,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw configError(
       parsed.error.issues.map((issue) => {
         const name = issue.path[0] as SettingName;
-        return `${SETTINGS[name]?.env ?? String(name)}: ${issue.message} (got ${JSON.stringify(raw[name])})`;
+        return `${SETTINGS[name]?.env ?? String(name)}: ${issue.message} (got ${shown(name, raw[name])})`;
       }),
     );
   }
@@ -115,3 +119,13 @@ function internalTlsProblems(config: z.output<typeof schema>): string[] {
   if (config.grpcMtlsCallers.size > 0 && !config.grpcTlsClientCa) problems.push(`${env("grpcMtlsCallers")}: needs ${env("grpcTlsClientCa")} to verify caller certificates`);
   return problems;
 }
+
+const SECRET_SETTINGS: ReadonlySet<string> = new Set(["keyEncryptionKey"]);
+
+/** A rejected value as it may appear in an error: secrets never, URL passwords masked (logs must hold no secrets). */
+function shown(name: string, value: string | undefined): string {
+  if (value === undefined) return "nothing";
+  if (SECRET_SETTINGS.has(name)) return `a value of ${value.length} characters`;
+  return JSON.stringify(value.replace(/(\/\/[^:/@\s]*:)[^@/\s]*@/g, "$1***@"));
+}
+

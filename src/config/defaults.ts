@@ -19,7 +19,7 @@ export const SETTINGS = {
   grpcTlsClientCa: { env: "GRPC_TLS_CLIENT_CA", default: undefined, description: "PEM file of the CA(s) signing caller certificates; when set, the internal listener requests client certificates (mTLS)." },
   grpcMtlsCallers: { env: "GRPC_MTLS_CALLERS", default: "{}", description: "JSON object: caller certificate SHA-256 thumbprint (RFC 8705 `x5t#S256`) → space-separated internal scopes." },
   databaseUrl: { env: "DATABASE_URL", default: "sqlite:./data/portcullis.db", description: "`sqlite:<path>` or `mysql://user:pass@host:port/db`." },
-  redisUrl: { env: "REDIS_URL", default: undefined, description: "`redis://…` for shared ephemeral state; in-memory when unset (single node)." },
+  redisUrl: { env: "REDIS_URL", default: undefined, description: "`redis://…` (`rediss://…` for TLS) for shared ephemeral state, or `redis+cluster://host1:port1,host2:port2` (`rediss+cluster://…`) for Redis Cluster seed nodes; in-memory when unset (single node)." },
   logLevel: { env: "LOG_LEVEL", default: "info", description: "pino level: fatal, error, warn, info, debug, trace, silent." },
   plugins: { env: "PLUGINS", default: "", description: "Comma-separated paths of external plugin modules to load." },
   disabledPlugins: { env: "DISABLED_PLUGINS", default: "", description: "Comma-separated ids of first-party plugins to disable." },

@@ -8,7 +8,7 @@ import { redisEphemeralStore } from "./redis/redis-ephemeral.store.js";
 import { RedisRevocationBus } from "./redis/redis-revocation.bus.js";
 
 export interface EphemeralOptions {
-  /** `redis://…` / `rediss://…`; in-process memory (single node) when absent. */
+  /** `redis[s]://…` (one node) or `redis[s]+cluster://host:port,…` (Redis Cluster); in-process memory (single node) when absent. */
   redisUrl?: string;
   /** Expiry time source of the memory store (Redis expires keys itself). */
   clock: Clock;

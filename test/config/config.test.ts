@@ -52,7 +52,29 @@ describe("configuration (zod schema over the environment)", () => {
     assert.throws(() => loadConfig({ GRPC_MTLS_CALLERS: '{"0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I":"portcullis:validate"}' }), /GRPC_MTLS_CALLERS: needs GRPC_TLS_CLIENT_CA/);
   });
 
+  test("REDIS_URL takes one node or Redis Cluster seed nodes; a malformed cluster URL names the setting", () => {
+    assert.equal(loadConfig({ REDIS_URL: "redis://127.0.0.1:6379" }).redisUrl, "redis://127.0.0.1:6379");
+    assert.equal(loadConfig({ REDIS_URL: "redis+cluster://127.0.0.1:7000,127.0.0.1:7001" }).redisUrl, "redis+cluster://127.0.0.1:7000,127.0.0.1:7001");
+    assert.equal(loadConfig({ REDIS_URL: "rediss+cluster://app:secret@cache-1:6380,[::1]:6380/?family=6" }).redisUrl, "rediss+cluster://app:secret@cache-1:6380,[::1]:6380/?family=6");
+    for (const malformed of ["redis+cluster://", "redis+cluster://127.0.0.1:7000,,127.0.0.1:7001", "redis+cluster://127.0.0.1:port", "redis+cluster://127.0.0.1:7000/1", "cluster://127.0.0.1:7000"]) {
+      assert.throws(() => loadConfig({ REDIS_URL: malformed }), (e: unknown) => e instanceof ConfigError && /REDIS_URL: must be redis:\/\/…, rediss:\/\/… or redis\+cluster:\/\//.test(e.message), malformed);
+    }
+  });
+
   test("several invalid settings are all reported", () => {
     assert.throws(() => loadConfig({ PORT: "-1", LOG_LEVEL: "loud" }), (e: unknown) => /PORT/.test(String(e)) && /LOG_LEVEL/.test(String(e)));
+  });
+});
+
+describe("configuration errors never echo secrets", () => {
+  test("KEY_ENCRYPTION_KEY is described, not shown; URL passwords are masked", () => {
+    assert.throws(
+      () => loadConfig({ KEY_ENCRYPTION_KEY: "s3cret-but-too-short" }),
+      (e: unknown) => /KEY_ENCRYPTION_KEY: .*\(got a value of 20 characters\)/.test(String(e)) && !String(e).includes("s3cret"),
+    );
+    assert.throws(
+      () => loadConfig({ DATABASE_URL: "postgres://admin:hunter2@db.internal/x", REDIS_URL: "http://u:pw@cache" }),
+      (e: unknown) => !String(e).includes("hunter2") && !String(e).includes(":pw@") && String(e).includes("postgres://admin:***@db.internal/x"),
+    );
   });
 });

@@ -1,17 +1,19 @@
-import type { Redis } from "ioredis";
 import type { EphemeralStore } from "../../core/ports/ephemeral-store.js";
 import { guarded } from "../guard.js";
 import { ttlMillis } from "../ttl.js";
-import { closeRedis, translateRedisError } from "./redis-connection.js";
+import { closeRedis, type RedisClient, translateRedisError } from "./redis-connection.js";
 
 /** INCR, giving the counter its TTL when it has none (i.e. it was just created), atomically. */
 const INCREMENT_LUA = `local n = redis.call('INCR', KEYS[1])
 if redis.call('PTTL', KEYS[1]) == -1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n`;
 
-/** Shared ephemeral state on Redis (DESIGN "State"): every key has a TTL; single use is GETDEL / SET NX PX. */
+/**
+ * Shared ephemeral state on Redis or Redis Cluster (DESIGN "State"): every key has a TTL; single use is GETDEL /
+ * SET NX PX. Each command and the increment script touch one key, so every key may live on its own cluster slot.
+ */
 class RedisEphemeralStore implements EphemeralStore {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   async put(key: string, value: string, ttlMs: number): Promise<void> {
     await this.redis.set(key, value, "PX", ttlMillis(ttlMs));
@@ -27,6 +29,10 @@ class RedisEphemeralStore implements EphemeralStore {
 
   async exists(keys: readonly string[]): Promise<boolean[]> {
     if (keys.length === 0) return [];
+    if (this.redis.isCluster) {
+      // The keys hash to different slots (and nodes) of a cluster: one EXISTS each, sent together.
+      return (await Promise.all(keys.map((key) => this.redis.exists(key)))).map((count) => count === 1);
+    }
     return (await this.redis.mget(...keys)).map((value) => value !== null);
   }
 
@@ -52,7 +58,7 @@ class RedisEphemeralStore implements EphemeralStore {
   }
 }
 
-/** The store over `client` (keys prefixed by the client's keyPrefix); outages reject with StorageUnavailableError. */
-export function redisEphemeralStore(client: Redis): EphemeralStore {
+/** The store over `client`, one node or a cluster (keys prefixed by its keyPrefix); outages reject with StorageUnavailableError. */
+export function redisEphemeralStore(client: RedisClient): EphemeralStore {
   return guarded(new RedisEphemeralStore(client), translateRedisError);
 }

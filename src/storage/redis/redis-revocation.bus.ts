@@ -1,8 +1,7 @@
-import type { Redis } from "ioredis";
 import type { RevocationBus, RevocationEvent } from "../../core/ports/ephemeral-store.js";
 import type { Logger } from "../../core/ports/logger.js";
 import { ListenerSet, listenerErrorReporter } from "../listener-set.js";
-import { closeRedis, translateRedisError } from "./redis-connection.js";
+import { closeRedis, type RedisClient, translateRedisError } from "./redis-connection.js";
 
 const KINDS: ReadonlySet<string> = new Set<RevocationEvent["kind"]>(["token", "grant", "client"]);
 
@@ -21,14 +20,15 @@ function parseEvent(message: string): RevocationEvent | undefined {
 
 /**
  * Revocation fan-out over Redis pub/sub (DESIGN "State"): publishes on the shared client, listens on its own
- * subscriber connection (resubscribed after reconnects). Events sent while a node is disconnected are not replayed.
+ * subscriber connection (resubscribed after reconnects). On a Redis Cluster a PUBLISH reaches every node, so the
+ * subscriber may listen on any one of them. Events sent while a node is disconnected are not replayed.
  */
 export class RedisRevocationBus implements RevocationBus {
   readonly #listeners: ListenerSet<RevocationEvent>;
 
   private constructor(
-    private readonly publisher: Redis,
-    private readonly subscriber: Redis,
+    private readonly publisher: RedisClient,
+    private readonly subscriber: RedisClient,
     private readonly channel: string,
     private readonly logger?: Logger,
   ) {
@@ -36,7 +36,7 @@ export class RedisRevocationBus implements RevocationBus {
   }
 
   /** Subscribes `subscriber` (connected, dedicated) to `channel`; `publisher` is shared and not closed by the bus. */
-  static async open(publisher: Redis, subscriber: Redis, channel: string, logger?: Logger): Promise<RedisRevocationBus> {
+  static async open(publisher: RedisClient, subscriber: RedisClient, channel: string, logger?: Logger): Promise<RedisRevocationBus> {
     const bus = new RedisRevocationBus(publisher, subscriber, channel, logger);
     subscriber.on("message", (from: string, message: string) => {
       if (from === channel) bus.deliver(message);
