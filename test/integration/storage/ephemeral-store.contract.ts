@@ -28,6 +28,23 @@ function nextEvent(bus: RevocationBus, timeoutMs = 1000): Promise<RevocationEven
   });
 }
 
+/** A harness over two real-time nodes (a store and two buses) from `open`, for the Redis and Redis Cluster suites. */
+export async function twoNodeHarness(open: () => Promise<{ store: EphemeralStore; bus: RevocationBus }>): Promise<EphemeralHarness> {
+  const node1 = await open();
+  const node2 = await open();
+  return {
+    store: node1.store,
+    elapse: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    buses: [node1.bus, node2.bus],
+    close: async () => {
+      for (const node of [node1, node2]) {
+        await node.bus.close();
+        await node.store.close();
+      }
+    },
+  };
+}
+
 /** The EphemeralStore and RevocationBus contract (DESIGN "State"), run against memory and Redis. */
 export function ephemeralStoreContract(name: string, open: () => Promise<EphemeralHarness>, ttlMs = 100): void {
   describe(`${name} ephemeral store contract`, () => {

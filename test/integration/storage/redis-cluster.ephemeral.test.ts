@@ -6,7 +6,7 @@ import type { RevocationEvent } from "../../../src/core/ports/ephemeral-store.js
 import { systemClock } from "../../../src/core/security/system-clock.js";
 import { openEphemeral } from "../../../src/storage/open-ephemeral.js";
 import { parseClusterUrl } from "../../../src/storage/redis/redis-url.js";
-import { ephemeralStoreContract } from "./ephemeral-store.contract.js";
+import { ephemeralStoreContract, twoNodeHarness } from "./ephemeral-store.contract.js";
 import { type LocalRedisCluster, missingRedisBinaries, startLocalRedisCluster } from "./local-redis-cluster.js";
 import { assertFailsFast, closedPort, silentLogger } from "./services.js";
 
@@ -33,25 +33,7 @@ if (missing && process.env.CI_REQUIRE_SERVICES === "1") {
   });
   after(() => cluster?.destroy());
 
-  ephemeralStoreContract(
-    "Redis Cluster",
-    async () => {
-      const node1 = await open();
-      const node2 = await open();
-      return {
-        store: node1.store,
-        elapse: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-        buses: [node1.bus, node2.bus],
-        close: async () => {
-          for (const node of [node1, node2]) {
-            await node.bus.close();
-            await node.store.close();
-          }
-        },
-      };
-    },
-    150,
-  );
+  ephemeralStoreContract("Redis Cluster", () => twoNodeHarness(open), 150);
 
   test("keys on three masters: each holds one, with the prefix and a TTL; exists asks every slot", async () => {
     const { store, bus } = await open();

@@ -6,7 +6,7 @@ import { systemClock } from "../../../src/core/security/system-clock.js";
 import { openEphemeral } from "../../../src/storage/open-ephemeral.js";
 import { createRedisClient } from "../../../src/storage/redis/redis-connection.js";
 import { redisEphemeralStore } from "../../../src/storage/redis/redis-ephemeral.store.js";
-import { ephemeralStoreContract } from "./ephemeral-store.contract.js";
+import { ephemeralStoreContract, twoNodeHarness } from "./ephemeral-store.contract.js";
 import { assertFailsFast, closedPort, serviceUrl, silentLogger } from "./services.js";
 
 const url = serviceUrl("REDIS_URL", "Redis ephemeral store contract");
@@ -20,25 +20,7 @@ if (url) {
     await inspector.quit();
   });
 
-  ephemeralStoreContract(
-    "Redis",
-    async () => {
-      const node1 = await openEphemeral({ redisUrl: url, clock: systemClock, keyPrefix, logger: silentLogger });
-      const node2 = await openEphemeral({ redisUrl: url, clock: systemClock, keyPrefix, logger: silentLogger });
-      return {
-        store: node1.store,
-        elapse: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-        buses: [node1.bus, node2.bus],
-        close: async () => {
-          for (const node of [node1, node2]) {
-            await node.bus.close();
-            await node.store.close();
-          }
-        },
-      };
-    },
-    150,
-  );
+  ephemeralStoreContract("Redis", () => twoNodeHarness(() => openEphemeral({ redisUrl: url, clock: systemClock, keyPrefix, logger: silentLogger })), 150);
 
   test("Redis keys carry the prefix and a TTL, counters included", async () => {
     const { store, bus } = await openEphemeral({ redisUrl: url, clock: systemClock, keyPrefix });
