@@ -7,8 +7,8 @@ import { PluginBootError } from "./plugin-host/plugin-loader.js";
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = await buildApp({ config });
-  const { publicUrl, grpcUrl } = await app.start();
-  process.stdout.write(`Portcullis issuer ${config.issuer} listening on ${publicUrl} (internal gRPC ${grpcUrl})\n`);
+  const { publicUrl, grpcUrl, metricsUrl } = await app.start();
+  process.stdout.write(`Portcullis issuer ${config.issuer} listening on ${publicUrl} (internal gRPC ${grpcUrl}, metrics ${metricsUrl}/metrics)\n`);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

@@ -46,6 +46,7 @@ async function startPortcullis(id: string, root: string, context: TargetContext)
     PORT: String(port),
     GRPC_HOST: HOST,
     GRPC_PORT: String(grpcPort),
+    METRICS_PORT: "0",
     ISSUER: `http://${HOST}:${port}`,
   };
   const registered = (await cli(root, env, ["client", "create", "--json", JSON.stringify({ client_name: "bench", grant_types: ["client_credentials"], scope: CLIENT_SCOPE })])) as {

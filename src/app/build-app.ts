@@ -20,6 +20,9 @@ import { createLogger } from "./create-logger.js";
 import { startInternalServer } from "../transport/rpc/internal-server.js";
 import { startPublicServer } from "../transport/http/public-server.js";
 import { HealthEndpoint } from "../transport/http/endpoints/health.endpoint.js";
+import { HttpMetrics } from "../transport/metrics/http-metrics.js";
+import { startMetricsServer } from "../transport/metrics/metrics-server.js";
+import { collectDefaultMetrics, Registry } from "prom-client";
 
 export interface BuildAppOptions {
   config: Config;
@@ -35,7 +38,7 @@ export interface App {
   readonly container: DependencyContainer;
   readonly registries: PluginRegistries;
   /** Starts both listeners. */
-  start(): Promise<{ publicUrl: string; grpcUrl: string }>;
+  start(): Promise<{ publicUrl: string; grpcUrl: string; metricsUrl: string }>;
   /** Readiness false, listeners closed, storage closed. */
   stop(): Promise<void>;
 }
@@ -62,7 +65,9 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     await keys.start();
     closers.unshift(async () => keys.stop());
     const health = new HealthEndpoint();
-    const router = buildRouter(container, config, logger, health);
+    const metricsRegistry = new Registry();
+    collectDefaultMetrics({ register: metricsRegistry, prefix: "portcullis_" });
+    const router = buildRouter(container, config, logger, health, new HttpMetrics(metricsRegistry));
     container.resolve(TokenRequestHandler);
 
     let listeners: { close(): Promise<void> }[] = [];
@@ -71,13 +76,20 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       container,
       registries,
       async start() {
-        const internal = await startInternalServer(container, { host: config.grpcHost, port: config.grpcPort });
-        const publicServer = await startPublicServer(router, { host: config.host, port: config.port, headerLimit: config.headerLimit, requestTimeout: config.requestTimeout }).catch(async (error: unknown) => {
-          await internal.close();
-          throw error;
-        });
-        listeners = [publicServer, internal];
-        return { publicUrl: publicServer.url, grpcUrl: internal.url };
+        const started: { close(): Promise<void> }[] = [];
+        const open = async <T extends { close(): Promise<void> }>(listener: Promise<T>): Promise<T> => {
+          const opened = await listener.catch(async (error: unknown) => {
+            await Promise.all(started.map((l) => l.close()));
+            throw error;
+          });
+          started.push(opened);
+          return opened;
+        };
+        const internal = await open(startInternalServer(container, { host: config.grpcHost, port: config.grpcPort }));
+        const metrics = await open(startMetricsServer(metricsRegistry, { host: config.metricsHost, port: config.metricsPort }));
+        const publicServer = await open(startPublicServer(router, { host: config.host, port: config.port, headerLimit: config.headerLimit, requestTimeout: config.requestTimeout }));
+        listeners = started;
+        return { publicUrl: publicServer.url, grpcUrl: internal.url, metricsUrl: metrics.url };
       },
       async stop() {
         health.drain();

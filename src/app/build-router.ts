@@ -11,12 +11,13 @@ import { RegisterManagementEndpoint } from "../transport/http/endpoints/register
 import { RevokeEndpoint } from "../transport/http/endpoints/revoke.endpoint.js";
 import { TokenEndpoint } from "../transport/http/endpoints/token.endpoint.js";
 import { OAuthRouter } from "../transport/http/oauth-router.js";
+import type { HttpMetrics } from "../transport/metrics/http-metrics.js";
 
 /** Every public endpoint class; adding an endpoint is one line here. */
 const endpointClasses = [TokenEndpoint, IntrospectEndpoint, RevokeEndpoint, JwksEndpoint, OAuthMetadataEndpoint, OpenIdConfigurationEndpoint, RegisterEndpoint, RegisterManagementEndpoint] as const;
 
 /** Resolves the endpoints eagerly (a bad wiring fails at boot) and builds the public router. */
-export function buildRouter(container: DependencyContainer, config: Config, logger: Logger, health: HealthEndpoint): OAuthRouter {
+export function buildRouter(container: DependencyContainer, config: Config, logger: Logger, health: HealthEndpoint, metrics: HttpMetrics): OAuthRouter {
   const endpoints: HttpEndpoint[] = endpointClasses.map((cls) => container.resolve<HttpEndpoint>(cls as never));
-  return new OAuthRouter([...endpoints, health], { issuer: config.issuer, bodyLimit: config.bodyLimit, logger });
+  return new OAuthRouter([...endpoints, health], { issuer: config.issuer, bodyLimit: config.bodyLimit, logger, metrics });
 }

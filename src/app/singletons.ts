@@ -6,6 +6,7 @@ import { ClientCache } from "../core/clients/client-cache.js";
 import { ClientJwksCache } from "../core/clients/client-jwks-cache.js";
 import { InitialAccessTokens } from "../core/clients/initial-access-tokens.js";
 import { SectorIdentifierVerifier } from "../core/clients/sector-identifier.verifier.js";
+import { AuthorizationCodeService } from "../core/codes/authorization-code.service.js";
 import { ServerMetadata } from "../core/discovery/server-metadata.js";
 import { GrantContextFactory } from "../core/grants/grant-context.factory.js";
 import { TokenRequestHandler } from "../core/grants/token-request.handler.js";
@@ -41,6 +42,7 @@ export const singletonClasses = [
   SectorIdentifierVerifier,
   AccessPolicy,
   RefreshTokenService,
+  AuthorizationCodeService,
   TokenIssuer,
   GrantContextFactory,
   TokenRequestHandler,

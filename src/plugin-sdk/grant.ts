@@ -31,6 +31,22 @@ export interface RefreshedGrant {
   claims: Record<string, unknown>;
 }
 
+/** An authorization code redeemed by core after its client, redirect_uri and PKCE bindings were checked (RFC 6749 §4.1.3, RFC 7636 §4.6). */
+export interface RedeemedCode {
+  subject: string;
+  scopes: string[];
+  resources: string[];
+  /** Claims carried into the access token (and the grant, when a refresh token is issued). */
+  claims: Record<string, unknown>;
+  /** OIDC Core §3.1.2.1 nonce of the authorization request, for the ID token. */
+  nonce?: string;
+  /** Epoch seconds of the end-user authentication (OIDC Core §2 `auth_time`). */
+  authTime?: number;
+  sessionId?: string;
+  /** Opaque; core uses it to link the minted tokens to the code for reuse revocation. Return it in `GrantDecision.redeemedCode`. */
+  handle: string;
+}
+
 /** What a grant decided; core mints, signs and persists from it. Grants never do that themselves. */
 export interface GrantDecision {
   /** Token subject; defaults to the client id (RFC 9068 §2.2 for client_credentials). */
@@ -42,6 +58,8 @@ export interface GrantDecision {
   issueRefreshToken?: boolean;
   /** Continue an existing grant (from `ctx.refreshTokens.rotate`). */
   refreshed?: RefreshedGrant;
+  /** The code this decision redeems (from `ctx.codes.redeem`); a later reuse of the code revokes what is minted now (RFC 6749 §4.1.2). */
+  redeemedCode?: RedeemedCode;
 }
 
 /** Core capabilities a grant may use; their security rules are enforced in core (DESIGN "Grants decide; core mints"). */
@@ -53,6 +71,14 @@ export interface GrantContext {
   refreshTokens: {
     /** Rotates a refresh token atomically, with reuse detection and a grace window for lost responses (RFC 9700 §4.14.2). */
     rotate(refreshToken: string, client: AuthenticatedClient): Promise<RefreshedGrant>;
+  };
+  codes: {
+    /**
+     * Redeems an authorization code once (RFC 6749 §4.1.3): core reads client_id, redirect_uri and code_verifier from
+     * `request`, checks them and PKCE (RFC 7636 §4.6; public clients must have used PKCE) before consuming the code,
+     * and revokes the first redemption's tokens on reuse. Every failure is invalid_grant.
+     */
+    redeem(code: string, request: GrantRequest): Promise<RedeemedCode>;
   };
 }
 

@@ -13,6 +13,7 @@ export interface TestApp {
   app: App;
   publicUrl: string;
   grpcUrl: string;
+  metricsUrl: string;
   issuer: string;
   /** Everything the app logged at debug level, as text (corpus S119). */
   logText(): string;
@@ -38,7 +39,7 @@ export async function startTestApp(overrides: Partial<Record<SettingName, string
   const port = await freePort();
   const config = loadConfig(
     {},
-    { port: String(port), host: "127.0.0.1", grpcPort: "0", databaseUrl: "sqlite::memory:", logLevel: "debug", issuer: `http://127.0.0.1:${port}`, ...overrides },
+    { port: String(port), host: "127.0.0.1", grpcPort: "0", metricsPort: "0", databaseUrl: "sqlite::memory:", logLevel: "debug", issuer: `http://127.0.0.1:${port}`, ...overrides },
   );
   const lines: string[] = [];
   const sink = new Writable({
@@ -49,12 +50,13 @@ export async function startTestApp(overrides: Partial<Record<SettingName, string
   });
   const logger = options.logger ?? (pino({ level: "debug" }, sink) as unknown as Logger);
   const app = await buildApp({ ...options, config, logger });
-  const { publicUrl, grpcUrl } = await app.start();
+  const { publicUrl, grpcUrl, metricsUrl } = await app.start();
   const registry = app.container.resolve(DI.ClientRegistry);
   return {
     app,
     publicUrl,
     grpcUrl,
+    metricsUrl,
     issuer: config.issuer,
     logText: () => lines.join(""),
     async createClient(metadata) {

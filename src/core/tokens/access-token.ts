@@ -80,6 +80,8 @@ export interface TokenValidator {
 export interface RevocationService {
   /** Revokes one access token until its expiry. */
   revokeAccessToken(token: ActiveToken): Promise<void>;
+  /** Revokes one access token by jti until its expiry (epoch seconds), e.g. a reused code's token (RFC 6749 §4.1.2). */
+  revokeJti(jti: string, expiresAt: number): Promise<void>;
   /** Revokes a grant: its refresh tokens and every access token carrying its `gid`. */
   revokeGrant(grantId: string): Promise<void>;
 }

@@ -31,15 +31,18 @@ export class RevocationServiceImpl implements RevocationService {
     @inject(DI.RevocationBus) private readonly bus: RevocationBus,
   ) {}
 
-  /** Indexes the jti until the token's exp plus clock tolerance; an opaque token's record is deleted too. */
+  /** Revokes one access token; an opaque token's record is deleted too. */
   async revokeAccessToken(token: ActiveToken): Promise<void> {
+    if (token.digest !== undefined) await this.store.delete(opaqueTokenKey(token.digest));
+    await this.revokeJti(token.jti, token.expiresAt);
+  }
+
+  /** Indexes the jti until the token's exp (epoch seconds) plus clock tolerance and announces it. */
+  async revokeJti(jti: string, expiresAt: number): Promise<void> {
     const now = this.clock.now();
-    const ttlMs = Math.max(1000, (token.expiresAt + this.config.clockTolerance) * 1000 - now);
-    await Promise.all([
-      this.store.put(revokedTokenKey(token.jti), "1", ttlMs),
-      token.digest === undefined ? undefined : this.store.delete(opaqueTokenKey(token.digest)),
-    ]);
-    await this.bus.publish({ kind: "token", id: token.jti, revokedAt: now });
+    const ttlMs = Math.max(1000, (expiresAt + this.config.clockTolerance) * 1000 - now);
+    await this.store.put(revokedTokenKey(jti), "1", ttlMs);
+    await this.bus.publish({ kind: "token", id: jti, revokedAt: now });
   }
 
   /** Revokes the grant's refresh tokens and indexes its id for the longest access-token lifetime, which covers every token it issued. */

@@ -3,6 +3,7 @@ import type { Config } from "../../config/config.js";
 import type { AuthenticatedClient, Client } from "../../plugin-sdk/client.js";
 import type { GrantDecision } from "../../plugin-sdk/grant.js";
 import type { TokenCustomizer } from "../../plugin-sdk/hooks.js";
+import { AuthorizationCodeService } from "../codes/authorization-code.service.js";
 import { DI } from "../di-tokens.js";
 import { ResourceCatalog } from "../resources/resource-catalog.js";
 import type { AccessTokenMinter } from "./access-token.js";
@@ -21,7 +22,10 @@ export interface TokenResponse {
 
 const RESERVED = new Set(["iss", "sub", "aud", "exp", "iat", "nbf", "jti", "client_id", "scope", "gid", "cnf", "auth_time", "acr", "amr"]);
 
-/** Turns a grant's decision into tokens: refresh token first (so the access token carries its grant), then the access token. */
+/**
+ * Turns a grant's decision into tokens: refresh token first (so the access token carries its grant), then the access
+ * token; a redeemed code is then linked to both so its reuse revokes them (RFC 6749 §4.1.2).
+ */
 @injectable()
 export class TokenIssuer {
   constructor(
@@ -29,6 +33,7 @@ export class TokenIssuer {
     @inject(RefreshTokenService) private readonly refreshTokens: RefreshTokenService,
     @inject(ResourceCatalog) private readonly resources: ResourceCatalog,
     @inject(TokenCustomizersToken) private readonly customizers: readonly TokenCustomizer[],
+    @inject(AuthorizationCodeService) private readonly codes: AuthorizationCodeService,
     @inject(DI.Config) private readonly config: Config,
   ) {}
 
@@ -57,6 +62,7 @@ export class TokenIssuer {
       ttl: customized.ttl,
       format,
     });
+    if (decision.redeemedCode) await this.codes.recordIssued(decision.redeemedCode.handle, { grantId, jti: minted.claims.jti, exp: minted.claims.exp });
     const response: TokenResponse = { access_token: minted.token, token_type: "Bearer", expires_in: minted.expiresIn };
     if (decision.access.scopes.length > 0) response.scope = decision.access.scopes.join(" ");
     if (refreshToken) response.refresh_token = refreshToken;

@@ -1,7 +1,7 @@
 import type { AuthenticatedClient, Client, ClientMetadata } from "../client.js";
 import { OAuthErrors } from "../errors.js";
 import { FormParams } from "../form-params.js";
-import type { GrantContext, GrantedAccess, GrantRequest, RefreshedGrant } from "../grant.js";
+import type { GrantContext, GrantedAccess, GrantRequest, RedeemedCode, RefreshedGrant } from "../grant.js";
 import type { EndpointRequest } from "../request.js";
 
 /**
@@ -30,18 +30,25 @@ export interface RecordingGrantContext extends GrantContext {
   readonly accessCalls: { scope: string | undefined; resources: string[]; options?: { maxScopes?: readonly string[]; maxResources?: readonly string[] } }[];
   /** Each refresh token passed to rotate, in order. */
   readonly rotated: string[];
+  /** Each authorization code passed to redeem, in order. */
+  readonly redeemed: string[];
 }
 
 /**
  * A GrantContext whose access policy grants the requested scope and resources (bounded by maxScopes/maxResources,
- * else invalid_scope/invalid_target) and whose refresh tokens come from `refreshGrants` (unknown → invalid_grant).
+ * else invalid_scope/invalid_target), whose refresh tokens come from `refreshGrants` and whose authorization codes
+ * come from `codes` (unknown → invalid_grant; core's binding and PKCE checks are not emulated).
  */
-export function recordingGrantContext(options: { now?: number; refreshGrants?: Record<string, RefreshedGrant> } = {}): RecordingGrantContext {
+export function recordingGrantContext(
+  options: { now?: number; refreshGrants?: Record<string, RefreshedGrant>; codes?: Record<string, RedeemedCode> } = {},
+): RecordingGrantContext {
   const accessCalls: RecordingGrantContext["accessCalls"] = [];
   const rotated: string[] = [];
+  const redeemed: string[] = [];
   return {
     accessCalls,
     rotated,
+    redeemed,
     now: () => options.now ?? 0,
     async resolveAccess(request, bounds): Promise<GrantedAccess> {
       const scope = request.params.get("scope");
@@ -58,6 +65,14 @@ export function recordingGrantContext(options: { now?: number; refreshGrants?: R
         const grant = options.refreshGrants?.[token];
         if (!grant) throw OAuthErrors.invalidGrant("refresh token is invalid, expired or revoked");
         return grant;
+      },
+    },
+    codes: {
+      async redeem(code) {
+        redeemed.push(code);
+        const found = options.codes?.[code];
+        if (!found) throw OAuthErrors.invalidGrant("authorization code is invalid, expired or already used");
+        return found;
       },
     },
   };

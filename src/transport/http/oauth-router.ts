@@ -6,6 +6,7 @@ import type { EndpointRequest } from "../../plugin-sdk/request.js";
 import { toOAuthError } from "../../core/errors/error-table.js";
 import type { Logger } from "../../core/ports/logger.js";
 import type { BodyKind, HttpEndpoint } from "./endpoint.js";
+import type { HttpMetrics } from "../metrics/http-metrics.js";
 import { parseForm } from "./parse-form.js";
 import { readBody } from "./read-body.js";
 import { sendError, sendResponse } from "./send-response.js";
@@ -22,7 +23,7 @@ export class OAuthRouter {
 
   constructor(
     endpoints: readonly HttpEndpoint[],
-    private readonly options: { issuer: string; bodyLimit: number; logger: Logger },
+    private readonly options: { issuer: string; bodyLimit: number; logger: Logger; metrics?: HttpMetrics },
   ) {
     const issuer = new URL(options.issuer);
     this.basePath = issuer.pathname.replace(/\/$/, "");
@@ -33,16 +34,21 @@ export class OAuthRouter {
     }
   }
 
-  /** The connect adapter's fallback: every non-RPC request lands here. */
+  /** The request listener of the public server. */
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
-    this.dispatch(req, res).catch((thrown: unknown) => this.fail(req, res, thrown));
-  };
-
-  private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const rawUrl = req.url ?? "/";
     const queryIndex = rawUrl.indexOf("?");
     const path = queryIndex === -1 ? rawUrl : rawUrl.slice(0, queryIndex);
     const endpoint = this.exact.get(path) ?? this.prefixed.find((p) => path.startsWith(p.prefix))?.endpoint;
+    const metrics = this.options.metrics;
+    if (metrics) {
+      const started = performance.now();
+      res.once("finish", () => metrics.observe(endpoint?.path ?? "unmatched", res.statusCode, (performance.now() - started) / 1000));
+    }
+    this.dispatch(req, res, endpoint, rawUrl, queryIndex).catch((thrown: unknown) => this.fail(req, res, thrown));
+  };
+
+  private async dispatch(req: IncomingMessage, res: ServerResponse, endpoint: HttpEndpoint | undefined, rawUrl: string, queryIndex: number): Promise<void> {
     if (!endpoint) {
       sendResponse(res, { status: 404, body: { error: "not_found" } });
       return;

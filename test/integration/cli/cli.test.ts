@@ -31,7 +31,7 @@ describe("operator CLI (issue 2 item 2), against a running server", () => {
     assert.equal((await cli(env, "migrate")).code, 0);
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
-    server = spawn("npx", ["tsx", "src/main.ts"], { cwd: root, env: { ...process.env, ...env, REDIS_URL: "", PORT: String(port), ISSUER: baseUrl, GRPC_PORT: String(await freePort()) }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    server = spawn("npx", ["tsx", "src/main.ts"], { cwd: root, env: { ...process.env, ...env, REDIS_URL: "", PORT: String(port), ISSUER: baseUrl, GRPC_PORT: String(await freePort()), METRICS_PORT: String(await freePort()) }, stdio: ["ignore", "pipe", "pipe"], detached: true });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error("server did not start")), 30_000);
       server.stdout!.on("data", (chunk: Buffer) => {

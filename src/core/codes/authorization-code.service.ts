@@ -1,0 +1,136 @@
+import { inject, injectable } from "tsyringe";
+import type { Config } from "../../config/config.js";
+import { OAuthError, OAuthErrors } from "../../plugin-sdk/errors.js";
+import type { RedeemedCode } from "../../plugin-sdk/grant.js";
+import { DI } from "../di-tokens.js";
+import type { RandomSource } from "../ports/clock.js";
+import type { EphemeralStore } from "../ports/ephemeral-store.js";
+import { secretDigest } from "../security/digest.js";
+import { MAX_ACCESS_TOKEN_TTL, type RevocationService } from "../tokens/access-token.js";
+import { verifyPkce, type PkceMethod } from "./pkce.js";
+
+/** What the authorization endpoint granted, stored with the code (RFC 6749 §4.1.2). */
+export interface CodeGrant {
+  clientId: string;
+  /** The authorization request's redirect_uri; undefined when it had none (RFC 6749 §4.1.3). */
+  redirectUri: string | undefined;
+  subject: string;
+  scopes: string[];
+  resources: string[];
+  claims?: Record<string, unknown>;
+  nonce?: string;
+  authTime?: number;
+  sessionId?: string;
+  codeChallenge?: string;
+  codeChallengeMethod?: PkceMethod;
+}
+
+/** What the token request presents with the code (RFC 6749 §4.1.3, RFC 7636 §4.5). */
+export interface CodeBinding {
+  clientId: string;
+  redirectUri: string | undefined;
+  codeVerifier: string | undefined;
+  /** The client authenticated with method "none": it must have used PKCE (RFC 9700 §2.1.1). */
+  publicClient: boolean;
+}
+
+/** What a redemption issued, so a reuse of the code can revoke it (RFC 6749 §4.1.2). */
+export interface IssuedForCode {
+  grantId?: string;
+  jti?: string;
+  /** Epoch seconds of the access token's expiry. */
+  exp?: number;
+}
+
+/** Failed PKCE checks after which a code is deleted (corpus B13: wrong verifiers do not burn it, but are bounded). */
+export const MAX_CODE_ATTEMPTS = 5;
+/** The used-marker outlives every access token the redemption could have minted. */
+const USED_MARKER_TTL_MS = MAX_ACCESS_TOKEN_TTL * 1000;
+
+const codeKey = (digest: string) => `code:${digest}`;
+const usedKey = (digest: string) => `code-used:${digest}`;
+const attemptsKey = (digest: string) => `code-attempts:${digest}`;
+const invalid = () => OAuthErrors.invalidGrant("authorization code is invalid, expired or already used");
+
+/**
+ * Single-use authorization codes kept only by SHA-256 digest in the EphemeralStore (RFC 6749 §4.1.2, §10.5): bindings
+ * are checked before the code is consumed with GETDEL, and a reused code revokes what its redemption minted.
+ */
+@injectable()
+export class AuthorizationCodeService {
+  constructor(
+    @inject(DI.Ephemeral) private readonly store: EphemeralStore,
+    @inject(DI.Revocation) private readonly revocation: RevocationService,
+    @inject(DI.Random) private readonly random: RandomSource,
+    @inject(DI.Config) private readonly config: Config,
+  ) {}
+
+  /** Issues a 256-bit code for `grant`, valid for `AUTHORIZATION_CODE_TTL` seconds (RFC 6749 §4.1.2, §10.10). */
+  async issue(grant: CodeGrant): Promise<string> {
+    const code = this.random.token(32);
+    await this.store.put(codeKey(secretDigest(code)), JSON.stringify(grant), this.config.authorizationCodeTtl * 1000);
+    return code;
+  }
+
+  /** Checks the bindings, consumes the code atomically and marks it used (RFC 6749 §4.1.3); every failure is invalid_grant. */
+  async redeem(code: string, binding: CodeBinding): Promise<RedeemedCode> {
+    const digest = secretDigest(code);
+    const stored = await this.store.get(codeKey(digest));
+    if (stored === undefined) return this.unknownOrReused(digest);
+    const record = JSON.parse(stored) as CodeGrant;
+    if (record.clientId !== binding.clientId) throw invalid();
+    if (record.redirectUri !== undefined && record.redirectUri !== binding.redirectUri) {
+      throw OAuthErrors.invalidGrant("redirect_uri does not match the authorization request");
+    }
+    await this.checkPkce(digest, record, binding);
+    if ((await this.store.take(codeKey(digest))) === undefined) throw invalid();
+    await this.store.putIfAbsent(usedKey(digest), "{}", USED_MARKER_TTL_MS);
+    return {
+      subject: record.subject,
+      scopes: record.scopes,
+      resources: record.resources,
+      claims: record.claims ?? {},
+      nonce: record.nonce,
+      authTime: record.authTime,
+      sessionId: record.sessionId,
+      handle: digest,
+    };
+  }
+
+  /** Links the tokens minted for a redeemed code to its used-marker, so a later reuse revokes them. */
+  async recordIssued(handle: string, issued: IssuedForCode): Promise<void> {
+    await this.store.put(usedKey(handle), JSON.stringify(issued), USED_MARKER_TTL_MS);
+  }
+
+  /** An unknown code, or a reuse: then the first redemption's grant and access token are revoked (RFC 6749 §4.1.2). */
+  private async unknownOrReused(digest: string): Promise<never> {
+    const marker = await this.store.get(usedKey(digest));
+    if (marker === undefined) throw invalid();
+    const issued = JSON.parse(marker) as IssuedForCode;
+    await Promise.all([
+      issued.grantId === undefined ? undefined : this.revocation.revokeGrant(issued.grantId),
+      issued.jti === undefined || issued.exp === undefined ? undefined : this.revocation.revokeJti(issued.jti, issued.exp),
+    ]);
+    throw OAuthErrors.invalidGrant("authorization code was already used", { cause: new Error("authorization code reuse; its tokens were revoked") });
+  }
+
+  /** PKCE (RFC 7636 §4.6) and downgrade protection (RFC 9700 §4.8.2); failures count towards MAX_CODE_ATTEMPTS. */
+  private async checkPkce(digest: string, record: CodeGrant, binding: CodeBinding): Promise<void> {
+    if (record.codeChallenge === undefined) {
+      if (binding.codeVerifier !== undefined) throw OAuthErrors.invalidGrant("code_verifier sent, but the authorization request had no code_challenge");
+      if (binding.publicClient) throw OAuthErrors.invalidGrant("public clients must use PKCE");
+      return;
+    }
+    try {
+      verifyPkce(record.codeChallenge, record.codeChallengeMethod ?? "plain", binding.codeVerifier, { plainAllowed: this.config.pkcePlainAllowed });
+    } catch (error) {
+      if (error instanceof OAuthError) await this.countFailure(digest);
+      throw error;
+    }
+  }
+
+  private async countFailure(digest: string): Promise<void> {
+    const remaining = (await this.store.ttl(codeKey(digest))) ?? 1;
+    if ((await this.store.increment(attemptsKey(digest), Math.max(1, remaining))) >= MAX_CODE_ATTEMPTS) await this.store.delete(codeKey(digest));
+  }
+}

@@ -1,0 +1,24 @@
+import { Counter, Histogram, type Registry } from "prom-client";
+
+/** Request counts and latencies of the public listener, per endpoint path and status (why prom-client: the Prometheus exposition format, histograms and process metrics, maintained upstream). */
+export class HttpMetrics {
+  private readonly requests: Counter<"endpoint" | "status">;
+  private readonly duration: Histogram<"endpoint">;
+
+  constructor(registry: Registry) {
+    this.requests = new Counter({ name: "portcullis_http_requests_total", help: "Public HTTP requests by endpoint and status.", labelNames: ["endpoint", "status"], registers: [registry] });
+    this.duration = new Histogram({
+      name: "portcullis_http_request_duration_seconds",
+      help: "Public HTTP request latency by endpoint.",
+      labelNames: ["endpoint"],
+      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    });
+  }
+
+  /** Records one finished request; `endpoint` is the route path (never the raw URL, which could hold tokens). */
+  observe(endpoint: string, status: number, seconds: number): void {
+    this.requests.inc({ endpoint, status: String(status) });
+    this.duration.observe({ endpoint }, seconds);
+  }
+}
