@@ -11,6 +11,7 @@ import type { Clock, RandomSource } from "../core/ports/clock.js";
 import type { EphemeralStore, RevocationBus } from "../core/ports/ephemeral-store.js";
 import type { Logger } from "../core/ports/logger.js";
 import type { DurableStorage } from "../core/ports/repositories.js";
+import { ClaimsProvidersToken } from "../core/tokens/claims-providers.js";
 import { IntrospectionCustomizersToken } from "../core/tokens/introspection-customizers.js";
 import { JwtAccessTokenMinter } from "../core/tokens/jwt-access-token.minter.js";
 import { RevocationServiceImpl } from "../core/tokens/revocation.service.js";
@@ -46,6 +47,7 @@ export function createContainer(parts: ContainerParts): DependencyContainer {
   container.register(ClientAuthenticatorsToken, { useValue: parts.registries.clientAuthenticators });
   container.register(TokenCustomizersToken, { useValue: parts.registries.tokenCustomizers });
   container.register(IntrospectionCustomizersToken, { useValue: parts.registries.introspectionCustomizers });
+  container.register(ClaimsProvidersToken, { useValue: parts.registries.claimsProviders });
   container.registerSingleton(DI.Keys, SigningKeyService);
   container.registerSingleton(DI.AccessTokenMinter, JwtAccessTokenMinter);
   container.registerSingleton(DI.TokenValidator, TokenValidatorService);

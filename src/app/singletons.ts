@@ -17,6 +17,7 @@ import { ResourceCatalog } from "../core/resources/resource-catalog.js";
 import { ResourceService } from "../core/resources/resource.service.js";
 import { RateLimiter } from "../core/security/rate-limiter.js";
 import { SafeFetcher } from "../core/security/safe-fetch.js";
+import { IdTokenMinter } from "../core/tokens/id-token.minter.js";
 import { IntrospectionService } from "../core/tokens/introspection.service.js";
 import { RefreshTokenService } from "../core/tokens/refresh-token.service.js";
 import { TokenIssuer } from "../core/tokens/token-issuer.js";
@@ -44,6 +45,7 @@ export const singletonClasses = [
   RefreshTokenService,
   AuthorizationCodeService,
   TokenIssuer,
+  IdTokenMinter,
   GrantContextFactory,
   TokenRequestHandler,
   IntrospectionService,

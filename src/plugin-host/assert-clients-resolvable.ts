@@ -7,7 +7,7 @@ const PAGE = 500;
 /** Fails the boot when a stored client names an auth method or hook no enabled plugin provides (DESIGN "Plugin contracts"). */
 export async function assertClientsResolvable(clients: ClientRepository, registries: PluginRegistries): Promise<void> {
   const methods = new Set(registries.clientAuthenticators.map((a) => a.method));
-  const hooks = new Set([...registries.tokenCustomizers, ...registries.introspectionCustomizers].map((h) => h.id));
+  const hooks = new Set([...registries.tokenCustomizers, ...registries.introspectionCustomizers, ...registries.claimsProviders].map((h) => h.id));
   const problems: string[] = [];
   let after: string | undefined;
   for (;;) {

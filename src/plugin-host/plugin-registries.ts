@@ -1,6 +1,6 @@
 import type { ClientAuthenticator } from "../plugin-sdk/client-auth.js";
 import type { GrantHandler } from "../plugin-sdk/grant.js";
-import type { IntrospectionCustomizer, TokenCustomizer } from "../plugin-sdk/hooks.js";
+import type { ClaimsProvider, IntrospectionCustomizer, TokenCustomizer } from "../plugin-sdk/hooks.js";
 import { ExtensionPoints, type Contribution, type ExtensionPoint, type PluginHost, type PluginModule } from "../plugin-sdk/plugin-module.js";
 import { PluginBootError } from "./plugin-loader.js";
 
@@ -10,6 +10,7 @@ export interface PluginRegistries {
   clientAuthenticators: readonly ClientAuthenticator[];
   tokenCustomizers: readonly TokenCustomizer[];
   introspectionCustomizers: readonly IntrospectionCustomizer[];
+  claimsProviders: readonly ClaimsProvider[];
   /** Ids of the loaded modules, in load order. */
   moduleIds: readonly string[];
 }
@@ -42,6 +43,7 @@ export function buildRegistries(modules: readonly PluginModule[], options: Reado
     clientAuthenticators: [...authenticators.values()],
     tokenCustomizers: [...uniqueBy(of(ExtensionPoints.tokenCustomizers), (h) => h.id, "token customizer").values()],
     introspectionCustomizers: [...uniqueBy(of(ExtensionPoints.introspectionCustomizers), (h) => h.id, "introspection customizer").values()],
+    claimsProviders: [...uniqueBy(of(ExtensionPoints.claimsProviders), (h) => h.id, "claims provider").values()],
     moduleIds: [...seenIds],
   };
 }

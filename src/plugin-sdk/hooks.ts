@@ -22,3 +22,22 @@ export interface IntrospectionCustomizer {
   /** Returns extra members; `active` and reserved members are ignored. */
   customize(response: Readonly<Record<string, unknown>>, caller: Client): Promise<Record<string, unknown>>;
 }
+
+/** What a claims provider is asked for: the user, client, granted scopes and `claims` request member (OIDC Core §5.5). */
+export interface ClaimsRequest {
+  subject: string;
+  client: Client;
+  scopes: readonly string[];
+  /** The `id_token` or `userinfo` member of the `claims` request parameter, when one was sent. */
+  requestedClaims?: Record<string, unknown>;
+  target: "id_token" | "userinfo";
+}
+
+/** Supplies user claims for ID tokens and userinfo responses (OIDC Core §5.1, §5.4, §5.5). */
+export interface ClaimsProvider {
+  readonly id: string;
+  /** Runs for every client when true; otherwise only for clients whose metadata `hooks` lists `id`. */
+  readonly global?: boolean;
+  /** Returns claims to add; reserved claims (iss, sub, aud, exp, iat, nonce, at_hash, ...) are ignored. */
+  claims(request: ClaimsRequest): Promise<Record<string, unknown>>;
+}

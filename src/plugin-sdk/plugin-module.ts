@@ -1,6 +1,6 @@
 import type { ClientAuthenticator } from "./client-auth.js";
 import type { GrantHandler } from "./grant.js";
-import type { IntrospectionCustomizer, TokenCustomizer } from "./hooks.js";
+import type { ClaimsProvider, IntrospectionCustomizer, TokenCustomizer } from "./hooks.js";
 
 /** A typed slot owned by the host that plugins contribute implementations to. */
 export interface ExtensionPoint<T> {
@@ -17,6 +17,7 @@ export const ExtensionPoints = {
   clientAuthenticators: point<ClientAuthenticator>("portcullis.client-authenticators"),
   tokenCustomizers: point<TokenCustomizer>("portcullis.token-customizers"),
   introspectionCustomizers: point<IntrospectionCustomizer>("portcullis.introspection-customizers"),
+  claimsProviders: point<ClaimsProvider>("portcullis.claims-providers"),
 } as const;
 
 /** A contribution: a class with a no-argument constructor, or a ready instance. */
