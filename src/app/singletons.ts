@@ -12,6 +12,7 @@ import { GrantContextFactory } from "../core/grants/grant-context.factory.js";
 import { TokenRequestHandler } from "../core/grants/token-request.handler.js";
 import { JwtSigner } from "../core/keys/jwt-signer.js";
 import { JwtVerifier } from "../core/keys/jwt-verifier.js";
+import { PushedRequestService } from "../core/par/pushed-request.service.js";
 import { AccessPolicy } from "../core/policy/access-policy.js";
 import { ResourceCatalog } from "../core/resources/resource-catalog.js";
 import { ResourceService } from "../core/resources/resource.service.js";
@@ -44,6 +45,7 @@ export const singletonClasses = [
   AccessPolicy,
   RefreshTokenService,
   AuthorizationCodeService,
+  PushedRequestService,
   TokenIssuer,
   IdTokenMinter,
   GrantContextFactory,

@@ -54,6 +54,7 @@ const schema = z.object({
   refreshTokenTtl: int(60),
   refreshGraceSeconds: int(0, 600),
   authorizationCodeTtl: int(1, 600),
+  parTtl: int(5, 600),
   pkcePlainAllowed: bool,
   accessTokenAlg: alg,
   signingAlgs: list.pipe(z.array(alg).min(1)),

@@ -30,6 +30,7 @@ export const SETTINGS = {
   refreshTokenTtl: { env: "REFRESH_TOKEN_TTL", default: "1209600", description: "Default refresh-token lifetime (s)." },
   refreshGraceSeconds: { env: "REFRESH_GRACE_SECONDS", default: "60", description: "Window in which a retried, already-rotated refresh token returns its successor (s)." },
   authorizationCodeTtl: { env: "AUTHORIZATION_CODE_TTL", default: "60", description: "Authorization-code lifetime (s)." },
+  parTtl: { env: "PAR_TTL", default: "60", description: "Lifetime of a pushed authorization request's `request_uri` (s, 5–600; RFC 9126 §2.2 `expires_in`)." },
   pkcePlainAllowed: { env: "PKCE_PLAIN_ALLOWED", default: "false", description: "Accept PKCE `code_challenge_method=plain` (RFC 7636 §4.2); S256 only when false." },
   accessTokenAlg: { env: "ACCESS_TOKEN_ALG", default: "ES256", description: "Signing alg of JWT access tokens." },
   signingAlgs: { env: "SIGNING_ALGS", default: "ES256,RS256", description: "Algs that get an active signing key (ES256, RS256, PS256, EdDSA)." },
