@@ -4,6 +4,15 @@ export const OPENID_SCOPES: readonly string[] = ["openid", "profile", "email", "
 /** Scopes that gate the internal gRPC API; granted only when listed in a client's own `scope` metadata. */
 export const INTERNAL_SCOPE_PREFIX = "portcullis:";
 
+/** The internal scopes, per group of internal methods (DESIGN "Listeners"); `tokens` also marks trusted resource servers. */
+export const InternalScopes = {
+  validate: "portcullis:validate",
+  tokens: "portcullis:tokens",
+  mint: "portcullis:mint",
+  clientsRead: "portcullis:clients:read",
+  clientsWrite: "portcullis:clients:write",
+} as const;
+
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
 /** Splits a scope parameter into unique scope tokens; undefined when a token has illegal characters (RFC 6749 §3.3). */

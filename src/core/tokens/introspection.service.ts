@@ -3,6 +3,7 @@ import type { Config } from "../../config/config.js";
 import type { AuthenticatedClient } from "../../plugin-sdk/client.js";
 import type { IntrospectionCustomizer } from "../../plugin-sdk/hooks.js";
 import { DI } from "../di-tokens.js";
+import { InternalScopes } from "../policy/scopes.js";
 import type { ActiveToken, TokenValidator } from "./access-token.js";
 import { findToken } from "./find-token.js";
 import { IntrospectionCustomizersToken } from "./introspection-customizers.js";
@@ -12,7 +13,7 @@ const RESERVED = new Set(["active", "scope", "client_id", "username", "token_typ
 
 /**
  * RFC 7662 introspection. A caller sees a token when it was issued to it, when the caller is in its audience,
- * or when the caller holds the internal `portcullis:tokens` scope (a trusted resource server); otherwise inactive.
+ * or when the caller holds the internal `InternalScopes.tokens` scope (a trusted resource server); otherwise inactive.
  */
 @injectable()
 export class IntrospectionService {
@@ -49,5 +50,5 @@ export class IntrospectionService {
 
 function mayIntrospect(token: ActiveToken, caller: AuthenticatedClient): boolean {
   const id = caller.client.clientId;
-  return token.clientId === id || token.audiences.includes(id) || (caller.client.metadata.scope ?? "").split(" ").includes("portcullis:tokens");
+  return token.clientId === id || token.audiences.includes(id) || (caller.client.metadata.scope ?? "").split(" ").includes(InternalScopes.tokens);
 }

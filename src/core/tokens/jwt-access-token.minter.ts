@@ -22,7 +22,7 @@ export function opaqueTokenKey(digest: string): string {
 }
 
 /** Claims that only core sets (RFC 9068 §2.2, RFC 7519 §4.1), plus `__proto__`; extra claims with these names are dropped. */
-const RESERVED_CLAIMS: ReadonlySet<string> = new Set(["iss", "sub", "aud", "exp", "nbf", "iat", "jti", "client_id", "scope", "gid", "cnf", "__proto__"]);
+export const RESERVED_CLAIMS: ReadonlySet<string> = new Set(["iss", "sub", "aud", "exp", "nbf", "iat", "jti", "client_id", "scope", "gid", "cnf", "__proto__"]);
 
 /** Mints access tokens: RFC 9068 JWTs signed with the ACCESS_TOKEN_ALG key, or 256-bit opaque references kept as digests. */
 @injectable()

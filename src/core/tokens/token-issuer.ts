@@ -7,6 +7,7 @@ import { AuthorizationCodeService } from "../codes/authorization-code.service.js
 import { DI } from "../di-tokens.js";
 import { ResourceCatalog } from "../resources/resource-catalog.js";
 import type { AccessTokenMinter } from "./access-token.js";
+import { RESERVED_CLAIMS } from "./jwt-access-token.minter.js";
 import { RefreshTokenService } from "./refresh-token.service.js";
 import { TokenCustomizersToken } from "./token-customizers.js";
 
@@ -20,7 +21,8 @@ export interface TokenResponse {
   [member: string]: unknown;
 }
 
-const RESERVED = new Set(["iss", "sub", "aud", "exp", "iat", "nbf", "jti", "client_id", "scope", "gid", "cnf", "auth_time", "acr", "amr"]);
+/** Claims a customizer may not set: those only core sets, plus the authentication facts it must not forge (RFC 9068 §2.2.1). */
+const NOT_CUSTOMIZABLE: ReadonlySet<string> = new Set([...RESERVED_CLAIMS, "auth_time", "acr", "amr"]);
 
 /**
  * Turns a grant's decision into tokens: refresh token first (so the access token carries its grant), then the access
@@ -84,7 +86,7 @@ export class TokenIssuer {
     let current = { claims, ttl };
     for (const customizer of enabled) {
       const result = await customizer.customize({ client, grantType, claims: current.claims, ttl: current.ttl });
-      const added = Object.fromEntries(Object.entries(result.claims ?? {}).filter(([name]) => !RESERVED.has(name)));
+      const added = Object.fromEntries(Object.entries(result.claims ?? {}).filter(([name]) => !NOT_CUSTOMIZABLE.has(name)));
       current = { claims: { ...current.claims, ...added }, ttl: result.ttl && result.ttl > 0 ? Math.min(result.ttl, current.ttl) : current.ttl };
     }
     return current;

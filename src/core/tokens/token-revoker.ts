@@ -16,19 +16,22 @@ export class TokenRevoker {
     @inject(DI.Durable) private readonly storage: DurableStorage,
   ) {}
 
-  /** Revokes `token` if it belongs to `caller`; another client's token is refused (RFC 7009 §2.1). */
-  async revoke(token: string, hint: string | undefined, caller: AuthenticatedClient): Promise<void> {
+  /**
+   * Revokes `token`. With an `owner` (a client at /revoke) the token must have been issued to it, else
+   * unauthorized_client (RFC 7009 §2.1); trusted internal callers (gRPC Revoke) pass none.
+   */
+  async revoke(token: string, hint: string | undefined, owner?: AuthenticatedClient): Promise<void> {
     const found = await findToken(this.validator, token, hint);
-    if (!found) return this.revokeRotated(token, caller);
-    if (found.clientId !== caller.client.clientId) throw OAuthErrors.unauthorizedClient("the token was not issued to this client");
+    if (!found) return this.revokeRotated(token, owner);
+    if (owner && found.clientId !== owner.client.clientId) throw OAuthErrors.unauthorizedClient("the token was not issued to this client");
     if (found.kind === "refresh_token" && found.grantId) await this.revocation.revokeGrant(found.grantId);
     else await this.revocation.revokeAccessToken(found);
   }
 
   /** A refresh token already rotated (e.g. by a racing refresh) still names its grant: revoke that grant (corpus O86). */
-  private async revokeRotated(token: string, caller: AuthenticatedClient): Promise<void> {
+  private async revokeRotated(token: string, owner: AuthenticatedClient | undefined): Promise<void> {
     if (token.length > 512) return;
     const record = await this.storage.grants.findRefreshToken(secretDigest(token));
-    if (record?.status === "rotated" && record.clientId === caller.client.clientId) await this.revocation.revokeGrant(record.grantId);
+    if (record?.status === "rotated" && (!owner || record.clientId === owner.client.clientId)) await this.revocation.revokeGrant(record.grantId);
   }
 }

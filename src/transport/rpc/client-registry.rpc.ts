@@ -3,7 +3,7 @@ import type { RegisteredClient } from "../../core/clients/client-registry.js";
 import type { Client } from "../../plugin-sdk/client.js";
 import { OAuthErrors } from "../../plugin-sdk/errors.js";
 import { ClientRegistryService } from "../../../gen/portcullis/client/v1/client_pb.js";
-import { CallerScopes } from "./caller-scopes.js";
+import { InternalScopes } from "../../core/policy/scopes.js";
 import { fromPageToken, toClientMessage, toClientMetadata, toPageToken } from "./mappers/client.mapper.js";
 import type { InternalRpcDeps } from "./rpc-deps.js";
 import { defineRpc, type RpcService } from "./rpc-service.js";
@@ -22,12 +22,12 @@ export function clientRegistryRpc({ clients }: Pick<InternalRpcDeps, "clients">)
   return defineRpc(
     ClientRegistryService,
     {
-      createClient: CallerScopes.clientsWrite,
-      getClient: CallerScopes.clientsRead,
-      updateClient: CallerScopes.clientsWrite,
-      deleteClient: CallerScopes.clientsWrite,
-      listClients: CallerScopes.clientsRead,
-      rotateClientSecret: CallerScopes.clientsWrite,
+      createClient: InternalScopes.clientsWrite,
+      getClient: InternalScopes.clientsRead,
+      updateClient: InternalScopes.clientsWrite,
+      deleteClient: InternalScopes.clientsWrite,
+      listClients: InternalScopes.clientsRead,
+      rotateClientSecret: InternalScopes.clientsWrite,
     },
     {
       async createClient(request) {

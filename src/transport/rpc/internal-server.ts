@@ -4,6 +4,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { DependencyContainer } from "tsyringe";
 import { DI } from "../../core/di-tokens.js";
+import { TokenRevoker } from "../../core/tokens/token-revoker.js";
 import { callerAuthInterceptor } from "./interceptors/caller-auth.interceptor.js";
 import { errorMappingInterceptor } from "./interceptors/error-mapping.interceptor.js";
 import { callerScopes, internalRoutes, internalServices } from "./internal-routes.js";
@@ -78,7 +79,7 @@ function resolveDeps(container: DependencyContainer): InternalRpcDeps {
     config: container.resolve(DI.Config),
     logger: container.resolve(DI.Logger).child({ listener: "internal" }),
     validator: container.resolve(DI.TokenValidator),
-    revocation: container.resolve(DI.Revocation),
+    revoker: container.resolve(TokenRevoker),
     minter: container.resolve(DI.AccessTokenMinter),
     clients: container.resolve(DI.ClientRegistry),
     bus: container.resolve(DI.RevocationBus),

@@ -2,14 +2,15 @@ import type { Config } from "../../config/config.js";
 import type { ClientRegistry } from "../../core/clients/client-registry.js";
 import type { RevocationBus } from "../../core/ports/ephemeral-store.js";
 import type { Logger } from "../../core/ports/logger.js";
-import type { AccessTokenMinter, RevocationService, TokenValidator } from "../../core/tokens/access-token.js";
+import type { AccessTokenMinter, TokenValidator } from "../../core/tokens/access-token.js";
+import type { TokenRevoker } from "../../core/tokens/token-revoker.js";
 
 /** The core services the internal RPC handlers use, resolved once from the app container (DESIGN "Listeners"). */
 export interface InternalRpcDeps {
   config: Config;
   logger: Logger;
   validator: TokenValidator;
-  revocation: RevocationService;
+  revoker: TokenRevoker;
   minter: AccessTokenMinter;
   clients: ClientRegistry;
   bus: RevocationBus;

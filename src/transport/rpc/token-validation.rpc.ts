@@ -1,7 +1,7 @@
 import { TokenValidationService, type ValidateTokenRequest, type ValidateTokenResponseSchema } from "../../../gen/portcullis/validation/v1/validation_pb.js";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { ActiveToken, TokenValidator } from "../../core/tokens/access-token.js";
-import { CallerScopes } from "./caller-scopes.js";
+import { InternalScopes } from "../../core/policy/scopes.js";
 import { toActiveResponse, toInactiveResponse, toRevocationMessage, toSubscribedMessage, toTokenRequirements } from "./mappers/validation.mapper.js";
 import { subscribeRevocations } from "./revocation-feed.js";
 import type { InternalRpcDeps } from "./rpc-deps.js";
@@ -26,7 +26,7 @@ export async function validateTokenAnswer(validator: TokenValidator, request: Va
 export function tokenValidationRpc({ validator, bus }: Pick<InternalRpcDeps, "validator" | "bus">): RpcService {
   return defineRpc(
     TokenValidationService,
-    { validateToken: CallerScopes.validate, watchRevocations: CallerScopes.validate },
+    { validateToken: InternalScopes.validate, watchRevocations: InternalScopes.validate },
     {
       validateToken: async (request) => (await validateTokenAnswer(validator, request)).init,
 

@@ -2,7 +2,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { findToken } from "../../core/tokens/find-token.js";
 import { OAuthErrors } from "../../plugin-sdk/errors.js";
 import { TokenService } from "../../../gen/portcullis/token/v1/token_pb.js";
-import { CallerScopes } from "./caller-scopes.js";
+import { InternalScopes } from "../../core/policy/scopes.js";
 import { toIntrospectResponse, toMintInput, toMintResponse } from "./mappers/token.mapper.js";
 import { assertMintable } from "./mint-policy.js";
 import type { InternalRpcDeps } from "./rpc-deps.js";
@@ -12,10 +12,10 @@ import { defineRpc, type RpcService } from "./rpc-service.js";
 const MINT_GRANT_TYPE = "urn:portcullis:grant-type:rpc-mint";
 
 /** TokenService: Mint for internal callers, Introspect (RFC 7662) and Revoke (RFC 7009) for any issued token. */
-export function tokenRpc({ config, validator, revocation, minter, clients }: Pick<InternalRpcDeps, "config" | "validator" | "revocation" | "minter" | "clients">): RpcService {
+export function tokenRpc({ config, validator, revoker, minter, clients }: Pick<InternalRpcDeps, "config" | "validator" | "revoker" | "minter" | "clients">): RpcService {
   return defineRpc(
     TokenService,
-    { mint: CallerScopes.mint, introspect: CallerScopes.tokens, revoke: CallerScopes.tokens },
+    { mint: InternalScopes.mint, introspect: InternalScopes.tokens, revoke: InternalScopes.tokens },
     {
       async mint(request) {
         const input = toMintInput(request);
@@ -41,12 +41,10 @@ export function tokenRpc({ config, validator, revocation, minter, clients }: Pic
         return toIntrospectResponse(await findToken(validator, request.token, request.tokenTypeHint), config.issuer);
       },
 
-      /** A refresh token revokes its grant; an unknown or inactive token is not an error (RFC 7009 §2.2). */
+      /** Core's revocation rule without the ownership check (trusted caller); unknown tokens are not an error (RFC 7009 §2.2). */
       async revoke(request) {
         if (!request.token) throw OAuthErrors.invalidRequest("token is required");
-        const found = await findToken(validator, request.token, request.tokenTypeHint);
-        if (found?.kind === "access_token") await revocation.revokeAccessToken(found);
-        else if (found?.grantId) await revocation.revokeGrant(found.grantId);
+        await revoker.revoke(request.token, request.tokenTypeHint || undefined);
         return {};
       },
     },

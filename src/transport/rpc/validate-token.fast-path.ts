@@ -3,7 +3,7 @@ import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { TokenValidationService, ValidateTokenRequestSchema, ValidateTokenResponseSchema } from "../../../gen/portcullis/validation/v1/validation_pb.js";
 import type { ActiveToken } from "../../core/tokens/access-token.js";
-import { CallerScopes } from "./caller-scopes.js";
+import { InternalScopes } from "../../core/policy/scopes.js";
 import { authenticateCaller, type CallerAuthOptions } from "./interceptors/caller-auth.interceptor.js";
 import { verifiedThumbprintOf } from "./peer-certificate.js";
 import type { InternalRpcDeps } from "./rpc-deps.js";
@@ -48,7 +48,7 @@ async function answer(deps: Pick<InternalRpcDeps, "validator">, auth: Omit<Calle
   if (!frame) throw new ConnectError("message larger than the limit", Code.ResourceExhausted);
   if (frame.length < 5 || frame[0] !== 0 || frame.readUInt32BE(1) !== frame.length - 5) throw new ConnectError("malformed gRPC message frame", Code.InvalidArgument);
   const authorization = req.headers.authorization;
-  await authenticateCaller(typeof authorization === "string" ? authorization : null, verifiedThumbprintOf(req.socket as never), CallerScopes.validate, auth);
+  await authenticateCaller(typeof authorization === "string" ? authorization : null, verifiedThumbprintOf(req.socket as never), InternalScopes.validate, auth);
   let request;
   try {
     request = fromBinary(ValidateTokenRequestSchema, frame.subarray(5));

@@ -6,12 +6,12 @@ import type { SettingName } from "../../../src/config/defaults.js";
 import type { Clock } from "../../../src/core/ports/clock.js";
 import { DI } from "../../../src/core/di-tokens.js";
 import type { AccessTokenClaims } from "../../../src/core/tokens/access-token.js";
-import { CallerScopes } from "../../../src/transport/rpc/caller-scopes.js";
+import { InternalScopes } from "../../../src/core/policy/scopes.js";
 import { OAuthErrorDetailSchema, type OAuthErrorDetail } from "../../../gen/portcullis/common/v1/error_pb.js";
 import { startTestApp, type TestApp } from "../../support/test-app.js";
 
 /** Every internal caller scope, space-separated, as a caller client registers it. */
-export const ALL_CALLER_SCOPES = Object.values(CallerScopes).join(" ");
+export const ALL_CALLER_SCOPES = Object.values(InternalScopes).join(" ");
 
 /** A clock the test can move forward. */
 export interface TestClock extends Clock {

@@ -96,6 +96,16 @@ describe("TokenService", () => {
     assert.equal((await validate(accessToken)).active, false);
   });
 
+  it("Revoke of a refresh token already rotated by a racing refresh still revokes the grant (corpus O86)", async () => {
+    const { grantId, refreshToken } = await refreshGrant();
+    const client = (await h.test.app.container.resolve(DI.ClientRegistry).get(appId))!;
+    const rotated = await h.test.app.container.resolve(RefreshTokenService).rotate(refreshToken, { client, method: "client_secret_basic" });
+    const accessToken = await h.mint(appId, { grantId });
+    await revoke(refreshToken, "refresh_token");
+    assert.equal((await introspect(rotated.refreshToken)).active, false);
+    assert.equal((await introspect(accessToken)).active, false);
+  });
+
   it("Revoke of an access token leaves its grant; unknown tokens are OK; an empty token is invalid_request", async () => {
     const { grantId, refreshToken } = await refreshGrant();
     const accessToken = await h.mint(appId, { grantId });
