@@ -84,8 +84,3 @@ export interface AuthenticatedClient {
   /** Certificate thumbprint when authenticated by mTLS (RFC 8705 §2). */
   certificateThumbprint?: string;
 }
-
-/** True when the client authenticates (RFC 6749 §2.1). */
-export function isConfidential(client: Client): boolean {
-  return (client.metadata.token_endpoint_auth_method ?? "client_secret_basic") !== "none";
-}
