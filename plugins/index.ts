@@ -1,4 +1,5 @@
 import type { PluginModule } from "../src/plugin-sdk/index.js";
+import authorizationCode from "./grants/authorization-code/index.js";
 import clientCredentials from "./grants/client-credentials/index.js";
 import refreshToken from "./grants/refresh-token/index.js";
 import clientSecretBasic from "./client-auth/client-secret-basic/index.js";
@@ -6,13 +7,12 @@ import clientSecretPost from "./client-auth/client-secret-post/index.js";
 import clientSecretJwt from "./client-auth/client-secret-jwt/index.js";
 import privateKeyJwt from "./client-auth/private-key-jwt/index.js";
 import none from "./client-auth/none/index.js";
+import password from "./authn/password/index.js";
+import totp from "./authn/totp/index.js";
 
-/**
- * The first-party plugin modules; adding a plugin is one line here. `grants/authorization-code` exists but is
- * enabled with the authorization endpoint (browser-flows issue): advertising the grant without `/authorize` would
- * make discovery claim a flow nobody can start (RFC 8414 §2).
- */
+/** The first-party plugin modules; adding a plugin is one line here. */
 export const firstPartyPlugins: readonly PluginModule[] = [
+  authorizationCode,
   clientCredentials,
   refreshToken,
   clientSecretBasic,
@@ -20,4 +20,6 @@ export const firstPartyPlugins: readonly PluginModule[] = [
   clientSecretJwt,
   privateKeyJwt,
   none,
+  password,
+  totp,
 ];

@@ -7,9 +7,13 @@ import { createLogger } from "./app/create-logger.js";
 
 const USAGE = `usage: npm run --silent cli -- <command>
   user create --username U --password P [--email E] [--name N]
+  user totp enable --username U      (prints the base32 secret and an otpauth:// URI)
+  user totp disable --username U
   client create --json '<RFC 7591 client metadata>'
   registration-token create [--ttl SECONDS]
   resource create --id URI --scopes "a b" [--format jwt|opaque] [--ttl SECONDS]
+  consents list --user USERNAME
+  consents revoke --user USERNAME --client CLIENT_ID
   keys list
   keys rotate [--alg ES256|RS256|PS256|EdDSA]
   migrate`;
@@ -30,6 +34,8 @@ async function run(argv: string[]): Promise<number> {
       format: { type: "string" },
       ttl: { type: "string" },
       alg: { type: "string" },
+      user: { type: "string" },
+      client: { type: "string" },
     },
   });
   const name = positionals.join(" ");

@@ -1,6 +1,8 @@
 import { container as rootContainer, type DependencyContainer } from "tsyringe";
 import type { Config } from "../config/config.js";
 import type { Capabilities } from "../core/capabilities.js";
+import { AuthenticatorsToken } from "../core/authn/authenticators.js";
+import { AUTHORIZATION_RESPONSE_TYPES } from "../core/authorize/response-types.js";
 import { ClientAuthenticatorsToken } from "../core/clients/client-auth.tokens.js";
 import { ClientRegistryService } from "../core/clients/client-registry.service.js";
 import { DI } from "../core/di-tokens.js";
@@ -17,6 +19,7 @@ import { JwtAccessTokenMinter } from "../core/tokens/jwt-access-token.minter.js"
 import { RevocationServiceImpl } from "../core/tokens/revocation.service.js";
 import { TokenCustomizersToken } from "../core/tokens/token-customizers.js";
 import { TokenValidatorService } from "../core/tokens/token-validator.service.js";
+import { UserClaimsProvider } from "../core/users/user-claims.provider.js";
 import type { PluginRegistries } from "../plugin-host/plugin-registries.js";
 import { singletonClasses } from "./singletons.js";
 
@@ -47,7 +50,8 @@ export function createContainer(parts: ContainerParts): DependencyContainer {
   container.register(ClientAuthenticatorsToken, { useValue: parts.registries.clientAuthenticators });
   container.register(TokenCustomizersToken, { useValue: parts.registries.tokenCustomizers });
   container.register(IntrospectionCustomizersToken, { useValue: parts.registries.introspectionCustomizers });
-  container.register(ClaimsProvidersToken, { useValue: parts.registries.claimsProviders });
+  container.register(ClaimsProvidersToken, { useValue: [new UserClaimsProvider(parts.durable), ...parts.registries.claimsProviders] });
+  container.register(AuthenticatorsToken, { useValue: parts.registries.authenticators });
   container.registerSingleton(DI.Keys, SigningKeyService);
   container.registerSingleton(DI.AccessTokenMinter, JwtAccessTokenMinter);
   container.registerSingleton(DI.TokenValidator, TokenValidatorService);
@@ -59,11 +63,13 @@ export function createContainer(parts: ContainerParts): DependencyContainer {
 
 /** What discovery and registration validation advertise, derived from the enabled plugins (RFC 8414 §2). */
 function capabilitiesOf(registries: PluginRegistries, config: Config): Capabilities {
+  const codeFlow = registries.grants.has("authorization_code");
   return {
-    grantTypes: [...registries.grants.keys()],
+    grantTypes: codeFlow ? [...registries.grants.keys(), "implicit"] : [...registries.grants.keys()],
     clientAuthMethods: registries.clientAuthenticators.map((a) => a.method),
     clientAuthSigningAlgs: [...new Set(registries.clientAuthenticators.flatMap((a) => a.signingAlgorithms ?? []))],
-    responseTypes: [],
+    // OIDC Core §3: hybrid and implicit response types come with the authorization endpoint; clients opt in per response_types.
+    responseTypes: codeFlow ? AUTHORIZATION_RESPONSE_TYPES : [],
     signingAlgs: ["RS256", ...config.signingAlgs.filter((alg) => alg !== "RS256")],
   };
 }

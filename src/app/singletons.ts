@@ -1,3 +1,11 @@
+import { LoginService } from "../core/authn/login.service.js";
+import { AuthorizationFlow } from "../core/authorize/authorization-flow.js";
+import { AuthorizationRequestValidator } from "../core/authorize/authorization-request.validator.js";
+import { AuthorizationResponder } from "../core/authorize/authorization-responder.js";
+import { RequestObjectResolver } from "../core/authorize/request-object.resolver.js";
+import { RequestObjectVerifier } from "../core/authorize/request-object.verifier.js";
+import { JarmEncoder } from "../core/authorize/jarm.encoder.js";
+import { InteractionStore } from "../core/authorize/interaction.store.js";
 import { AuthFailureThrottle } from "../core/clients/auth-failure-throttle.js";
 import { ClientAssertionVerifier } from "../core/clients/client-assertion.verifier.js";
 import { CoreClientAuthContext } from "../core/clients/client-auth-context.js";
@@ -16,14 +24,26 @@ import { PushedRequestService } from "../core/par/pushed-request.service.js";
 import { AccessPolicy } from "../core/policy/access-policy.js";
 import { ResourceCatalog } from "../core/resources/resource-catalog.js";
 import { ResourceService } from "../core/resources/resource.service.js";
+import { FailureLockout } from "../core/security/failure-lockout.js";
 import { RateLimiter } from "../core/security/rate-limiter.js";
 import { SafeFetcher } from "../core/security/safe-fetch.js";
+import { ConsentService } from "../core/sessions/consent.service.js";
+import { SessionManager } from "../core/sessions/session-manager.js";
 import { IdTokenMinter } from "../core/tokens/id-token.minter.js";
 import { IntrospectionService } from "../core/tokens/introspection.service.js";
 import { RefreshTokenService } from "../core/tokens/refresh-token.service.js";
 import { TokenIssuer } from "../core/tokens/token-issuer.js";
 import { TokenRevoker } from "../core/tokens/token-revoker.js";
 import { UserService } from "../core/users/user.service.js";
+import { TotpSecretService } from "../core/users/totp-secret.service.js";
+import { SubjectResolver } from "../core/users/subject-resolver.js";
+import { UserinfoClaimsRequests } from "../core/users/userinfo-claims-requests.store.js";
+import { UserinfoService } from "../core/users/userinfo.service.js";
+import { BackchannelLogoutNotifier } from "../core/sessions/backchannel-logout.notifier.js";
+import { LogoutConfirmationStore } from "../core/sessions/logout-confirmation.store.js";
+import { LogoutRequestValidator } from "../core/sessions/logout-request.validator.js";
+import { LogoutService } from "../core/sessions/logout.service.js";
+import { IdTokenHintVerifier } from "../core/tokens/id-token-hint.verifier.js";
 
 /** Core services resolved by class token: one instance per app container (caches and pre-encoded state are shared). */
 export const singletonClasses = [
@@ -31,9 +51,15 @@ export const singletonClasses = [
   JwtVerifier,
   SafeFetcher,
   RateLimiter,
+  FailureLockout,
   ResourceCatalog,
   ResourceService,
   UserService,
+  TotpSecretService,
+  LoginService,
+  SubjectResolver,
+  UserinfoClaimsRequests,
+  UserinfoService,
   ClientCache,
   ClientJwksCache,
   ClientAssertionVerifier,
@@ -46,6 +72,9 @@ export const singletonClasses = [
   RefreshTokenService,
   AuthorizationCodeService,
   PushedRequestService,
+  RequestObjectVerifier,
+  RequestObjectResolver,
+  AuthorizationRequestValidator,
   TokenIssuer,
   IdTokenMinter,
   GrantContextFactory,
@@ -53,4 +82,15 @@ export const singletonClasses = [
   IntrospectionService,
   TokenRevoker,
   ServerMetadata,
+  InteractionStore,
+  SessionManager,
+  ConsentService,
+  AuthorizationFlow,
+  JarmEncoder,
+  AuthorizationResponder,
+  IdTokenHintVerifier,
+  BackchannelLogoutNotifier,
+  LogoutService,
+  LogoutRequestValidator,
+  LogoutConfirmationStore,
 ] as const;

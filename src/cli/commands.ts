@@ -1,6 +1,8 @@
 import type { App } from "../app/build-app.js";
 import { DI } from "../core/di-tokens.js";
 import { ResourceService } from "../core/resources/resource.service.js";
+import { ConsentService } from "../core/sessions/consent.service.js";
+import { TotpSecretService } from "../core/users/totp-secret.service.js";
 import { UserService } from "../core/users/user.service.js";
 import { InitialAccessTokens } from "../core/clients/initial-access-tokens.js";
 import type { SigningAlg } from "../core/keys/key-service.js";
@@ -24,10 +26,23 @@ async function listKeys(app: App): Promise<unknown> {
   return keys.map((k) => ({ kid: k.kid, alg: k.alg, status: k.status, createdAt: iso(k.createdAt), retiredAt: iso(k.retiredAt), expiresAt: iso(k.expiresAt) }));
 }
 
+/** The id of the user named by --user; a RangeError when there is none. */
+async function userId(app: App, values: Values): Promise<string> {
+  const username = required(values, "user");
+  const user = await app.container.resolve(DI.Durable).users.findByUsername(username);
+  if (!user) throw new RangeError(`unknown user "${username}"`);
+  return user.id;
+}
+
 /** Every CLI command, keyed by its words (README "Operator CLI"). */
 export const commands: Record<string, Command> = {
   "user create": (app, v) =>
     app.container.resolve(UserService).create({ username: required(v, "username"), password: required(v, "password"), email: optional(v, "email"), name: optional(v, "name") }),
+  "user totp enable": (app, v) => app.container.resolve(TotpSecretService).enable(required(v, "username")),
+  "user totp disable": async (app, v) => {
+    await app.container.resolve(TotpSecretService).disable(required(v, "username"));
+    return { totp: "disabled" };
+  },
   "client create": async (app, v) => {
     let metadata: unknown;
     try {
@@ -41,6 +56,11 @@ export const commands: Record<string, Command> = {
   "registration-token create": async (app, v) => (await app.container.resolve(InitialAccessTokens).create(seconds(v))).token,
   "resource create": (app, v) =>
     app.container.resolve(ResourceService).upsert({ id: required(v, "id"), scopes: required(v, "scopes"), format: optional(v, "format"), ttl: seconds(v) }),
+  "consents list": async (app, v) => {
+    const consents = await app.container.resolve(ConsentService).list(await userId(app, v));
+    return consents.map((c) => ({ clientId: c.clientId, scopes: c.scopes, grantedAt: new Date(c.grantedAt).toISOString() }));
+  },
+  "consents revoke": async (app, v) => app.container.resolve(ConsentService).revoke(await userId(app, v), required(v, "client")),
   "keys list": listKeys,
   "keys rotate": async (app, v) => {
     await app.container.resolve(DI.Keys).rotate(optional(v, "alg") as SigningAlg | undefined);

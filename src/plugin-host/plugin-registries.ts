@@ -1,3 +1,4 @@
+import type { Authenticator } from "../plugin-sdk/authenticator.js";
 import type { ClientAuthenticator } from "../plugin-sdk/client-auth.js";
 import type { GrantHandler } from "../plugin-sdk/grant.js";
 import type { ClaimsProvider, IntrospectionCustomizer, TokenCustomizer } from "../plugin-sdk/hooks.js";
@@ -11,6 +12,8 @@ export interface PluginRegistries {
   tokenCustomizers: readonly TokenCustomizer[];
   introspectionCustomizers: readonly IntrospectionCustomizer[];
   claimsProviders: readonly ClaimsProvider[];
+  /** Login steps (first and second factors), in plugin order. */
+  authenticators: readonly Authenticator[];
   /** Ids of the loaded modules, in load order. */
   moduleIds: readonly string[];
 }
@@ -44,6 +47,7 @@ export function buildRegistries(modules: readonly PluginModule[], options: Reado
     tokenCustomizers: [...uniqueBy(of(ExtensionPoints.tokenCustomizers), (h) => h.id, "token customizer").values()],
     introspectionCustomizers: [...uniqueBy(of(ExtensionPoints.introspectionCustomizers), (h) => h.id, "introspection customizer").values()],
     claimsProviders: [...uniqueBy(of(ExtensionPoints.claimsProviders), (h) => h.id, "claims provider").values()],
+    authenticators: [...uniqueBy(of(ExtensionPoints.authenticators), (a) => a.id, "authenticator").values()],
     moduleIds: [...seenIds],
   };
 }

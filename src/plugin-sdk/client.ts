@@ -56,6 +56,10 @@ export interface ClientMetadata {
   client_assertion_allow_endpoint_audience?: boolean;
   /** Portcullis: hooks this client opts into, by plugin id. */
   hooks?: string[];
+  /** Portcullis (operator only): PKCE required even though the client authenticates (RFC 7636 §4.3, RFC 9700 §2.1.1). */
+  require_pkce?: boolean;
+  /** Portcullis (operator only): a first-party client whose users never see the consent page (OIDC Core §3.1.2.4). */
+  skip_consent?: boolean;
   [extension: string]: unknown;
 }
 

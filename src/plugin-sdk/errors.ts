@@ -23,6 +23,11 @@ export type OAuthErrorCode =
   | "expired_token"
   | "invalid_request_uri"
   | "invalid_request_object"
+  | "request_uri_not_supported"
+  | "login_required"
+  | "consent_required"
+  | "interaction_required"
+  | "account_selection_required"
   | "method_not_allowed"
   | "request_too_large"
   | "too_many_requests"
@@ -95,6 +100,12 @@ export const OAuthErrors = {
   expiredToken: make("expired_token"),
   invalidRequestUri: make("invalid_request_uri"),
   invalidRequestObject: make("invalid_request_object"),
+  requestUriNotSupported: make("request_uri_not_supported"),
+  /** OIDC Core §3.1.2.6: prompt=none but the user must authenticate / consent / interact / pick an account. */
+  loginRequired: make("login_required"),
+  consentRequired: make("consent_required"),
+  interactionRequired: make("interaction_required"),
+  accountSelectionRequired: make("account_selection_required"),
   methodNotAllowed: make("method_not_allowed"),
   requestTooLarge: make("request_too_large"),
   tooManyRequests: make("too_many_requests"),

@@ -43,6 +43,11 @@ export interface RedeemedCode {
   /** Epoch seconds of the end-user authentication (OIDC Core §2 `auth_time`). */
   authTime?: number;
   sessionId?: string;
+  /** OIDC Core §2 acr and amr of that authentication, for the ID token. */
+  acr?: string;
+  amr?: string[];
+  /** The `claims` request parameter's id_token and userinfo members (OIDC Core §5.5). */
+  requestedClaims?: { id_token?: Record<string, unknown>; userinfo?: Record<string, unknown> };
   /** Opaque; core uses it to link the minted tokens to the code for reuse revocation. Return it in `GrantDecision.redeemedCode`. */
   handle: string;
 }

@@ -5,5 +5,6 @@ export * from "./request.js";
 export * from "./client-auth.js";
 export * from "./grant.js";
 export * from "./hooks.js";
+export * from "./authenticator.js";
 export * from "./plugin-module.js";
 export * from "./client-auth-support.js";

@@ -1,3 +1,4 @@
+import type { Authenticator } from "./authenticator.js";
 import type { ClientAuthenticator } from "./client-auth.js";
 import type { GrantHandler } from "./grant.js";
 import type { ClaimsProvider, IntrospectionCustomizer, TokenCustomizer } from "./hooks.js";
@@ -18,6 +19,7 @@ export const ExtensionPoints = {
   tokenCustomizers: point<TokenCustomizer>("portcullis.token-customizers"),
   introspectionCustomizers: point<IntrospectionCustomizer>("portcullis.introspection-customizers"),
   claimsProviders: point<ClaimsProvider>("portcullis.claims-providers"),
+  authenticators: point<Authenticator>("portcullis.authenticators"),
 } as const;
 
 /** A contribution: a class with a no-argument constructor, or a ready instance. */

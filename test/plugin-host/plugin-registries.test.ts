@@ -22,7 +22,7 @@ const authModule = (id: string, method: string): PluginModule => ({
 
 test("the first-party plugins build registries with every grant and auth method", () => {
   const registries = buildRegistries(firstPartyPlugins, {});
-  assert.deepEqual([...registries.grants.keys()], ["client_credentials", "refresh_token"]);
+  assert.deepEqual([...registries.grants.keys()], ["authorization_code", "client_credentials", "refresh_token"]);
   assert.deepEqual(registries.clientAuthenticators.map((a) => a.method), ["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt", "none"]);
 });
 
@@ -45,4 +45,18 @@ test("plugin options reach the module's host", () => {
   let seen: unknown;
   buildRegistries([{ id: "hooks.probe", apiVersion: 1, register: (host) => void (seen = host.options) }], { "hooks.probe": { level: 3 } });
   assert.deepEqual(seen, { level: 3 });
+});
+
+test("the first-party login steps register as authenticators, first factor before second", () => {
+  const registries = buildRegistries(firstPartyPlugins, {});
+  assert.deepEqual(registries.authenticators.map((a) => [a.id, a.factor]), [["password", "first"], ["totp", "second"]]);
+});
+
+test("a duplicate authenticator id fails with both owners named", () => {
+  const step = (id: string): PluginModule => ({
+    id,
+    apiVersion: 1,
+    register: (host) => host.contribute(ExtensionPoints.authenticators, { id: "password", factor: "first", amr: ["pwd"], fields: [], authenticate: async () => ({ ok: false }) }),
+  });
+  assert.throws(() => buildRegistries([step("authn.a"), step("authn.b")], {}), /duplicate authenticator "password": contributed by authn.a and authn.b/);
 });

@@ -5,13 +5,11 @@ import { AuthorizationCodeService, type CodeGrant } from "../../src/core/codes/a
 import { DI } from "../../src/core/di-tokens.js";
 import { secretDigest } from "../../src/core/security/digest.js";
 import { FakeClock } from "../support/fake-clock.js";
-import authorizationCode from "../../plugins/grants/authorization-code/index.js";
-import { firstPartyPlugins } from "../../plugins/index.js";
 import { basic, startTestApp, type TestApp } from "../support/test-app.js";
 
 /**
  * Security corpus B12–B15, C16, C18 and S102 through POST /token; codes are issued by the core service as /authorize
- * will. Clients are inserted directly: registration refuses code clients until /authorize serves response_type=code.
+ * will. Clients are inserted directly, with exactly the metadata these cases need.
  */
 const REDIRECT = "https://app.example.test/cb";
 const API = "https://api.example.test/";
@@ -43,7 +41,7 @@ describe("authorization codes at the token endpoint (corpus B12–B15, C16, C18,
   };
 
   before(async () => {
-    t = await startTestApp({}, { clock, plugins: [...firstPartyPlugins, authorizationCode] });
+    t = await startTestApp({}, { clock });
     await t.createResource(API, "api:read api:write");
     codes = t.app.container.resolve(AuthorizationCodeService);
     publicId = (await insertClient("none")).id;

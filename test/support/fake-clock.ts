@@ -10,3 +10,14 @@ export class FakeClock implements Clock {
     this.current += ms;
   }
 }
+
+/** Real time plus an offset tests move forward: for flows checked by client libraries against the real clock. */
+export class ShiftedClock implements Clock {
+  private offset = 0;
+  now(): number {
+    return Date.now() + this.offset;
+  }
+  advance(ms: number): void {
+    this.offset += ms;
+  }
+}

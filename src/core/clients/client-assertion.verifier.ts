@@ -1,4 +1,4 @@
-import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from "jose";
+import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyOptions } from "jose";
 import { inject, injectable } from "tsyringe";
 import type { Config } from "../../config/config.js";
 import type { ClientAssertionExpectation } from "../../plugin-sdk/client-auth.js";
@@ -9,12 +9,12 @@ import type { Sealer } from "../keys/key-service.js";
 import type { Clock } from "../ports/clock.js";
 import type { EphemeralStore } from "../ports/ephemeral-store.js";
 import { SafeFetchError } from "../security/safe-fetch.js";
-import { ClientJwksCache } from "./client-jwks-cache.js";
+import { CLIENT_KEY_ALGORITHMS, ClientJwksCache } from "./client-jwks-cache.js";
 import { secretExpired } from "./client-secret.js";
 
 /** Algorithms per key source; never `none`, never HMAC with a public key (CVE-2015-2951, CVE-2016-10555). */
 const ASSERTION_ALGORITHMS: Readonly<Record<ClientAssertionExpectation["keySource"], ReadonlySet<string>>> = {
-  jwks: new Set(["PS256", "ES256", "EdDSA", "RS256", "PS384", "ES384", "RS384"]),
+  jwks: CLIENT_KEY_ALGORITHMS,
   secret: new Set(["HS256", "HS384", "HS512"]),
 };
 
@@ -23,7 +23,6 @@ const MAX_JTI_LENGTH = 256;
 
 const reject = (reason: string, cause?: unknown) => OAuthErrors.invalidClient(`client assertion rejected: ${reason}`, { cause });
 const isJoseFailure = (error: unknown) => error instanceof errors.JOSEError;
-const isKeyFailure = (error: unknown) => error instanceof SafeFetchError || isJoseFailure(error);
 
 /** Runs `step`, turning expected failures into `invalid_client` with `reason`; anything else (e.g. storage) propagates. */
 async function orReject<T>(reason: string, expected: (error: unknown) => boolean, step: () => Promise<T>): Promise<T> {
@@ -31,23 +30,6 @@ async function orReject<T>(reason: string, expected: (error: unknown) => boolean
     return await step();
   } catch (cause) {
     throw expected(cause) ? reject(reason, cause) : cause;
-  }
-}
-
-/** jwtVerify that, when no `kid` singles out one key, tries each matching key of the set (RFC 7515 §4.1.4). */
-async function verifyWithAnyKey(assertion: string, keys: JWTVerifyGetKey, options: JWTVerifyOptions): Promise<JWTPayload> {
-  try {
-    return (await jwtVerify(assertion, keys, options)).payload;
-  } catch (error) {
-    if (!(error instanceof errors.JWKSMultipleMatchingKeys)) throw error;
-    for await (const key of error) {
-      try {
-        return (await jwtVerify(assertion, key, options)).payload;
-      } catch (inner) {
-        if (!(inner instanceof errors.JWSSignatureVerificationFailed)) throw inner;
-      }
-    }
-    throw new errors.JWSSignatureVerificationFailed();
   }
 }
 
@@ -105,17 +87,13 @@ export class ClientAssertionVerifier {
     return orReject("invalid signature or claims", isJoseFailure, async () => (await jwtVerify(assertion, secret, options)).payload);
   }
 
-  /** Verifies with this client's keys only; an unknown `kid` refetches `jwks_uri` once (OIDC Core §10.1.1). */
+  /** Verifies with this client's keys only (ClientJwksCache refetches `jwks_uri` once on an unknown `kid`). */
   private async verifyWithKeys(assertion: string, client: Client, options: JWTVerifyOptions): Promise<JWTPayload> {
-    const attempt = (keys: JWTVerifyGetKey) => orReject("invalid signature or claims", isJoseFailure, () => verifyWithAnyKey(assertion, keys, options));
-    const load = <T>(source: () => Promise<T>) => orReject("client keys unavailable", isKeyFailure, source);
     try {
-      return await attempt(await load(() => this.jwks.keys(client)));
-    } catch (error) {
-      if (!(error instanceof Error && error.cause instanceof errors.JWKSNoMatchingKey)) throw error;
-      const fresh = await load(() => this.jwks.refreshed(client));
-      if (!fresh) throw error;
-      return attempt(fresh);
+      return await this.jwks.verify(client, assertion, options);
+    } catch (cause) {
+      if (cause instanceof SafeFetchError) throw reject("client keys unavailable", cause);
+      throw isJoseFailure(cause) ? reject("invalid signature or claims", cause) : cause;
     }
   }
 

@@ -1,4 +1,4 @@
-import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from "jose";
+import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from "jose";
 import { inject, injectable } from "tsyringe";
 import type { Client } from "../../plugin-sdk/client.js";
 import { DI } from "../di-tokens.js";
@@ -6,6 +6,9 @@ import type { Clock } from "../ports/clock.js";
 import { SafeFetcher } from "../security/safe-fetch.js";
 import { CLIENT_CACHE_MAX_ENTRIES } from "./client-cache.js";
 import { TtlCache } from "./ttl-cache.js";
+
+/** Asymmetric algs accepted for JWTs a client signs with its own keys: never `none`, never HMAC (CVE-2015-2951, CVE-2016-10555). */
+export const CLIENT_KEY_ALGORITHMS: ReadonlySet<string> = new Set(["PS256", "ES256", "EdDSA", "RS256", "PS384", "ES384", "RS384"]);
 
 /** How long a client's key set is reused before `jwks_uri` is fetched again (ms). */
 export const JWKS_CACHE_TTL_MS = 300_000;
@@ -20,6 +23,23 @@ interface Entry {
 }
 
 const versionOf = (client: Client) => `${client.updatedAt}|${client.metadata.jwks_uri ?? ""}`;
+
+/** jwtVerify that, when no `kid` singles out one key, tries each matching key of the set (RFC 7515 §4.1.4). */
+async function verifyWithAnyKey(jwt: string, keys: JWTVerifyGetKey, options: JWTVerifyOptions): Promise<JWTPayload> {
+  try {
+    return (await jwtVerify(jwt, keys, options)).payload;
+  } catch (error) {
+    if (!(error instanceof errors.JWKSMultipleMatchingKeys)) throw error;
+    for await (const key of error) {
+      try {
+        return (await jwtVerify(jwt, key, options)).payload;
+      } catch (inner) {
+        if (!(inner instanceof errors.JWSSignatureVerificationFailed)) throw inner;
+      }
+    }
+    throw new errors.JWSSignatureVerificationFailed();
+  }
+}
 
 /**
  * Each client's own verification keys, from its registered `jwks` or its `jwks_uri` fetched through the SafeFetcher
@@ -40,6 +60,21 @@ export class ClientJwksCache {
   keys(client: Client): Promise<JWTVerifyGetKey> {
     const entry = this.cache.get(client.clientId);
     return entry?.version === versionOf(client) ? entry.keys : this.load(client);
+  }
+
+  /**
+   * Verifies a JWT signed by `client` with its own keys only (client assertions, request objects); an unknown `kid`
+   * refetches `jwks_uri` once (OIDC Core §10.1.1). Throws jose errors (bad JWT) or SafeFetchError (keys unavailable).
+   */
+  async verify(client: Client, jwt: string, options: JWTVerifyOptions): Promise<JWTPayload> {
+    try {
+      return await verifyWithAnyKey(jwt, await this.keys(client), options);
+    } catch (error) {
+      if (!(error instanceof errors.JWKSNoMatchingKey)) throw error;
+      const fresh = await this.refreshed(client);
+      if (!fresh) throw error;
+      return verifyWithAnyKey(jwt, fresh, options);
+    }
   }
 
   /** Freshly fetched keys for a `jwks_uri` client outside the cooldown, else undefined (the caller keeps its failure). */

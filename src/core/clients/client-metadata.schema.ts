@@ -83,6 +83,10 @@ const operatorExtensions = z
     refresh_token_lifetime: seconds(1),
     client_assertion_allow_endpoint_audience: bool,
     hooks: list(text),
+    // RFC 7636 §4.3 / RFC 9700 §2.1.1: PKCE required for this confidential client too.
+    require_pkce: bool,
+    // OIDC Core §3.1.2.4: a first-party client whose users are not asked for consent.
+    skip_consent: bool,
   })
   .partial();
 

@@ -1,8 +1,11 @@
 import { isIP } from "node:net";
 import type { ClientMetadata } from "../../plugin-sdk/client.js";
 import { OAuthErrors } from "../../plugin-sdk/errors.js";
+import { normalizeResponseType } from "../authorize/response-types.js";
 import type { Capabilities } from "../capabilities.js";
+import { CLIENT_KEY_ALGORITHMS } from "./client-jwks-cache.js";
 import { isForbiddenAddress } from "../security/safe-fetch.js";
+import { sectorIdentifierOf } from "../users/subject-resolver.js";
 
 /** What the checks depend on besides the metadata itself. */
 export interface MetadataValidationContext {
@@ -40,6 +43,7 @@ export function validateClientMetadata(metadata: ClientMetadata, context: Metada
   checkGrantAndResponseTypes(metadata, context.capabilities);
   checkAuthentication(metadata, context.capabilities);
   checkSigningAlgs(metadata, context.capabilities);
+  checkSubjectType(metadata);
 }
 
 /** Why `uri` cannot be a redirection URI of this application type, or undefined (RFC 6749 §3.1.2, RFC 8252 §7). */
@@ -98,10 +102,10 @@ function checkUrls(metadata: ClientMetadata, allowPrivateHosts: boolean): void {
     const problem = value === undefined ? undefined : httpsUrlProblem(value, allowPrivateHosts);
     if (problem) throw OAuthErrors.invalidClientMetadata(`${name} ${problem}`);
   }
+  // OIDC Back-Channel Logout §2.2: the URI MAY contain a query but MUST NOT contain a fragment.
+  if (metadata.backchannel_logout_uri?.includes("#")) throw OAuthErrors.invalidClientMetadata("backchannel_logout_uri must not contain a fragment");
 }
 
-/** Response types as sets of their space-separated values: "id_token code" equals "code id_token" (OAuth 2.0 Multiple Response Types §3). */
-const responseTypeKey = (responseType: string) => responseType.split(" ").filter(Boolean).sort().join(" ");
 
 function checkGrantAndResponseTypes(metadata: ClientMetadata, capabilities: Capabilities): void {
   const grants = metadata.grant_types ?? [];
@@ -112,9 +116,9 @@ function checkGrantAndResponseTypes(metadata: ClientMetadata, capabilities: Capa
   if (grants.every((grant) => grant === "refresh_token")) {
     throw OAuthErrors.invalidClientMetadata("grant type refresh_token needs a grant type that issues refresh tokens");
   }
-  const supported = new Set(capabilities.responseTypes.map(responseTypeKey));
+  const supported = new Set(capabilities.responseTypes.map(normalizeResponseType));
   for (const responseType of responseTypes) {
-    const values = responseTypeKey(responseType).split(" ");
+    const values = normalizeResponseType(responseType).split(" ");
     if (!supported.has(values.join(" "))) throw OAuthErrors.invalidClientMetadata(`response type ${responseType} is not supported`);
     if (values.includes("code") && !grants.includes("authorization_code")) {
       throw OAuthErrors.invalidClientMetadata(`response type ${responseType} requires the authorization_code grant type`);
@@ -162,12 +166,23 @@ function checkSigningAlgs(metadata: ClientMetadata, capabilities: Capabilities):
       throw OAuthErrors.invalidClientMetadata(`token_endpoint_auth_signing_alg ${authAlg} is not supported for ${method}`);
     }
   }
-  const codeOnly = (metadata.response_types ?? []).every((rt) => rt === "code");
+  // Exactly ["code"]: no ID token ever leaves the authorization endpoint (a client without response types gets none).
+  const responseTypes = metadata.response_types ?? [];
+  const codeOnly = responseTypes.length > 0 && responseTypes.every((rt) => rt === "code");
   for (const field of ["id_token_signed_response_alg", "userinfo_signed_response_alg", "authorization_signed_response_alg", "request_object_signing_alg"] as const) {
     const alg = metadata[field];
-    if (alg === undefined || capabilities.signingAlgs.includes(alg)) continue;
+    if (alg === undefined) continue;
+    // Request objects are verified with the client's keys (RFC 9101 §6.1); everything else is signed with ours.
+    if (field === "request_object_signing_alg" ? CLIENT_KEY_ALGORITHMS.has(alg) : capabilities.signingAlgs.includes(alg)) continue;
     // OIDC Registration §2: unsigned ID tokens only when none comes from the authorization endpoint.
     if (alg === "none" && field === "id_token_signed_response_alg" && codeOnly) continue;
     throw OAuthErrors.invalidClientMetadata(`${field} ${alg} is not supported`);
+  }
+}
+
+/** OIDC Core §8.1: a pairwise client whose redirect URIs span several hosts (or that has none) MUST register a sector_identifier_uri. */
+function checkSubjectType(metadata: ClientMetadata): void {
+  if (metadata.subject_type === "pairwise" && sectorIdentifierOf(metadata) === undefined) {
+    throw OAuthErrors.invalidClientMetadata("subject_type pairwise requires sector_identifier_uri when redirect_uris do not share one host");
   }
 }

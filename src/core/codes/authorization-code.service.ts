@@ -21,6 +21,10 @@ export interface CodeGrant {
   nonce?: string;
   authTime?: number;
   sessionId?: string;
+  acr?: string;
+  amr?: string[];
+  /** The `id_token` and `userinfo` members of the `claims` request parameter (OIDC Core §5.5). */
+  requestedClaims?: { id_token?: Record<string, unknown>; userinfo?: Record<string, unknown> };
   codeChallenge?: string;
   codeChallengeMethod?: PkceMethod;
 }
@@ -93,6 +97,9 @@ export class AuthorizationCodeService {
       nonce: record.nonce,
       authTime: record.authTime,
       sessionId: record.sessionId,
+      acr: record.acr,
+      amr: record.amr,
+      requestedClaims: record.requestedClaims,
       handle: digest,
     };
   }

@@ -1,9 +1,16 @@
 import { inject, injectable } from "tsyringe";
 import type { Config } from "../../config/config.js";
+import { ACR_VALUES } from "../authn/acr.js";
+import { PROMPT_VALUES, RESPONSE_MODES } from "../authorize/response-types.js";
 import type { Capabilities } from "../capabilities.js";
+import { CLIENT_KEY_ALGORITHMS } from "../clients/client-jwks-cache.js";
 import { DI } from "../di-tokens.js";
 import { OPENID_SCOPES } from "../policy/scopes.js";
 import { ResourceCatalog } from "../resources/resource-catalog.js";
+import { USER_CLAIMS } from "../users/user-claims.provider.js";
+
+/** Claims core puts in ID tokens (OIDC Core §2); user claims come from the claims providers. */
+const ID_TOKEN_CLAIMS: readonly string[] = ["iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "sid", "azp", "at_hash", "c_hash"];
 
 /** Builds RFC 8414 / OIDC Discovery metadata from what is actually registered and enabled. */
 @injectable()
@@ -28,6 +35,7 @@ export class ServerMetadata {
       registration_endpoint: `${issuer}/register`,
       introspection_endpoint: `${issuer}/introspect`,
       revocation_endpoint: `${issuer}/revoke`,
+      ...(caps.responseTypes.length > 0 && this.authorizationEndpoint()),
       scopes_supported: [...new Set([...OPENID_SCOPES, ...resourceScopes])],
       response_types_supported: [...caps.responseTypes],
       grant_types_supported: [...caps.grantTypes],
@@ -41,13 +49,43 @@ export class ServerMetadata {
     };
   }
 
+  /** The authorization endpoint, PAR (RFC 9126 §5), request objects (RFC 9101 §10.1, OIDC Discovery §3), PKCE (RFC 7636 §6.2), response modes (JARM §3) and iss (RFC 9207 §3). */
+  private authorizationEndpoint(): Record<string, unknown> {
+    const { issuer, requirePar, requestUriFetch, pkcePlainAllowed } = this.config;
+    return {
+      authorization_endpoint: `${issuer}/authorize`,
+      pushed_authorization_request_endpoint: `${issuer}/par`,
+      require_pushed_authorization_requests: requirePar,
+      request_parameter_supported: true,
+      request_uri_parameter_supported: requestUriFetch,
+      require_request_uri_registration: true,
+      request_object_signing_alg_values_supported: [...CLIENT_KEY_ALGORITHMS],
+      code_challenge_methods_supported: pkcePlainAllowed ? ["S256", "plain"] : ["S256"],
+      prompt_values_supported: [...PROMPT_VALUES],
+      claims_parameter_supported: true,
+      display_values_supported: ["page"],
+      ui_locales_supported: ["en", "de"],
+      response_modes_supported: [...RESPONSE_MODES],
+      authorization_signing_alg_values_supported: [...this.capabilities.signingAlgs],
+      authorization_response_iss_parameter_supported: true,
+    };
+  }
+
   /** OIDC Discovery 1.0 §3 provider metadata: RFC 8414 plus the OpenID members. */
   async openid(): Promise<Record<string, unknown>> {
     return {
       ...(await this.oauth()),
-      subject_types_supported: ["public"],
-      id_token_signing_alg_values_supported: [...this.capabilities.signingAlgs],
-      claims_supported: ["iss", "sub", "aud", "exp", "iat", "jti", "client_id", "scope"],
+      userinfo_endpoint: `${this.config.issuer}/userinfo`,
+      subject_types_supported: ["public", "pairwise"],
+      // "none" only for clients whose response_types is exactly ["code"] (OIDC Core §10.1, checked at registration).
+      id_token_signing_alg_values_supported: [...this.capabilities.signingAlgs, "none"],
+      userinfo_signing_alg_values_supported: [...this.capabilities.signingAlgs],
+      acr_values_supported: [...ACR_VALUES],
+      claim_types_supported: ["normal"],
+      claims_supported: [...ID_TOKEN_CLAIMS, ...USER_CLAIMS],
+      end_session_endpoint: `${this.config.issuer}/end_session`,
+      backchannel_logout_supported: true,
+      backchannel_logout_session_supported: true,
     };
   }
 }

@@ -11,6 +11,7 @@ export const InternalScopes = {
   mint: "portcullis:mint",
   clientsRead: "portcullis:clients:read",
   clientsWrite: "portcullis:clients:write",
+  sessions: "portcullis:sessions",
 } as const;
 
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;

@@ -1,4 +1,5 @@
 import type { Client } from "../../plugin-sdk/client.js";
+import type { ConsentRepository, SessionRepository } from "../sessions/session.js";
 
 /** Durable client registry (RFC 7591, RFC 7592). */
 export interface ClientRepository {
@@ -20,12 +21,16 @@ export interface User {
   name?: string;
   disabled: boolean;
   createdAt: number;
+  /** The user's TOTP secret (RFC 6238), sealed; absent when no second factor is enrolled. */
+  totpSecret?: string;
 }
 
 export interface UserRepository {
   insert(user: User): Promise<void>;
   findById(id: string): Promise<User | undefined>;
   findByUsername(username: string): Promise<User | undefined>;
+  /** Stores the sealed TOTP secret (RFC 6238) of a user, or removes it when `sealed` is undefined. */
+  setTotpSecret(userId: string, sealed: string | undefined): Promise<void>;
 }
 
 /** An RFC 8707 resource server: its identifier becomes the access-token audience. */
@@ -122,6 +127,8 @@ export interface GrantRepository {
   rotate(currentId: string, rotatedAt: number, successor: RefreshTokenRecord, successorSealed: string): Promise<boolean>;
   /** Revokes the grant and all its refresh tokens; false when already revoked or absent. */
   revokeGrant(grantId: string, revokedAt: number): Promise<boolean>;
+  /** Revokes every live grant (and its refresh tokens) of `subject` for `clientId` in one transaction; returns their ids. */
+  revokeForUserAndClient(subject: string, clientId: string, revokedAt: number): Promise<string[]>;
   /** Deletes grants and tokens expired before `now`; returns the number of rows removed. */
   purgeExpired(now: number): Promise<number>;
 }
@@ -135,6 +142,8 @@ export interface DurableStorage {
   registrationTokens: RegistrationTokenRepository;
   grants: GrantRepository;
   serverSecrets: ServerSecretRepository;
+  sessions: SessionRepository;
+  consents: ConsentRepository;
   /** Applies pending migrations. */
   migrate(): Promise<void>;
   /** Cheap liveness check. */

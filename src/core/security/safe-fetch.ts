@@ -37,6 +37,17 @@ export interface SafeFetchResponse {
   body: Buffer;
 }
 
+/** One outbound request: method, headers it needs and its time bound. */
+interface Exchange {
+  method: "GET" | "POST";
+  accept: string;
+  timeoutMs: number;
+  body?: Buffer;
+  contentType?: string;
+  /** A lower body cap than FETCH_MAX_BYTES for this exchange. */
+  maxBytes?: number;
+}
+
 interface ResolvedAddress {
   address: string;
   family: 4 | 6;
@@ -85,26 +96,39 @@ export function isForbiddenAddress(address: string): boolean {
 /**
  * Fetches client-supplied URLs (jwks_uri, sector_identifier_uri, request_uri …) without SSRF (corpus #88, CVE-2021-26715): https only,
  * resolves DNS itself and refuses non-public addresses, connects to the vetted address (no re-resolution), follows no
- * redirects, bounds the whole exchange by `fetchTimeout` and the body by `fetchMaxBytes`. `fetchAllowPrivate` (tests
+ * redirects, bounds the whole exchange by `fetchTimeout` (or the caller's timeout) and the body by `fetchMaxBytes`. `fetchAllowPrivate` (tests
  * and development only) also allows http and private addresses.
  */
 @injectable()
 export class SafeFetcher {
   constructor(@inject(DI.Config) private readonly config: Config) {}
 
-  /** GETs `url`; resolves only for a 2xx answer within the limits, else throws SafeFetchError. */
-  async fetch(url: string, accept = "application/json"): Promise<SafeFetchResponse> {
+  /** GETs `url`; resolves only for a 2xx answer within the limits (`maxBytes` may only lower FETCH_MAX_BYTES), else throws SafeFetchError. */
+  fetch(url: string, accept = "application/json", maxBytes?: number): Promise<SafeFetchResponse> {
+    return this.exchange(url, { method: "GET", accept, timeoutMs: this.config.fetchTimeout, maxBytes });
+  }
+
+  /**
+   * POSTs `form` as application/x-www-form-urlencoded (e.g. a back-channel logout token, OIDC Back-Channel Logout §2.5)
+   * under the same rules as `fetch`, bounded by `timeoutMs`; resolves only for a 2xx answer, else throws SafeFetchError.
+   */
+  postForm(url: string, form: Readonly<Record<string, string>>, timeoutMs: number = this.config.fetchTimeout): Promise<SafeFetchResponse> {
+    const body = Buffer.from(new URLSearchParams(form).toString());
+    return this.exchange(url, { method: "POST", accept: "*/*", timeoutMs, body, contentType: "application/x-www-form-urlencoded" });
+  }
+
+  private async exchange(url: string, exchange: Exchange): Promise<SafeFetchResponse> {
     const target = this.target(url);
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        reject(new SafeFetchError("timeout", `fetch of ${target.origin} exceeded ${this.config.fetchTimeout} ms`));
+        reject(new SafeFetchError("timeout", `fetch of ${target.origin} exceeded ${exchange.timeoutMs} ms`));
         controller.abort();
-      }, this.config.fetchTimeout);
+      }, exchange.timeoutMs);
     });
     try {
-      return await Promise.race([this.resolve(target).then((address) => this.get(target, address, accept, controller.signal)), timeout]);
+      return await Promise.race([this.resolve(target).then((address) => this.send(target, address, exchange, controller.signal)), timeout]);
     } finally {
       clearTimeout(timer);
     }
@@ -146,21 +170,23 @@ export class SafeFetcher {
     return addresses[0]!;
   }
 
-  private get(target: URL, address: ResolvedAddress, accept: string, signal: AbortSignal): Promise<SafeFetchResponse> {
+  private send(target: URL, address: ResolvedAddress, exchange: Exchange, signal: AbortSignal): Promise<SafeFetchResponse> {
     const pinned: LookupFunction = (_hostname, options, callback) => {
       if (options.all) (callback as (e: null, all: ResolvedAddress[]) => void)(null, [address]);
       else callback(null, address.address, address.family);
     };
-    const options: RequestOptions = { method: "GET", agent: false, signal, lookup: pinned, headers: { accept, "user-agent": "portcullis" } };
+    const headers: Record<string, string> = { accept: exchange.accept, "user-agent": "portcullis" };
+    if (exchange.body) Object.assign(headers, { "content-type": exchange.contentType, "content-length": String(exchange.body.length) });
+    const options: RequestOptions = { method: exchange.method, agent: false, signal, lookup: pinned, headers };
     const send = target.protocol === "https:" ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
-      const request = send(target, options, (response) => this.read(response, resolve, reject));
+      const request = send(target, options, (response) => this.read(response, Math.min(exchange.maxBytes ?? Infinity, this.config.fetchMaxBytes), resolve, reject));
       request.on("error", (cause) => reject(new SafeFetchError("network", `fetch of ${target.origin} failed`, { cause })));
-      request.end();
+      request.end(exchange.body);
     });
   }
 
-  private read(response: IncomingMessage, resolve: (r: SafeFetchResponse) => void, reject: (e: SafeFetchError) => void): void {
+  private read(response: IncomingMessage, limit: number, resolve: (r: SafeFetchResponse) => void, reject: (e: SafeFetchError) => void): void {
     const status = response.statusCode ?? 0;
     const fail = (error: SafeFetchError) => {
       reject(error);
@@ -168,7 +194,6 @@ export class SafeFetcher {
     };
     if (status >= 300 && status < 400) return fail(new SafeFetchError("redirect", `redirect (${status}) not followed`));
     if (status < 200 || status >= 300) return fail(new SafeFetchError("status", `unexpected status ${status}`));
-    const limit = this.config.fetchMaxBytes;
     if (Number(response.headers["content-length"] ?? 0) > limit) return fail(new SafeFetchError("too_large", `body exceeds ${limit} bytes`));
     const chunks: Buffer[] = [];
     let size = 0;

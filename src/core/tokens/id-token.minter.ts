@@ -6,7 +6,8 @@ import { DI } from "../di-tokens.js";
 import { isSigningAlg, JwtSigner } from "../keys/jwt-signer.js";
 import type { SigningAlg } from "../keys/key-service.js";
 import type { Clock } from "../ports/clock.js";
-import { ClaimsProvidersToken } from "./claims-providers.js";
+import { SubjectResolver } from "../users/subject-resolver.js";
+import { ClaimsProvidersToken, collectClaims } from "./claims-providers.js";
 import { tokenHash } from "./token-hash.js";
 
 /** ID token lifetime in seconds when the caller gives none. */
@@ -15,6 +16,7 @@ export const DEFAULT_ID_TOKEN_TTL = 3600;
 /** What the authorization and token endpoints know when they issue an ID token (OIDC Core §2). */
 export interface IdTokenMintRequest {
   client: Client;
+  /** The local user id; the token's `sub` is what SubjectResolver makes of it for the client (OIDC Core §8). */
   subject: string;
   nonce?: string;
   /** Epoch seconds of the end-user authentication. */
@@ -31,12 +33,9 @@ export interface IdTokenMintRequest {
   requestedClaims?: Record<string, unknown>;
   /** Lifetime in seconds; DEFAULT_ID_TOKEN_TTL when absent. */
   ttl?: number;
+  /** No access token is issued with it (response_type "id_token"): the claims of the scopes go into the ID token (OIDC Core §5.4). */
+  scopeClaims?: boolean;
 }
-
-/** Claims only core sets (OIDC Core §2, RFC 7519 §4.1, RFC 7800 §3.1), plus `__proto__`; providers cannot set them. */
-const RESERVED_CLAIMS: ReadonlySet<string> = new Set([
-  "iss", "sub", "aud", "exp", "nbf", "iat", "jti", "auth_time", "nonce", "acr", "amr", "sid", "azp", "at_hash", "c_hash", "cnf", "__proto__",
-]);
 
 /** Mints ID tokens (OIDC Core §2) signed with the client's id_token_signed_response_alg, RS256 by default (OIDC Registration §2). */
 @injectable()
@@ -46,25 +45,32 @@ export class IdTokenMinter {
     @inject(DI.Clock) private readonly clock: Clock,
     @inject(JwtSigner) private readonly signer: JwtSigner,
     @inject(ClaimsProvidersToken) private readonly providers: readonly ClaimsProvider[],
+    @inject(SubjectResolver) private readonly subjects: SubjectResolver,
   ) {}
 
   /** Returns a compact JWS with typ "JWT"; unsigned (alg "none", OIDC Core §10.1) only for clients that registered "none". */
   async mint(request: IdTokenMintRequest): Promise<string> {
     const alg = request.client.metadata.id_token_signed_response_alg ?? "RS256";
     if (alg !== "none" && !isSigningAlg(alg)) throw new Error(`id_token_signed_response_alg "${alg}" is not supported`);
-    const claims = { ...this.#coreClaims(request, alg === "none" ? undefined : alg), ...(await this.#providedClaims(request)) };
+    const { client, subject, scopes, requestedClaims } = request;
+    const [sub, provided, scoped] = await Promise.all([
+      this.subjects.forClient(client, subject),
+      collectClaims(this.providers, { subject, client, scopes, target: "id_token", ...(requestedClaims ? { requestedClaims } : {}) }),
+      request.scopeClaims ? collectClaims(this.providers, { subject, client, scopes, target: "userinfo" }) : undefined,
+    ]);
+    const claims = { ...this.#coreClaims(request, sub, alg === "none" ? undefined : alg), ...scoped, ...provided };
     if (alg !== "none") return this.signer.sign(alg, "JWT", claims);
     const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
     return `${encode({ alg: "none", typ: "JWT" })}.${encode(claims)}.`;
   }
 
   /** OIDC Core §2 claims; at_hash/c_hash use the hash of `alg` and are omitted for unsigned tokens, which have none. */
-  #coreClaims(request: IdTokenMintRequest, alg: SigningAlg | undefined): Record<string, unknown> {
+  #coreClaims(request: IdTokenMintRequest, sub: string, alg: SigningAlg | undefined): Record<string, unknown> {
     const iat = Math.floor(this.clock.now() / 1000);
     const clientId = request.client.clientId;
     const claims: Record<string, unknown> = {
       iss: this.config.issuer,
-      sub: request.subject,
+      sub,
       aud: clientId,
       exp: iat + (request.ttl ?? DEFAULT_ID_TOKEN_TTL),
       iat,
@@ -77,20 +83,6 @@ export class IdTokenMinter {
     claims.azp = clientId;
     if (alg !== undefined && request.accessToken !== undefined) claims.at_hash = tokenHash(request.accessToken, alg);
     if (alg !== undefined && request.code !== undefined) claims.c_hash = tokenHash(request.code, alg);
-    return claims;
-  }
-
-  /** Non-reserved claims from the global providers and those the client opted into via `hooks` (OIDC Core §5.1, §5.5). */
-  async #providedClaims(request: IdTokenMintRequest): Promise<Record<string, unknown>> {
-    const { client, subject, scopes, requestedClaims } = request;
-    const applicable = this.providers.filter((p) => p.global === true || client.metadata.hooks?.includes(p.id));
-    const results = await Promise.all(
-      applicable.map((p) => p.claims({ subject, client, scopes, target: "id_token", ...(requestedClaims ? { requestedClaims } : {}) })),
-    );
-    const claims: Record<string, unknown> = {};
-    for (const result of results) {
-      for (const [name, value] of Object.entries(result)) if (!RESERVED_CLAIMS.has(name) && value !== undefined) claims[name] = value;
-    }
     return claims;
   }
 }

@@ -6,8 +6,11 @@ import type { TokenCustomizer } from "../../plugin-sdk/hooks.js";
 import { AuthorizationCodeService } from "../codes/authorization-code.service.js";
 import { DI } from "../di-tokens.js";
 import { ResourceCatalog } from "../resources/resource-catalog.js";
-import type { AccessTokenMinter } from "./access-token.js";
+import { UserinfoClaimsRequests } from "../users/userinfo-claims-requests.store.js";
+import type { AccessTokenMinter, IssuedAccessToken } from "./access-token.js";
+import { IdTokenMinter } from "./id-token.minter.js";
 import { RESERVED_CLAIMS } from "./jwt-access-token.minter.js";
+import { factsOfCode, splitFacts, withFacts, type OidcGrantFacts } from "./oidc-grant-facts.js";
 import { RefreshTokenService } from "./refresh-token.service.js";
 import { TokenCustomizersToken } from "./token-customizers.js";
 
@@ -18,6 +21,8 @@ export interface TokenResponse {
   expires_in: number;
   scope?: string;
   refresh_token?: string;
+  /** OIDC Core §3.1.3.3 (code) and §12.2 (refresh) when the granted scopes include openid. */
+  id_token?: string;
   [member: string]: unknown;
 }
 
@@ -26,7 +31,9 @@ const NOT_CUSTOMIZABLE: ReadonlySet<string> = new Set([...RESERVED_CLAIMS, "auth
 
 /**
  * Turns a grant's decision into tokens: refresh token first (so the access token carries its grant), then the access
- * token; a redeemed code is then linked to both so its reuse revokes them (RFC 6749 §4.1.2).
+ * token; a redeemed code is then linked to both so its reuse revokes them (RFC 6749 §4.1.2). With the openid scope, an
+ * ID token follows, for a code (OIDC Core §3.1.3.3) and for a refresh (§12.2: same sub, the original auth_time/acr/amr,
+ * no nonce), and the claims request's userinfo member is kept for /userinfo.
  */
 @injectable()
 export class TokenIssuer {
@@ -37,22 +44,28 @@ export class TokenIssuer {
     @inject(TokenCustomizersToken) private readonly customizers: readonly TokenCustomizer[],
     @inject(AuthorizationCodeService) private readonly codes: AuthorizationCodeService,
     @inject(DI.Config) private readonly config: Config,
+    @inject(IdTokenMinter) private readonly idTokens: IdTokenMinter,
+    @inject(UserinfoClaimsRequests) private readonly userinfoRequests: UserinfoClaimsRequests,
   ) {}
 
   /** Mints what `decision` grants to `caller` (RFC 6749 §5.1, RFC 9068 §2). */
   async issue(caller: AuthenticatedClient, grantType: string, decision: GrantDecision): Promise<TokenResponse> {
     const client = caller.client;
     const subject = decision.refreshed?.subject ?? decision.subject ?? client.clientId;
+    const openid = decision.access.scopes.includes("openid") && (decision.redeemedCode !== undefined || decision.refreshed !== undefined);
+    const stored = splitFacts(decision.refreshed?.claims);
+    const own = splitFacts(decision.claims).claims;
+    const facts = decision.redeemedCode ? factsOfCode(decision.redeemedCode) : stored.facts;
     let grantId = decision.refreshed?.grantId;
     let refreshToken = decision.refreshed?.refreshToken;
     if (!decision.refreshed && decision.issueRefreshToken) {
-      const issued = await this.refreshTokens.issue({ client, subject, scopes: decision.access.scopes, resources: decision.access.resources, claims: decision.claims });
+      const claims = openid && facts ? withFacts(own, facts) : own;
+      const issued = await this.refreshTokens.issue({ client, subject, scopes: decision.access.scopes, resources: decision.access.resources, claims });
       grantId = issued.grantId;
       refreshToken = issued.refreshToken;
     }
     const { format, ttl } = await this.formatAndTtl(client, decision.access.resources);
-    const extra = { ...decision.refreshed?.claims, ...decision.claims };
-    const customized = await this.customize(client, grantType, extra, ttl);
+    const customized = await this.customize(client, grantType, { ...stored.claims, ...own }, ttl);
     const minted = await this.minter.mint({
       client,
       grantType,
@@ -68,7 +81,26 @@ export class TokenIssuer {
     const response: TokenResponse = { access_token: minted.token, token_type: "Bearer", expires_in: minted.expiresIn };
     if (decision.access.scopes.length > 0) response.scope = decision.access.scopes.join(" ");
     if (refreshToken) response.refresh_token = refreshToken;
+    if (openid) response.id_token = await this.openIdResponse(client, subject, decision, minted, facts);
     return response;
+  }
+
+  /** Keeps the userinfo claims request for this access token and mints the ID token (OIDC Core §3.1.3.3, §12.2). */
+  private async openIdResponse(client: Client, subject: string, decision: GrantDecision, minted: IssuedAccessToken, facts: OidcGrantFacts | undefined): Promise<string> {
+    const userinfo = facts?.requestedClaims?.userinfo;
+    if (userinfo) await this.userinfoRequests.remember(minted.claims.jti, minted.claims.exp, userinfo);
+    const code = decision.redeemedCode;
+    return this.idTokens.mint({
+      client,
+      subject,
+      scopes: decision.access.scopes,
+      accessToken: minted.token,
+      ...(code ? { nonce: code.nonce, sessionId: code.sessionId } : {}),
+      authTime: facts?.authTime,
+      acr: facts?.acr,
+      amr: facts?.amr,
+      requestedClaims: facts?.requestedClaims?.id_token,
+    });
   }
 
   /** Client setting, then the single audience's setting, then defaults (README "Access-token format"). */

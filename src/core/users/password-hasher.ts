@@ -11,6 +11,12 @@ function derive(password: string, salt: Buffer, n: number, r: number, p: number)
   );
 }
 
+/**
+ * A hash of a discarded random password, with the same parameters as hashPassword: verifying against it costs what a
+ * real check costs, so an unknown user's login takes as long as a known one's (no account enumeration by timing).
+ */
+export const DUMMY_PASSWORD_HASH = "scrypt$32768$8$1$S4xwIvN3_rBKScuYevUxMQ$gsew8sgYEsFBH4ORTRYiMvcjmbesl8ack2Bs3PZr2-s";
+
 /** Hashes a user password with scrypt into a self-describing string `scrypt$N$r$p$salt$hash` (passwords only, never client secrets). */
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);

@@ -1,3 +1,4 @@
+import type { AuthenticatorContext, AuthnUser } from "../authenticator.js";
 import type { AuthenticatedClient, Client, ClientMetadata } from "../client.js";
 import { OAuthErrors } from "../errors.js";
 import { FormParams } from "../form-params.js";
@@ -74,6 +75,51 @@ export function recordingGrantContext(
         if (!found) throw OAuthErrors.invalidGrant("authorization code is invalid, expired or already used");
         return found;
       },
+    },
+  };
+}
+
+/** A user of a fake AuthenticatorContext: its password in clear and its TOTP secret (RFC 6238) when enrolled. */
+export interface FakeAuthnUser extends AuthnUser {
+  password?: string;
+  totpSecret?: Buffer;
+}
+
+export interface FakeAuthenticatorContext extends AuthenticatorContext {
+  /** Each verifyPassword call's user id, in order; unknown ids included (core hashes against a dummy for them). */
+  readonly passwordChecks: string[];
+  /** Moves `now()` forward; `once` entries expire by it. */
+  advance(ms: number): void;
+}
+
+/**
+ * An AuthenticatorContext over in-memory `users`: verifyPassword compares in clear and is false for unknown or
+ * disabled users, `once` honours its TTL against the fake clock (core's scrypt, unsealing and stores are not emulated).
+ */
+export function fakeAuthenticatorContext(options: { users?: readonly FakeAuthnUser[]; now?: number } = {}): FakeAuthenticatorContext {
+  const users = new Map((options.users ?? []).map((u) => [u.id, u]));
+  const visible = (u: FakeAuthnUser | undefined): AuthnUser | undefined => u && { id: u.id, username: u.username, disabled: u.disabled };
+  const recorded = new Map<string, number>();
+  const passwordChecks: string[] = [];
+  let now = options.now ?? 0;
+  return {
+    passwordChecks,
+    advance: (ms) => void (now += ms),
+    now: () => now,
+    users: {
+      findByUsername: async (username) => visible([...users.values()].find((u) => u.username === username)),
+      findById: async (id) => visible(users.get(id)),
+      async verifyPassword(userId, password) {
+        passwordChecks.push(userId);
+        const user = users.get(userId);
+        return user !== undefined && !user.disabled && user.password !== undefined && user.password === password;
+      },
+      totpSecret: async (userId) => users.get(userId)?.totpSecret,
+    },
+    async once(key, ttlMs) {
+      if ((recorded.get(key) ?? -Infinity) > now) return false;
+      recorded.set(key, now + ttlMs);
+      return true;
     },
   };
 }

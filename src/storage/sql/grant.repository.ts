@@ -129,6 +129,17 @@ export class SqlGrantRepository implements GrantRepository {
     });
   }
 
+  async revokeForUserAndClient(subject: string, clientId: string, revokedAt: number): Promise<string[]> {
+    return this.db.transaction(async (trx) => {
+      const live = await trx<GrantRow>("grants").where({ subject, client_id: clientId }).whereNull("revoked_at").select("id");
+      const ids = live.map((row) => row.id);
+      if (ids.length === 0) return [];
+      await trx("grants").whereIn("id", ids).update({ revoked_at: revokedAt });
+      await trx("refresh_tokens").whereIn("grant_id", ids).update({ status: "revoked" });
+      return ids;
+    });
+  }
+
   async purgeExpired(now: number): Promise<number> {
     return this.db.transaction(async (trx) => {
       const expiredGrants = trx("grants").where("expires_at", "<", now).select("id");

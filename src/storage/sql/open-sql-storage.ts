@@ -5,6 +5,7 @@ import type { Logger } from "../../core/ports/logger.js";
 import type { DurableStorage } from "../../core/ports/repositories.js";
 import { guarded } from "../guard.js";
 import { SqlClientRepository } from "./client.repository.js";
+import { SqlConsentRepository } from "./consent.repository.js";
 import { translateDatabaseError } from "./database-errors.js";
 import { SqlGrantRepository } from "./grant.repository.js";
 import { knexLog, migrationsConfig, mysqlConfig, sqliteConfig } from "./knex-config.js";
@@ -12,6 +13,7 @@ import { migrateExclusively } from "./migrate-exclusively.js";
 import { SqlRegistrationTokenRepository } from "./registration-token.repository.js";
 import { SqlResourceRepository } from "./resource.repository.js";
 import { SqlServerSecretRepository } from "./server-secret.repository.js";
+import { SqlSessionRepository } from "./session.repository.js";
 import { SqlSigningKeyRepository } from "./signing-key.repository.js";
 import { SqlUserRepository } from "./user.repository.js";
 
@@ -41,6 +43,8 @@ function sqlStorage(db: Knex): DurableStorage {
     registrationTokens: guard(new SqlRegistrationTokenRepository(db)),
     grants: guard(new SqlGrantRepository(db)),
     serverSecrets: guard(new SqlServerSecretRepository(db)),
+    sessions: guard(new SqlSessionRepository(db)),
+    consents: guard(new SqlConsentRepository(db)),
     ...guard({
       migrate: () => migrateExclusively(db, migrationsConfig),
       ping: async () => void (await db.raw("select 1")),

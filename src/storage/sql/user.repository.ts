@@ -10,6 +10,7 @@ interface UserRow {
   name: string | null;
   disabled: number | boolean;
   created_at: number;
+  totp_secret: string | null;
 }
 
 function fromRow(row: UserRow): User {
@@ -21,6 +22,7 @@ function fromRow(row: UserRow): User {
     name: row.name,
     disabled: Boolean(row.disabled),
     createdAt: row.created_at,
+    totpSecret: row.totp_secret,
   });
 }
 
@@ -37,6 +39,7 @@ export class SqlUserRepository implements UserRepository {
       name: orNull(user.name),
       disabled: user.disabled,
       created_at: user.createdAt,
+      totp_secret: orNull(user.totpSecret),
     } satisfies UserRow);
   }
 
@@ -46,6 +49,10 @@ export class SqlUserRepository implements UserRepository {
 
   async findByUsername(username: string): Promise<User | undefined> {
     return this.findBy({ username });
+  }
+
+  async setTotpSecret(userId: string, sealed: string | undefined): Promise<void> {
+    await this.db("users").where({ id: userId }).update({ totp_secret: orNull(sealed) });
   }
 
   private async findBy(where: Partial<UserRow>): Promise<User | undefined> {

@@ -3,13 +3,17 @@ import type { EndpointRequest } from "../../plugin-sdk/request.js";
 /** What an endpoint answers; the router serialises it (JSON bodies get `application/json`). */
 export interface EndpointResponse {
   status: number;
-  headers?: Record<string, string>;
+  /** Header values; an array sends the header several times (Set-Cookie). */
+  headers?: Record<string, string | string[]>;
   /** A string is sent as is; anything else as JSON. */
   body?: unknown;
 }
 
-/** How an endpoint wants its body: form (RFC 6749 §3.2), JSON (RFC 7591 §3.1) or none (GET). */
-export type BodyKind = "form" | "json" | "none";
+/**
+ * How an endpoint wants its body: form (RFC 6749 §3.2), JSON (RFC 7591 §3.1), none (GET), or optional-form: a form
+ * when a body is sent, and no body at all allowed (a POST authorized only by a header, RFC 6750 §2.1).
+ */
+export type BodyKind = "form" | "json" | "none" | "optional-form";
 
 /** One HTTP endpoint of the public listener; the router handles methods, body limits, parsing and errors. */
 export interface HttpEndpoint {

@@ -73,15 +73,16 @@ export class OAuthRouter {
     };
     if (kind === "none") return request;
     const contentType = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
-    const expected = kind === "form" ? FORM_TYPE : JSON_TYPE;
+    if (kind === "optional-form" && contentType === "" && !hasBody(req)) return request;
+    const expected = kind === "json" ? JSON_TYPE : FORM_TYPE;
     if (contentType !== expected) {
       req.resume();
-      throw kind === "form"
+      throw kind !== "json"
         ? OAuthErrors.invalidRequest(`Content-Type must be ${FORM_TYPE}`)
         : OAuthErrors.invalidClientMetadata(`Content-Type must be ${JSON_TYPE}`);
     }
     const body = await readBody(req, this.options.bodyLimit);
-    if (kind === "form") request.params = parseForm(body);
+    if (kind !== "json") request.params = parseForm(body);
     else request.json = parseJson(body);
     return request;
   }
@@ -112,6 +113,11 @@ function headersFromRaw(raw: readonly string[]): Record<string, string | string[
     else seen.push(value);
   }
   return headers;
+}
+
+/** True unless the request declares an empty body (no Transfer-Encoding, Content-Length absent or 0; RFC 9112 §6.3). */
+function hasBody(req: IncomingMessage): boolean {
+  return req.headers["transfer-encoding"] !== undefined || (req.headers["content-length"] ?? "0") !== "0";
 }
 
 function peerCertificate(req: IncomingMessage): Buffer | undefined {

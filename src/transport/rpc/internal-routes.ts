@@ -3,12 +3,13 @@ import type { ConnectRouter } from "@connectrpc/connect";
 import { clientRegistryRpc } from "./client-registry.rpc.js";
 import type { InternalRpcDeps } from "./rpc-deps.js";
 import type { RpcService } from "./rpc-service.js";
+import { sessionRpc } from "./session.rpc.js";
 import { tokenRpc } from "./token.rpc.js";
 import { tokenValidationRpc } from "./token-validation.rpc.js";
 
-/** The services of the internal listener (DESIGN "Listeners"); SessionService joins them with the browser flows. */
+/** The services of the internal listener (DESIGN "Listeners"). */
 export function internalServices(deps: InternalRpcDeps): RpcService[] {
-  return [tokenValidationRpc(deps), tokenRpc(deps), clientRegistryRpc(deps)];
+  return [tokenValidationRpc(deps), tokenRpc(deps), clientRegistryRpc(deps), sessionRpc(deps)];
 }
 
 /** Registers `services` on a connect-es router (the `routes` option of connectNodeAdapter). */

@@ -4,6 +4,8 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { DependencyContainer } from "tsyringe";
 import { DI } from "../../core/di-tokens.js";
+import { LogoutService } from "../../core/sessions/logout.service.js";
+import { SessionManager } from "../../core/sessions/session-manager.js";
 import { TokenRevoker } from "../../core/tokens/token-revoker.js";
 import { callerAuthInterceptor } from "./interceptors/caller-auth.interceptor.js";
 import { errorMappingInterceptor } from "./interceptors/error-mapping.interceptor.js";
@@ -83,5 +85,7 @@ function resolveDeps(container: DependencyContainer): InternalRpcDeps {
     minter: container.resolve(DI.AccessTokenMinter),
     clients: container.resolve(DI.ClientRegistry),
     bus: container.resolve(DI.RevocationBus),
+    sessions: container.resolve(SessionManager),
+    logout: container.resolve(LogoutService),
   };
 }

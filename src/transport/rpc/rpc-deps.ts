@@ -2,6 +2,8 @@ import type { Config } from "../../config/config.js";
 import type { ClientRegistry } from "../../core/clients/client-registry.js";
 import type { RevocationBus } from "../../core/ports/ephemeral-store.js";
 import type { Logger } from "../../core/ports/logger.js";
+import type { LogoutService } from "../../core/sessions/logout.service.js";
+import type { SessionManager } from "../../core/sessions/session-manager.js";
 import type { AccessTokenMinter, TokenValidator } from "../../core/tokens/access-token.js";
 import type { TokenRevoker } from "../../core/tokens/token-revoker.js";
 
@@ -14,4 +16,6 @@ export interface InternalRpcDeps {
   minter: AccessTokenMinter;
   clients: ClientRegistry;
   bus: RevocationBus;
+  sessions: SessionManager;
+  logout: LogoutService;
 }

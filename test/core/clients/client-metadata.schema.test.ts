@@ -42,11 +42,12 @@ describe("client metadata schema (RFC 7591 §2)", () => {
   });
 
   it("keeps Portcullis extensions from operators and drops them from dynamic registrations", () => {
-    const extensions = { access_token_format: "opaque", access_token_lifetime: 60, refresh_token_lifetime: 600, client_assertion_allow_endpoint_audience: true, hooks: ["hooks.example"] };
+    const extensions = { access_token_format: "opaque", access_token_lifetime: 60, refresh_token_lifetime: 600, client_assertion_allow_endpoint_audience: true, hooks: ["hooks.example"], require_pkce: true, skip_consent: true };
     assert.deepEqual(Object.keys(extensions).sort(), [...OPERATOR_ONLY_METADATA].sort());
     assert.deepEqual(parseClientMetadata({ ...WEB_CLIENT, ...extensions }, "operator"), { ...parseClientMetadata(WEB_CLIENT, "operator"), ...extensions });
     assert.deepEqual(parseClientMetadata({ ...WEB_CLIENT, ...extensions }, "dynamic"), parseClientMetadata(WEB_CLIENT, "dynamic"));
     rejects({ ...WEB_CLIENT, access_token_lifetime: 0 }, "invalid_client_metadata", /^access_token_lifetime must be at least 1$/, "operator");
+    rejects({ ...WEB_CLIENT, require_pkce: "yes" }, "invalid_client_metadata", /^require_pkce must be a boolean$/, "operator");
   });
 
   it("refuses internal portcullis: scopes from dynamic registration only", () => {

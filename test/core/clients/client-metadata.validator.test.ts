@@ -55,6 +55,9 @@ describe("redirect URIs (RFC 7591 §2, RFC 8252 §7, corpus 87)", () => {
     rejects({ ...WEB_CLIENT, post_logout_redirect_uris: ["https://rp.example.com/bye#x"] }, "invalid_client_metadata", /^post_logout_redirect_uris\[0\] must not contain a fragment$/);
     rejects({ ...WEB_CLIENT, frontchannel_logout_uri: "javascript:alert(1)" }, "invalid_client_metadata", /^frontchannel_logout_uri must not use the javascript: scheme$/);
     accepts({ ...WEB_CLIENT, post_logout_redirect_uris: ["https://rp.example.com/bye"], frontchannel_logout_uri: "https://rp.example.com/fc" });
+    rejects({ ...WEB_CLIENT, backchannel_logout_uri: "https://rp.example.com/bc#x" }, "invalid_client_metadata", /^backchannel_logout_uri must not contain a fragment$/);
+    rejects({ ...WEB_CLIENT, backchannel_logout_uri: "http://rp.example.com/bc" }, "invalid_client_metadata", /^backchannel_logout_uri must be an https URL$/);
+    accepts({ ...WEB_CLIENT, backchannel_logout_uri: "https://rp.example.com/bc?tenant=1" });
   });
 });
 
@@ -159,8 +162,13 @@ describe("signing algorithms (OIDC Registration §2)", () => {
       if (field !== "id_token_signed_response_alg") rejects({ ...WEB_CLIENT, [field]: "none" }, "invalid_client_metadata", new RegExp(`^${field} none is not supported$`));
     });
   }
-  it("allows unsigned ID tokens only when response_types is code", () => {
+  it("accepts any asymmetric request_object_signing_alg the server verifies, even without a signing key of that alg (RFC 9101 §6.1)", () => {
+    accepts({ ...WEB_CLIENT, request_object_signing_alg: "PS256" });
+    rejects({ ...WEB_CLIENT, id_token_signed_response_alg: "PS256" }, "invalid_client_metadata", /^id_token_signed_response_alg PS256 is not supported$/);
+  });
+  it("allows unsigned ID tokens only when response_types is code (corpus K65)", () => {
     accepts({ ...WEB_CLIENT, id_token_signed_response_alg: "none" });
+    rejects({ grant_types: ["client_credentials"], id_token_signed_response_alg: "none" }, "invalid_client_metadata", /^id_token_signed_response_alg none is not supported$/);
     rejects(
       { ...WEB_CLIENT, grant_types: ["authorization_code", "implicit"], response_types: ["code", "code id_token"], id_token_signed_response_alg: "none" },
       "invalid_client_metadata",
@@ -173,5 +181,18 @@ describe("signing algorithms (OIDC Registration §2)", () => {
     rejects({ ...WEB_CLIENT, token_endpoint_auth_method: "client_secret_jwt", token_endpoint_auth_signing_alg: "RS256" }, "invalid_client_metadata", /^token_endpoint_auth_signing_alg RS256 is not supported for client_secret_jwt$/);
     rejects({ ...PRIVATE_KEY_JWT, token_endpoint_auth_signing_alg: "HS256" }, "invalid_client_metadata", /HS256 is not supported for private_key_jwt/);
     rejects({ ...PRIVATE_KEY_JWT, token_endpoint_auth_signing_alg: "none" }, "invalid_client_metadata", /none is not supported/);
+  });
+});
+
+describe("pairwise subjects (OIDC Core §8.1)", () => {
+  it("accepts pairwise when the redirect URIs share one host, or with a sector_identifier_uri", () => {
+    accepts({ redirect_uris: ["https://rp.example.com/cb", "https://rp.example.com/cb2"], subject_type: "pairwise" });
+    accepts({ redirect_uris: ["https://a.example.com/cb", "https://b.example.com/cb"], subject_type: "pairwise", sector_identifier_uri: "https://rp.example.com/sector.json" });
+  });
+  it("refuses pairwise when the redirect URIs span several hosts and there is no sector_identifier_uri", () => {
+    const expected = /^subject_type pairwise requires sector_identifier_uri when redirect_uris do not share one host$/;
+    rejects({ redirect_uris: ["https://a.example.com/cb", "https://b.example.com/cb"], subject_type: "pairwise" }, "invalid_client_metadata", expected);
+    rejects({ grant_types: ["client_credentials"], subject_type: "pairwise" }, "invalid_client_metadata", expected);
+    accepts({ redirect_uris: ["https://a.example.com/cb", "https://b.example.com/cb"], subject_type: "public" });
   });
 });

@@ -109,6 +109,14 @@ describe("SafeFetcher against a local server (fetchAllowPrivate=true, corpus S11
         case "/missing":
           response.writeHead(404).end();
           return;
+        case "/echo-form": {
+          const chunks: Buffer[] = [];
+          request.on("data", (chunk: Buffer) => chunks.push(chunk));
+          request.on("end", () =>
+            response.writeHead(200, { "content-type": "text/plain" }).end(`${request.method} ${request.headers["content-type"]} ${Buffer.concat(chunks).toString()}`),
+          );
+          return;
+        }
         case "/drip":
           response.writeHead(200);
           response.write("{");
@@ -167,6 +175,19 @@ describe("SafeFetcher against a local server (fetchAllowPrivate=true, corpus S11
       lookup.mock.restore();
       syncBuiltinESMExports();
     }
+  });
+
+  it("POSTs a form under the same rules, bounded by the caller's timeout", async () => {
+    const response = await fetcher.postForm(`${server.url}/echo-form`, { logout_token: "a.b c", x: "1&2" });
+    assert.equal(response.body.toString(), "POST application/x-www-form-urlencoded logout_token=a.b+c&x=1%262");
+    await expectFailure(fetcher.postForm(`${server.url}/redirect`, {}), "redirect");
+    await expectFailure(fetcher.postForm(`${server.url}/missing`, {}), "status");
+    await expectFailure(fetcherWith({ fetchAllowPrivate: "false" }).postForm(`${server.url}/echo-form`, {}), "invalid_url");
+    await assert.rejects(fetcher.postForm(`${server.url}/hang`, {}, 100), (error: unknown) => {
+      assert.ok(error instanceof SafeFetchError && error.reason === "timeout");
+      assert.match(error.message, / exceeded 100 ms$/, "the caller's timeout, not fetchTimeout, bounds the POST");
+      return true;
+    });
   });
 
   it("reports a refused connection as a network failure", async () => {

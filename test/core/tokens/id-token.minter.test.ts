@@ -5,9 +5,10 @@ import { after, before, describe, it } from "node:test";
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { JwtSigner } from "../../../src/core/keys/jwt-signer.js";
 import { IdTokenMinter, type IdTokenMintRequest } from "../../../src/core/tokens/id-token.minter.js";
+import { SubjectResolver } from "../../../src/core/users/subject-resolver.js";
 import type { Client, ClientMetadata } from "../../../src/plugin-sdk/client.js";
 import type { ClaimsProvider, ClaimsRequest } from "../../../src/plugin-sdk/hooks.js";
-import { ALL_ALGS, ISSUER } from "../keys/key-fixtures.js";
+import { ALL_ALGS, counterRandom, ISSUER } from "../keys/key-fixtures.js";
 import { tokenFixture, type TokenFixture } from "./token-fixtures.js";
 
 const clientWith = (clientId: string, metadata: ClientMetadata = {}): Client => ({ clientId, metadata, issuedAt: 0, updatedAt: 0 });
@@ -36,6 +37,7 @@ class FixedProvider implements ClaimsProvider {
 describe("IdTokenMinter", () => {
   let f: TokenFixture;
   let minter: IdTokenMinter;
+  let subjects: SubjectResolver;
   const emailProvider = new FixedProvider("claims.email", { email: "alice@example.com" }, true);
   const nameProvider = new FixedProvider("claims.name", { name: "Alice" });
   const hostileProvider = new FixedProvider("claims.hostile", { sub: "mallory", iss: "https://evil.example", nonce: "forged", at_hash: "x", jti: "j", cnf: {} }, true);
@@ -45,7 +47,8 @@ describe("IdTokenMinter", () => {
 
   before(async () => {
     f = await tokenFixture({ signingAlgs: ALL_ALGS.join(",") });
-    minter = new IdTokenMinter(f.config, f.clock, new JwtSigner(f.keys), [emailProvider, nameProvider, hostileProvider]);
+    subjects = new SubjectResolver(f.storage, counterRandom("salt"));
+    minter = new IdTokenMinter(f.config, f.clock, new JwtSigner(f.keys), [emailProvider, nameProvider, hostileProvider], subjects);
   });
   after(() => f.close());
 
@@ -158,5 +161,15 @@ describe("IdTokenMinter", () => {
     assert.equal(claims.at_hash, halfHash("at", "sha256"));
     assert.equal("jti" in claims, false);
     assert.equal("cnf" in claims, false);
+  });
+
+  it("maps the local user id through SubjectResolver: unchanged for public clients, pairwise per sector (OIDC Core §8)", async () => {
+    const pairwise = clientWith("rp-pairwise", { subject_type: "pairwise", redirect_uris: ["https://rp.example.org/cb"] });
+    const claims = await verify(await mint(pairwise), "rp-pairwise");
+    assert.equal(claims.sub, await subjects.forClient(pairwise, "alice"));
+    assert.notEqual(claims.sub, "alice");
+    assert.match(claims.sub!, /^[A-Za-z0-9_-]{43}$/);
+    assert.equal((await verify(await mint(clientWith("rp-public", { subject_type: "public" })), "rp-public")).sub, "alice");
+    assert.equal(emailProvider.requests.at(-1)!.subject, "alice", "providers get the local user id");
   });
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { hashPassword, verifyPassword } from "../../../src/core/users/password-hasher.js";
+import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from "../../../src/core/users/password-hasher.js";
 
 test("scrypt hashes are salted, self-describing and verify only the right password", async () => {
   const [first, second] = await Promise.all([hashPassword("correct horse"), hashPassword("correct horse")]);
@@ -18,4 +18,10 @@ test("Unicode passwords are normalised (NFKC) before hashing", async () => {
 
 test("malformed stored hashes never verify", async () => {
   for (const stored of ["", "plain", "bcrypt$x$y", "scrypt$32768$8$1$salt"]) assert.equal(await verifyPassword("x", stored), false, stored);
+});
+
+test("the dummy hash for unknown users has the parameters of a real hash, so verifying against it costs the same", async () => {
+  const params = (stored: string) => stored.split("$").slice(0, 4).join("$");
+  assert.equal(params(DUMMY_PASSWORD_HASH), params(await hashPassword("x")));
+  assert.equal(await verifyPassword("", DUMMY_PASSWORD_HASH), false);
 });

@@ -5,6 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
+import { secretDigest } from "../../../src/core/security/digest.js";
+import { openSqlStorage } from "../../../src/storage/sql/open-sql-storage.js";
 import { freePort } from "../../support/test-app.js";
 
 const run = promisify(execFile);
@@ -71,6 +73,79 @@ describe("operator CLI (issue 2 item 2), against a running server", () => {
     const again = await cli(env, "user", "create", "--username", "alice", "--password", "correct horse");
     assert.equal(again.code, 1);
     assert.match(again.stderr, /already exists/);
+  });
+
+  test("user totp enable prints a base32 secret and an otpauth URI and stores it sealed; disable removes it", async () => {
+    assert.equal((await cli(env, "user", "create", "--username", "dave", "--password", "correct horse")).code, 0);
+    const out = await cli({ ...env, ISSUER: "https://login.example.test" }, "user", "totp", "enable", "--username", "dave");
+    assert.equal(out.code, 0, out.stderr);
+    const enrollment = JSON.parse(out.stdout) as { secret: string; uri: string };
+    assert.match(enrollment.secret, /^[A-Z2-7]{32}$/, "20 bytes, base32 (RFC 4648 §6)");
+    assert.equal(enrollment.uri, `otpauth://totp/login.example.test:dave?secret=${enrollment.secret}&issuer=login.example.test&algorithm=SHA1&digits=6&period=30`);
+    const storage = await openSqlStorage(env.DATABASE_URL);
+    try {
+      const sealed = (await storage.users.findByUsername("dave"))!.totpSecret;
+      assert.match(sealed ?? "", /^v1\./, "sealed with AES-256-GCM");
+      assert.ok(!sealed!.includes(enrollment.secret));
+      const disabled = await cli(env, "user", "totp", "disable", "--username", "dave");
+      assert.equal(disabled.code, 0, disabled.stderr);
+      assert.deepEqual(JSON.parse(disabled.stdout), { totp: "disabled" });
+      assert.equal((await storage.users.findByUsername("dave"))!.totpSecret, undefined);
+    } finally {
+      await storage.close();
+    }
+    const unknown = await cli(env, "user", "totp", "enable", "--username", "nobody");
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /unknown user "nobody"/);
+  });
+
+  test("consents list and consents revoke: the consent is forgotten and the user's refresh tokens for the client stop working", async () => {
+    assert.equal((await cli(env, "user", "create", "--username", "carol", "--password", "correct horse")).code, 0);
+    const created = await cli(env, "client", "create", "--json", JSON.stringify({ grant_types: ["client_credentials", "refresh_token"], client_name: "rp" }));
+    const client = JSON.parse(created.stdout) as { client_id: string; client_secret: string };
+    const storage = await openSqlStorage(env.DATABASE_URL);
+    const carol = (await storage.users.findByUsername("carol"))!;
+    const grantedAt = Date.UTC(2026, 0, 2, 3, 4, 5);
+    await storage.consents.put({ userId: carol.id, clientId: client.client_id, scopes: ["openid", "offline_access"], grantedAt });
+    await storage.consents.put({ userId: carol.id, clientId: "another-rp", scopes: ["openid"], grantedAt });
+    const now = Date.now();
+    await storage.grants.create(
+      { id: "cli-grant", clientId: client.client_id, subject: carol.id, scopes: ["openid", "offline_access"], resources: [], claims: {}, createdAt: now, expiresAt: now + 3_600_000 },
+      { id: "cli-rt", grantId: "cli-grant", clientId: client.client_id, digest: secretDigest("cli-refresh-token"), status: "active", createdAt: now, expiresAt: now + 3_600_000 },
+    );
+    await storage.close();
+
+    const listed = await cli(env, "consents", "list", "--user", "carol");
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.deepEqual(JSON.parse(listed.stdout), [
+      { clientId: "another-rp", scopes: ["openid"], grantedAt: "2026-01-02T03:04:05.000Z" },
+      { clientId: client.client_id, scopes: ["openid", "offline_access"], grantedAt: "2026-01-02T03:04:05.000Z" },
+    ].sort((a, b) => (a.clientId < b.clientId ? -1 : 1)));
+
+    const refresh = (token: string) =>
+      fetch(`${baseUrl}/token`, {
+        method: "POST",
+        headers: { authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString("base64")}`, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: token }).toString(),
+      });
+    const before = await refresh("cli-refresh-token");
+    assert.equal(before.status, 200);
+    const { refresh_token: rotated } = (await before.json()) as { refresh_token: string };
+
+    const revoked = await cli(env, "consents", "revoke", "--user", "carol", "--client", client.client_id);
+    assert.equal(revoked.code, 0, revoked.stderr);
+    assert.deepEqual(JSON.parse(revoked.stdout), { consentRemoved: true, grantsRevoked: 1 });
+    assert.deepEqual(JSON.parse((await cli(env, "consents", "list", "--user", "carol")).stdout).map((c: { clientId: string }) => c.clientId), ["another-rp"]);
+    const res = await refresh(rotated);
+    assert.equal(res.status, 400);
+    assert.equal(((await res.json()) as { error: string }).error, "invalid_grant");
+
+    const unknown = await cli(env, "consents", "list", "--user", "nobody");
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /unknown user "nobody"/);
+    const missing = await cli(env, "consents", "revoke", "--user", "carol");
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /--client is required/);
   });
 
   test("registration-token create prints a single value accepted by POST /register", async () => {

@@ -4,6 +4,7 @@ import { after, before, describe, it } from "node:test";
 import { StorageUnavailableError } from "../../../src/core/errors/storage-unavailable.js";
 import type { DurableStorage, GrantRecord, RefreshTokenRecord, SigningKeyRecord } from "../../../src/core/ports/repositories.js";
 import { secretDigest } from "../../../src/core/security/digest.js";
+import type { Session } from "../../../src/core/sessions/session.js";
 import type { Client } from "../../../src/plugin-sdk/client.js";
 
 const T0 = 1_700_000_000_000;
@@ -47,6 +48,10 @@ function refreshToken(grantId: string, overrides: Partial<RefreshTokenRecord> = 
 
 function signingKey(alg: string, overrides: Partial<SigningKeyRecord> = {}): SigningKeyRecord {
   return { kid: unique("kid"), alg, privateJwk: '{"d":"secret"}', publicJwk: '{"x":"public"}', status: "active", createdAt: T0, ...overrides };
+}
+
+function session(overrides: Partial<Session> = {}): Session {
+  return { id: unique("sid"), userId: "user-1", authTime: T0 / 1000, amr: ["pwd"], createdAt: T0, expiresAt: T0 + 24 * HOUR, ...overrides };
 }
 
 /** The DurableStorage contract (DESIGN "State"), run against every SQL engine. */
@@ -100,6 +105,18 @@ export function durableStorageContract(name: string, open: () => Promise<Durable
       const minimal = { id: unique("user"), username: unique("bob"), passwordHash: "h", disabled: true, createdAt: T0 };
       await storage.users.insert(minimal);
       assert.deepEqual(await storage.users.findById(minimal.id), minimal);
+    });
+
+    it("users: setTotpSecret stores and clears the sealed secret", async () => {
+      const user = { id: unique("user"), username: unique("carol"), passwordHash: "h", disabled: false, createdAt: T0 };
+      await storage.users.insert(user);
+      await storage.users.setTotpSecret(user.id, "sealed-totp");
+      assert.deepEqual(await storage.users.findById(user.id), { ...user, totpSecret: "sealed-totp" });
+      await storage.users.setTotpSecret(user.id, undefined);
+      assert.deepEqual(await storage.users.findByUsername(user.username), user);
+      const enrolled = { ...user, id: unique("user"), username: unique("dave"), totpSecret: "sealed-at-insert" };
+      await storage.users.insert(enrolled);
+      assert.deepEqual(await storage.users.findById(enrolled.id), enrolled);
     });
 
     it("resources: upsert, find, list, delete", async () => {
@@ -217,6 +234,112 @@ export function durableStorageContract(name: string, open: () => Promise<Durable
       assert.deepEqual(await storage.grants.findGrant(live.id), live);
       assert.deepEqual(await storage.grants.findRefreshTokenById(liveRt2.id), liveRt2);
       assert.equal(await storage.grants.purgeExpired(now), 0);
+    });
+
+    it("grants: revokeForUserAndClient revokes only that user's live grants for the client, with their tokens", async () => {
+      const subject = unique("user");
+      const clientId = unique("client");
+      const mine = [grant({ subject, clientId }), grant({ subject, clientId })];
+      const revokedEarlier = grant({ subject, clientId });
+      const otherClient = grant({ subject });
+      const otherUser = grant({ clientId });
+      const all = [...mine, revokedEarlier, otherClient, otherUser];
+      const tokens = new Map(all.map((g) => [g.id, refreshToken(g.id, { clientId: g.clientId })]));
+      for (const g of all) await storage.grants.create(g, tokens.get(g.id)!);
+      await storage.grants.revokeGrant(revokedEarlier.id, T0 + 1);
+
+      const revoked = await storage.grants.revokeForUserAndClient(subject, clientId, T0 + 5);
+      assert.deepEqual([...revoked].sort(), mine.map((g) => g.id).sort());
+      for (const g of mine) {
+        assert.equal((await storage.grants.findGrant(g.id))?.revokedAt, T0 + 5);
+        assert.equal((await storage.grants.findRefreshTokenById(tokens.get(g.id)!.id))?.status, "revoked");
+      }
+      assert.equal((await storage.grants.findGrant(revokedEarlier.id))?.revokedAt, T0 + 1, "an earlier revocation is kept");
+      for (const g of [otherClient, otherUser]) {
+        assert.equal((await storage.grants.findGrant(g.id))?.revokedAt, undefined);
+        assert.equal((await storage.grants.findRefreshTokenById(tokens.get(g.id)!.id))?.status, "active");
+      }
+      assert.deepEqual(await storage.grants.revokeForUserAndClient(subject, clientId, T0 + 6), []);
+    });
+
+    it("sessions: insert, find by cookie digest and id, update authentication, end once", async () => {
+      const s = session({ acr: "urn:portcullis:acr:pwd" });
+      const digest = secretDigest(unique("cookie"));
+      await storage.sessions.insert(s, digest);
+      assert.deepEqual(await storage.sessions.findByCookieDigest(digest), s);
+      assert.deepEqual(await storage.sessions.findById(s.id), s);
+      const swappedCase = [...digest].map((c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase())).join("");
+      assert.equal(await storage.sessions.findByCookieDigest(swappedCase), undefined, "digests compare case-sensitively");
+      await assert.rejects(storage.sessions.insert(session(), digest), (error) => !(error instanceof StorageUnavailableError), "cookie digests are unique");
+
+      await storage.sessions.updateAuthentication(s.id, { authTime: T0 / 1000 + 60, amr: ["pwd", "otp"] });
+      const { acr: _dropped, ...withoutAcr } = s;
+      assert.deepEqual(await storage.sessions.findById(s.id), { ...withoutAcr, authTime: T0 / 1000 + 60, amr: ["pwd", "otp"] });
+
+      assert.equal(await storage.sessions.end(s.id, T0 + 10), true);
+      assert.equal(await storage.sessions.end(s.id, T0 + 11), false);
+      assert.equal((await storage.sessions.findByCookieDigest(digest))?.endedAt, T0 + 10);
+      assert.equal(await storage.sessions.end(unique("sid"), T0), false);
+      assert.equal(await storage.sessions.findById(unique("sid")), undefined);
+    });
+
+    it("sessions: listByUser returns the live sessions, newest first", async () => {
+      const userId = unique("user");
+      const older = session({ userId, createdAt: T0 });
+      const newer = session({ userId, createdAt: T0 + 1 });
+      const expired = session({ userId, expiresAt: T0 + HOUR });
+      const ended = session({ userId });
+      for (const s of [older, newer, expired, ended, session()]) await storage.sessions.insert(s, secretDigest(s.id));
+      await storage.sessions.end(ended.id, T0 + 2);
+      assert.deepEqual(await storage.sessions.listByUser(userId, T0 + HOUR), [newer, older]);
+      assert.deepEqual(await storage.sessions.listByUser(unique("user"), T0), []);
+    });
+
+    it("sessions: addClient is idempotent, also concurrently", async () => {
+      const s = session();
+      await storage.sessions.insert(s, secretDigest(s.id));
+      await Promise.all(Array.from({ length: 10 }, () => storage.sessions.addClient(s.id, "rp-b")));
+      await storage.sessions.addClient(s.id, "rp-a");
+      await storage.sessions.addClient(s.id, "rp-b");
+      assert.deepEqual(await storage.sessions.clientIds(s.id), ["rp-a", "rp-b"]);
+      assert.deepEqual(await storage.sessions.clientIds(unique("sid")), []);
+    });
+
+    it("sessions: purge removes sessions expired or ended before the instant, with their clients", async () => {
+      const before = T0 - HOUR; // before every other case's expiry, so only these rows are affected
+      const expired = session({ createdAt: before - 2 * HOUR, expiresAt: before - 1 });
+      const ended = session({ createdAt: before - 2 * HOUR, expiresAt: before + HOUR });
+      const live = session({ createdAt: before - 2 * HOUR, expiresAt: before + HOUR });
+      for (const s of [expired, ended, live]) {
+        await storage.sessions.insert(s, secretDigest(s.id));
+        await storage.sessions.addClient(s.id, "rp");
+      }
+      await storage.sessions.end(ended.id, before - 1);
+      assert.equal(await storage.sessions.purge(before), 2);
+      assert.equal(await storage.sessions.findById(expired.id), undefined);
+      assert.equal(await storage.sessions.findById(ended.id), undefined);
+      assert.deepEqual(await storage.sessions.clientIds(expired.id), []);
+      assert.deepEqual(await storage.sessions.findById(live.id), live);
+      assert.deepEqual(await storage.sessions.clientIds(live.id), ["rp"]);
+      assert.equal(await storage.sessions.purge(before), 0);
+    });
+
+    it("consents: put replaces the stored set; find, listByUser, delete", async () => {
+      const userId = unique("user");
+      const first = { userId, clientId: "rp-b", scopes: ["openid", "profile"], grantedAt: T0 };
+      await storage.consents.put(first);
+      assert.deepEqual(await storage.consents.find(userId, "rp-b"), first);
+      const widened = { ...first, scopes: ["openid", "profile", "email"], grantedAt: T0 + 1 };
+      await storage.consents.put(widened);
+      assert.deepEqual(await storage.consents.find(userId, "rp-b"), widened);
+      const other = { userId, clientId: "rp-a", scopes: ["openid"], grantedAt: T0 + 2 };
+      await storage.consents.put(other);
+      await storage.consents.put({ ...other, userId: unique("user") });
+      assert.deepEqual(await storage.consents.listByUser(userId), [other, widened]);
+      assert.equal(await storage.consents.find(userId, "RP-B"), undefined, "client ids compare case-sensitively");
+      assert.equal(await storage.consents.delete(userId, "rp-b"), true);
+      assert.equal(await storage.consents.delete(userId, "rp-b"), false);
+      assert.deepEqual(await storage.consents.listByUser(userId), [other]);
     });
 
     it("server secrets: concurrent getOrCreate converge on one value", async () => {

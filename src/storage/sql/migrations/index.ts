@@ -1,12 +1,16 @@
 import type { Knex } from "knex";
 import * as initialSchema from "./001-initial-schema.js";
+import * as sessionsConsents from "./002-sessions-consents.js";
 
 interface NamedMigration extends Knex.Migration {
   name: string;
 }
 
 /** Migrations in order; append new modules here (an explicit list works under tsx and bundlers, unlike a directory glob). */
-const MIGRATIONS: readonly NamedMigration[] = [{ name: "001-initial-schema", ...initialSchema }];
+const MIGRATIONS: readonly NamedMigration[] = [
+  { name: "001-initial-schema", ...initialSchema },
+  { name: "002-sessions-consents", ...sessionsConsents },
+];
 
 /** knex migration source over the explicit list above. */
 export const migrationSource: Knex.MigrationSource<NamedMigration> = {

@@ -13,3 +13,16 @@ export function bearerToken(request: Pick<EndpointRequest, "headers">): string |
 export function invalidBearerToken(description: string): OAuthError {
   return OAuthErrors.invalidToken(description, { headers: { "www-authenticate": 'Bearer error="invalid_token"' } });
 }
+
+/** What the `Authorization` header says about Bearer credentials (RFC 6750 §2.1). */
+export type BearerHeader = { kind: "absent" } | { kind: "token"; token: string } | { kind: "malformed" };
+
+/** Reads Bearer credentials (scheme case-insensitive); another scheme counts as absent, a repeated or bad Bearer header as malformed. */
+export function parseBearerHeader(request: Pick<EndpointRequest, "headers">): BearerHeader {
+  const value = request.headers.authorization;
+  const values = value === undefined ? [] : Array.isArray(value) ? value : [value];
+  const bearer = values.filter((v) => /^bearer(?: |$)/i.test(v));
+  if (bearer.length === 0) return { kind: "absent" };
+  const token = bearer.length === 1 ? BEARER.exec(bearer[0]!)?.[1] : undefined;
+  return token === undefined ? { kind: "malformed" } : { kind: "token", token };
+}

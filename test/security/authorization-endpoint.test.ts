@@ -1,0 +1,196 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { UserService } from "../../src/core/users/user.service.js";
+import { FakeClock } from "../support/fake-clock.js";
+import { HttpBrowser } from "../support/http-browser.js";
+import { basic, startTestApp, type TestApp } from "../support/test-app.js";
+
+const REDIRECT = "https://app.example.test/cb";
+const CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+const VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+const alice = { username: "alice", password: "alice-password-1" };
+const bob = { username: "bob", password: "bob-password-12" };
+
+/** Security corpus A1, A3–A5, A7–A8, C16 and K64 through GET/POST /authorize and the sign-in pages. */
+describe("authorization endpoint (corpus A1, A3–A5, A7–A8, C16, K64)", () => {
+  let t: TestApp;
+  const clock = new FakeClock();
+  let web: { client_id: string; client_secret?: string };
+
+  before(async () => {
+    t = await startTestApp({}, { clock });
+    const users = t.app.container.resolve(UserService);
+    await users.create({ ...alice, name: "Alice" });
+    await users.create(bob);
+    web = await t.createClient({ redirect_uris: [REDIRECT], grant_types: ["authorization_code"], response_types: ["code"], client_name: "Web <App>" });
+  });
+  after(() => t.stop());
+
+  const authorizeUrl = (params: Record<string, string | undefined>, clientId = web.client_id) => {
+    const all: Record<string, string | undefined> = {
+      client_id: clientId,
+      response_type: "code",
+      redirect_uri: REDIRECT,
+      scope: "openid",
+      state: "st-1",
+      code_challenge: CHALLENGE,
+      code_challenge_method: "S256",
+      ...params,
+    };
+    const query = new URLSearchParams(Object.entries(all).filter((e): e is [string, string] => e[1] !== undefined));
+    return `${t.publicUrl}/authorize?${query}`;
+  };
+  const expectErrorPage = async (res: Response, error: string) => {
+    assert.equal(res.status, 400);
+    assert.equal(res.headers.get("location"), null);
+    assert.match(res.headers.get("content-type") ?? "", /^text\/html/);
+    assert.match(await res.text(), new RegExp(error));
+  };
+  const expectRedirectError = (res: Response, error: string) => {
+    assert.equal(res.status, 303);
+    const location = new URL(res.headers.get("location")!);
+    assert.equal(`${location.origin}${location.pathname}`, REDIRECT);
+    assert.equal(location.searchParams.get("error"), error);
+    assert.equal(location.searchParams.get("state"), "st-1");
+    assert.equal(location.searchParams.get("iss"), t.issuer);
+    return location;
+  };
+  const signedIn = async () => {
+    const browser = new HttpBrowser();
+    const { location } = await browser.authorize(authorizeUrl({}), t.issuer, { credentials: alice, consent: "approve" });
+    assert.ok(location?.searchParams.get("code"));
+    return browser;
+  };
+
+  test("A1: every redirect_uri that is not byte-identical to the registered one gets an error page and no redirect", async () => {
+    const variants = [
+      "https://app.example.test/other",
+      `${REDIRECT}?x=1`,
+      `${REDIRECT}/`,
+      "https://APP.example.test/cb",
+      "https://app.example.test/CB",
+      "https://app.example.test:443/cb",
+      "https://app.example.test%2Fcb",
+      "https://app.example.test/..;/cb",
+      "https://app.example.test@evil.example/cb",
+      "https://evil@@app.example.test/cb",
+      "https://app.example.test\\@evil.example/cb",
+      "https://аpp.example.test/cb",
+    ];
+    for (const redirect_uri of variants) await expectErrorPage(await fetch(authorizeUrl({ redirect_uri }), { redirect: "manual" }), "invalid_request");
+  });
+
+  test("A3: unknown or missing client_id, and an OpenID request without redirect_uri, get an error page", async () => {
+    await expectErrorPage(await fetch(authorizeUrl({}, "no-such-client"), { redirect: "manual" }), "invalid_client|invalid_request");
+    await expectErrorPage(await fetch(authorizeUrl({ client_id: undefined }), { redirect: "manual" }), "invalid_request|invalid_client");
+    await expectErrorPage(await fetch(authorizeUrl({ redirect_uri: undefined }), { redirect: "manual" }), "invalid_request");
+  });
+
+  test("A4: missing response_type is invalid_request; token and code id_token (not enabled) are unsupported_response_type", async () => {
+    expectRedirectError(await fetch(authorizeUrl({ response_type: undefined }), { redirect: "manual" }), "invalid_request");
+    for (const response_type of ["token", "code id_token"]) {
+      const res = await fetch(authorizeUrl({ response_type, nonce: "n" }), { redirect: "manual" });
+      assert.equal(res.status, 303, response_type);
+      const location = new URL(res.headers.get("location")!);
+      assert.equal(location.searchParams.get("error") ?? new URLSearchParams(location.hash.slice(1)).get("error"), "unsupported_response_type", response_type);
+    }
+  });
+
+  test("A5: unknown scope is invalid_scope; an unknown extra parameter is ignored; a duplicated parameter is invalid_request", async () => {
+    expectRedirectError(await fetch(authorizeUrl({ scope: "openid no-such-scope" }), { redirect: "manual" }), "invalid_scope");
+    const extra = await fetch(authorizeUrl({ unknown_extension: "1" }), { redirect: "manual" });
+    assert.equal(extra.status, 303);
+    assert.match(extra.headers.get("location")!, /\/interaction\//);
+    expectRedirectError(await fetch(`${authorizeUrl({})}&scope=profile`, { redirect: "manual" }), "invalid_request");
+  });
+
+  test("A7: denying consent redirects access_denied with state and iss; discovery announces the iss parameter", async () => {
+    const browser = new HttpBrowser();
+    const { location } = await browser.authorize(authorizeUrl({ scope: "openid profile" }), t.issuer, { credentials: bob, consent: "deny" });
+    assert.equal(location?.searchParams.get("error"), "access_denied");
+    assert.equal(location?.searchParams.get("state"), "st-1");
+    assert.equal(location?.searchParams.get("iss"), t.issuer);
+    const metadata = (await (await fetch(`${t.publicUrl}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    assert.equal(metadata.authorization_response_iss_parameter_supported, true);
+    assert.equal(metadata.authorization_endpoint, `${t.issuer}/authorize`);
+  });
+
+  test("A8: login, consent and error pages are not frameable, not cached, send no referrer, no CORS; form posts answer 303", async () => {
+    const check = (res: Response) => {
+      assert.match(res.headers.get("content-security-policy") ?? "", /frame-ancestors 'none'/);
+      assert.equal(res.headers.get("referrer-policy"), "no-referrer");
+      assert.equal(res.headers.get("cache-control"), "no-store");
+      assert.equal(res.headers.get("access-control-allow-origin"), null);
+    };
+    const browser = new HttpBrowser();
+    const start = await browser.request(authorizeUrl({ scope: "openid email" }), undefined, { origin: "https://evil.example" });
+    assert.equal(start.status, 303);
+    assert.equal(start.headers.get("access-control-allow-origin"), null);
+    const login = await browser.request(start.headers.get("location")!);
+    check(login);
+    const html = await login.text();
+    const action = /action="([^"]+)"/.exec(html)![1]!.replace(/&amp;/g, "&");
+    const csrf = /name="csrf" value="([^"]+)"/.exec(html)![1]!;
+    const posted = await browser.request(action, { csrf, authenticator: "password", ...alice });
+    assert.equal(posted.status, 303);
+    const consent = await browser.request(posted.headers.get("location")!);
+    check(consent);
+    assert.match(await consent.text(), /Web &lt;App&gt;/);
+    const error = await fetch(authorizeUrl({}, "no-such-client"), { redirect: "manual" });
+    check(error);
+  });
+
+  test("A8: a login form posted without the interaction's CSRF token or from another browser is refused", async () => {
+    const browser = new HttpBrowser();
+    const start = await browser.request(authorizeUrl({}));
+    const page = start.headers.get("location")!;
+    const html = await (await browser.request(page)).text();
+    const csrf = /name="csrf" value="([^"]+)"/.exec(html)![1]!;
+    await expectErrorPage(await browser.request(`${page}/login`, { csrf: "forged", authenticator: "password", ...alice }), "invalid_request");
+    await expectErrorPage(await new HttpBrowser().request(`${page}/login`, { csrf, authenticator: "password", ...alice }), "invalid_request");
+  });
+
+  test("K64: prompt=none without a session is login_required; with a session it completes without a page", async () => {
+    expectRedirectError(await fetch(authorizeUrl({ prompt: "none" }), { redirect: "manual" }), "login_required");
+    const browser = await signedIn();
+    const silent = await browser.request(authorizeUrl({ prompt: "none" }));
+    assert.equal(silent.status, 303);
+    assert.ok(new URL(silent.headers.get("location")!).searchParams.get("code"));
+  });
+
+  test("K64: prompt=none with consent missing is consent_required; prompt=none with other prompts is invalid_request", async () => {
+    const browser = await signedIn();
+    expectRedirectError(await browser.request(authorizeUrl({ prompt: "none", scope: "openid email" })), "consent_required");
+    expectRedirectError(await browser.request(authorizeUrl({ prompt: "none login" })), "invalid_request");
+  });
+
+  test("K64: max_age=1 after 2 s forces a new sign-in; the new ID token's auth_time is later", async () => {
+    const browser = await signedIn();
+    const token = async (location: URL) => {
+      const res = await t.postForm("/token", { grant_type: "authorization_code", code: location.searchParams.get("code")!, redirect_uri: REDIRECT, code_verifier: VERIFIER }, basic(web.client_id, web.client_secret!));
+      assert.equal(res.status, 200);
+      const body = (await res.json()) as { id_token: string };
+      return JSON.parse(Buffer.from(body.id_token.split(".")[1]!, "base64url").toString()) as { auth_time: number; sub: string };
+    };
+    const first = await browser.authorize(authorizeUrl({}), t.issuer);
+    const before = await token(first.location!);
+    clock.advance(2000);
+    const forced = await browser.request(authorizeUrl({ max_age: "1" }));
+    assert.match(forced.headers.get("location")!, /\/interaction\//);
+    const again = await browser.authorize(authorizeUrl({ max_age: "1" }), t.issuer, { credentials: alice });
+    const after = await token(again.location!);
+    assert.ok(after.auth_time >= before.auth_time + 2);
+    assert.equal(after.sub, before.sub);
+  });
+
+  test("K64: prompt=none with an id_token_hint for another user is login_required", async () => {
+    const bobBrowser = new HttpBrowser();
+    const { location } = await bobBrowser.authorize(authorizeUrl({}), t.issuer, { credentials: bob, consent: "approve" });
+    const res = await t.postForm("/token", { grant_type: "authorization_code", code: location!.searchParams.get("code")!, redirect_uri: REDIRECT, code_verifier: VERIFIER }, basic(web.client_id, web.client_secret!));
+    const bobIdToken = ((await res.json()) as { id_token: string }).id_token;
+    const aliceBrowser = await signedIn();
+    expectRedirectError(await aliceBrowser.request(authorizeUrl({ prompt: "none", id_token_hint: bobIdToken })), "login_required");
+    const same = await bobBrowser.request(authorizeUrl({ prompt: "none", id_token_hint: bobIdToken }));
+    assert.ok(new URL(same.headers.get("location")!).searchParams.get("code"));
+  });
+});
