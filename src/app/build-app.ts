@@ -1,6 +1,8 @@
 import "reflect-metadata";
 import type { DependencyContainer } from "tsyringe";
 import type { Config } from "../config/config.js";
+import { HousekeepingService } from "../core/maintenance/housekeeping.service.js";
+import { BackchannelLogoutNotifier } from "../core/sessions/backchannel-logout.notifier.js";
 import { DI } from "../core/di-tokens.js";
 import { TokenRequestHandler } from "../core/grants/token-request.handler.js";
 import { loadSealer } from "../core/keys/load-sealer.js";
@@ -64,6 +66,11 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     const keys = container.resolve(DI.Keys);
     await keys.start();
     closers.unshift(async () => keys.stop());
+    const housekeeping = container.resolve(HousekeepingService);
+    housekeeping.start();
+    closers.unshift(async () => housekeeping.stop());
+    // Back-channel logout tokens already queued are delivered (each bounded by BACKCHANNEL_LOGOUT_TIMEOUT) before storage closes.
+    closers.unshift(() => container.resolve(BackchannelLogoutNotifier).idle());
     const health = new HealthEndpoint();
     const metricsRegistry = new Registry();
     collectDefaultMetrics({ register: metricsRegistry, prefix: "portcullis_" });

@@ -1,4 +1,5 @@
 import { LoginService } from "../core/authn/login.service.js";
+import { HousekeepingService } from "../core/maintenance/housekeeping.service.js";
 import { AuthorizationFlow } from "../core/authorize/authorization-flow.js";
 import { AuthorizationRequestValidator } from "../core/authorize/authorization-request.validator.js";
 import { AuthorizationResponder } from "../core/authorize/authorization-responder.js";
@@ -83,6 +84,7 @@ export const singletonClasses = [
   TokenRevoker,
   ServerMetadata,
   InteractionStore,
+  HousekeepingService,
   SessionManager,
   ConsentService,
   AuthorizationFlow,

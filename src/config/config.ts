@@ -55,6 +55,7 @@ const schema = z.object({
   refreshGraceSeconds: int(0, 600),
   authorizationCodeTtl: int(1, 600),
   sessionTtl: int(60, 31_536_000),
+  housekeepingInterval: int(60, 86400),
   interactionTtl: int(60, 3600),
   parTtl: int(5, 600),
   pkcePlainAllowed: bool,

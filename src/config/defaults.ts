@@ -31,6 +31,7 @@ export const SETTINGS = {
   refreshGraceSeconds: { env: "REFRESH_GRACE_SECONDS", default: "60", description: "Window in which a retried, already-rotated refresh token returns its successor (s)." },
   authorizationCodeTtl: { env: "AUTHORIZATION_CODE_TTL", default: "60", description: "Authorization-code lifetime (s)." },
   sessionTtl: { env: "SESSION_TTL", default: "1209600", description: "Lifetime of a browser SSO session from sign-in (s, 60–31536000); the session cookie's Max-Age." },
+  housekeepingInterval: { env: "HOUSEKEEPING_INTERVAL", default: "3600", description: "How often each node deletes expired grants, refresh tokens and ended or expired sessions from the database (s, 60–86400)." },
   interactionTtl: { env: "INTERACTION_TTL", default: "900", description: "How long a user may take to sign in and consent before the authorization request expires (s, 60–3600)." },
   parTtl: { env: "PAR_TTL", default: "60", description: "Lifetime of a pushed authorization request's `request_uri` (s, 5–600; RFC 9126 §2.2 `expires_in`)." },
   pkceRequired: { env: "PKCE_REQUIRED", default: "false", description: "Require PKCE for every client's `code` requests (RFC 9700 §2.1.1); public clients and clients with `require_pkce` always need it." },

@@ -150,6 +150,54 @@ describe("authorization endpoint (corpus A1, A3–A5, A7–A8, C16, K64)", () =>
     await expectErrorPage(await new HttpBrowser().request(`${page}/login`, { csrf, authenticator: "password", ...alice }), "invalid_request");
   });
 
+  test("prompt=select_account: continue as the signed-in user, or sign in as another one", async () => {
+    const browser = await signedIn();
+    const current = await browser.authorize(authorizeUrl({ prompt: "select_account" }), t.issuer);
+    const form = /action="([^"]+\/select)"/.exec(current.html ?? "");
+    assert.ok(form, "the account selection page is shown");
+    assert.match(current.html!, /Alice/);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(current.html!)![1]!;
+    const chosen = await browser.request(form[1]!, { csrf, choice: "current" });
+    assert.equal(chosen.status, 303);
+    assert.ok(new URL(chosen.headers.get("location")!).searchParams.get("code"));
+
+    const other = await browser.authorize(authorizeUrl({ prompt: "select_account" }), t.issuer);
+    const switched = await browser.request(/action="([^"]+\/select)"/.exec(other.html!)![1]!, { csrf: /name="csrf" value="([^"]+)"/.exec(other.html!)![1]!, choice: "other" });
+    const login = await browser.request(switched.headers.get("location")!);
+    assert.match(await login.text(), /name="password"/);
+  });
+
+  test("brute force: after LOGIN_FAILURE_LIMIT wrong passwords the account's login answers 429 with Retry-After, even with the right password", async () => {
+    const victim = { username: "mallory-target", password: "target-password-1" };
+    await t.app.container.resolve(UserService).create(victim);
+    const browser = new HttpBrowser();
+    const start = await browser.request(authorizeUrl({}));
+    const page = start.headers.get("location")!;
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await (await browser.request(page)).text())![1]!;
+    for (let i = 0; i < 5; i++) {
+      const wrong = await browser.request(`${page}/login`, { csrf, authenticator: "password", username: victim.username, password: `wrong-${i}` });
+      assert.equal(wrong.status, 400);
+      assert.match(await wrong.text(), /role="alert"/);
+    }
+    const locked = await browser.request(`${page}/login`, { csrf, authenticator: "password", ...victim });
+    assert.equal(locked.status, 429);
+    assert.ok(Number(locked.headers.get("retry-after")) > 0);
+    clock.advance(301_000);
+    const after = await browser.request(`${page}/login`, { csrf, authenticator: "password", ...victim });
+    assert.equal(after.status, 303);
+  });
+
+  test("ui_locales=de renders the sign-in page in German; cookies are HttpOnly and SameSite=Lax (not Secure on an http issuer)", async () => {
+    const browser = new HttpBrowser();
+    const start = await browser.request(authorizeUrl({ ui_locales: "de-AT en" }));
+    const interactionCookie = start.headers.getSetCookie().find((c) => c.startsWith("portcullis_interaction="))!;
+    assert.match(interactionCookie, /HttpOnly/);
+    assert.match(interactionCookie, /SameSite=Lax/);
+    assert.doesNotMatch(interactionCookie, /Secure/);
+    const page = await (await browser.request(start.headers.get("location")!)).text();
+    assert.match(page, /<html lang="de"/);
+  });
+
   test("K64: prompt=none without a session is login_required; with a session it completes without a page", async () => {
     expectRedirectError(await fetch(authorizeUrl({ prompt: "none" }), { redirect: "manual" }), "login_required");
     const browser = await signedIn();

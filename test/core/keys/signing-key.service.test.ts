@@ -86,7 +86,7 @@ describe("SigningKeyService", () => {
     }
   });
 
-  it("rotation keeps the old kid published until its tokens expire, then purges it", async () => {
+  it("rotation keeps the old kid published until its tokens expire, then purges it (corpus K68)", async () => {
     const storage = await openStorage();
     const clock = new FakeClock();
     const keys = await startedKeys(storage, testConfig(), clock);

@@ -100,7 +100,7 @@ export function messagesFor(locale: string | undefined): Messages {
 const SCOPES: Record<Locale, Record<string, string>> = {
   en: {
     openid: "Confirm your identity",
-    profile: "See your basic profile: name, username, picture and locale",
+    profile: "See your basic profile: your name and username",
     email: "See your email address",
     address: "See your postal address",
     phone: "See your phone number",
@@ -108,7 +108,7 @@ const SCOPES: Record<Locale, Record<string, string>> = {
   },
   de: {
     openid: "Ihre Identität bestätigen",
-    profile: "Ihr Basisprofil sehen: Name, Benutzername, Bild und Sprache",
+    profile: "Ihr Basisprofil sehen: Ihren Namen und Benutzernamen",
     email: "Ihre E-Mail-Adresse sehen",
     address: "Ihre Postanschrift sehen",
     phone: "Ihre Telefonnummer sehen",
