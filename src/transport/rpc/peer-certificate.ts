@@ -1,11 +1,7 @@
-import { createHash } from "node:crypto";
 import type { TLSSocket } from "node:tls";
 import { createContextKey, createContextValues, type ContextValues } from "@connectrpc/connect";
 
-/** RFC 8705 §3.1 `x5t#S256` of a certificate: base64url (unpadded) SHA-256 over its DER encoding. */
-export function certificateThumbprint(der: Uint8Array): string {
-  return createHash("sha256").update(der).digest("base64url");
-}
+import { certificateThumbprint } from "../../core/security/certificate-thumbprint.js";
 
 /** Thumbprint of the caller's TLS client certificate, present only when it chains to `GRPC_TLS_CLIENT_CA`. */
 export const verifiedPeerThumbprint = createContextKey<string | undefined>(undefined, { description: "verified TLS client certificate thumbprint" });

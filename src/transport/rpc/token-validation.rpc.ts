@@ -6,7 +6,7 @@ import { toActiveResponse, toInactiveResponse, toRevocationMessage, toSubscribed
 import { subscribeRevocations } from "./revocation-feed.js";
 import type { InternalRpcDeps } from "./rpc-deps.js";
 import { defineRpc, type RpcService } from "./rpc-service.js";
-import { unmetRequirement } from "./token-requirements.js";
+import { unmetRequirement } from "../../core/tokens/token-requirements.js";
 
 /** A ValidateToken response, with the active token it describes (the fast path caches its encoding per token). */
 export interface ValidateTokenAnswer {

@@ -2,7 +2,7 @@ import type { DescMethod } from "@bufbuild/protobuf";
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import type { TokenValidator } from "../../../core/tokens/access-token.js";
 import { verifiedPeerThumbprint } from "../peer-certificate.js";
-import { unmetRequirement } from "../token-requirements.js";
+import { unmetRequirement } from "../../../core/tokens/token-requirements.js";
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
 const NO_TOKEN = "missing or invalid bearer access token";

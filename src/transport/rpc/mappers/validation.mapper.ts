@@ -6,7 +6,7 @@ import type {
   ValidateTokenResponseSchema,
   WatchRevocationsResponseSchema,
 } from "../../../../gen/portcullis/validation/v1/validation_pb.js";
-import type { TokenRequirements } from "../token-requirements.js";
+import type { TokenRequirements } from "../../../core/tokens/token-requirements.js";
 import { toInt64, toJsonObject } from "./json.mapper.js";
 
 type ValidateTokenResponseInit = MessageInitShape<typeof ValidateTokenResponseSchema>;

@@ -1,4 +1,4 @@
-import type { ActiveToken } from "../../core/tokens/access-token.js";
+import type { ActiveToken } from "./access-token.js";
 
 /** What the protected resource requires of a presented token (RFC 6750 §3.1, RFC 9068 §4, RFC 8705 §3). */
 export interface TokenRequirements {
