@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { DI } from "../../src/core/di-tokens.js";
+import { TotpSecretService } from "../../src/core/users/totp-secret.service.js";
 import { UserService } from "../../src/core/users/user.service.js";
+import { hotp, timeStep } from "../../plugins/authn/totp/rfc6238.js";
+import { formOf } from "../support/http-browser.js";
 import { FakeClock } from "../support/fake-clock.js";
 import { HttpBrowser } from "../support/http-browser.js";
 import { basic, startTestApp, type TestApp } from "../support/test-app.js";
@@ -196,6 +200,30 @@ describe("authorization endpoint (corpus A1, A3–A5, A7–A8, C16, K64)", () =>
     assert.doesNotMatch(interactionCookie, /Secure/);
     const page = await (await browser.request(start.headers.get("location")!)).text();
     assert.match(page, /<html lang="de"/);
+  });
+
+  test("acr_values asking for multi-factor steps a password-only session up: sign in again with TOTP, acr becomes mfa", async () => {
+    const dave = { username: "dave", password: "dave-password-1" };
+    await t.app.container.resolve(UserService).create(dave);
+    const browser = new HttpBrowser();
+    const first = await browser.authorize(authorizeUrl({}), t.issuer, { credentials: dave, consent: "approve" });
+    assert.ok(first.location?.searchParams.get("code"));
+    const totp = t.app.container.resolve(TotpSecretService);
+    await totp.enable("dave");
+    const secret = totp.secretOf((await t.app.container.resolve(DI.Durable).users.findByUsername("dave"))!)!;
+
+    const plain = await browser.request(authorizeUrl({}));
+    assert.ok(new URL(plain.headers.get("location")!).searchParams.get("code"), "no acr request: the session is enough");
+    expectRedirectError(await browser.request(authorizeUrl({ prompt: "none", acr_values: "urn:portcullis:acr:mfa" })), "login_required");
+    const stepUp = await browser.authorize(authorizeUrl({ acr_values: "urn:portcullis:acr:mfa" }), t.issuer, { credentials: dave });
+    const second = formOf(stepUp.html!)!;
+    assert.equal(second.hidden.authenticator, "totp");
+    const done = await browser.request(second.action, { ...second.hidden, code: hotp(secret, timeStep(clock.now())) });
+    const code = new URL(done.headers.get("location")!).searchParams.get("code")!;
+    const res = await t.postForm("/token", { grant_type: "authorization_code", code, redirect_uri: REDIRECT, code_verifier: VERIFIER }, basic(web.client_id, web.client_secret!));
+    const idToken = JSON.parse(Buffer.from(((await res.json()) as { id_token: string }).id_token.split(".")[1]!, "base64url").toString());
+    assert.equal(idToken.acr, "urn:portcullis:acr:mfa");
+    assert.deepEqual(idToken.amr, ["pwd", "otp"]);
   });
 
   test("K64: prompt=none without a session is login_required; with a session it completes without a page", async () => {

@@ -4,6 +4,7 @@ import { DI } from "../di-tokens.js";
 import type { Clock } from "../ports/clock.js";
 import { ConsentService } from "../sessions/consent.service.js";
 import type { Session } from "../sessions/session.js";
+import { ACR } from "../authn/acr.js";
 import { IdTokenHintVerifier } from "../tokens/id-token-hint.verifier.js";
 import { SubjectResolver } from "../users/subject-resolver.js";
 import { AuthorizationEndpointError, type AuthorizationRequest, type AuthorizedUser } from "./authorization-request.js";
@@ -18,7 +19,7 @@ export type NextStep =
 
 /**
  * Decides each authorization step from the request, the browser's SSO session and what the user already did in this
- * interaction: prompt, max_age and id_token_hint (OIDC Core §3.1.2.1), remembered consent (§3.1.2.4); prompt=none
+ * interaction: prompt, max_age, acr_values and id_token_hint (OIDC Core §3.1.2.1), remembered consent (§3.1.2.4); prompt=none
  * turns any needed interaction into its error (§3.1.2.6), redirected to the validated redirect URI.
  */
 @injectable()
@@ -55,6 +56,7 @@ export class AuthorizationFlow {
     if (progress?.authenticated) return false;
     if (progress?.forceLogin || request.prompt.has("login")) return true;
     if (request.maxAge !== undefined && Math.floor(this.clock.now() / 1000) - session.authTime > request.maxAge) return true;
+    if (wantsMultiFactor(request) && session.acr !== ACR.multiFactor) return true;
     return !(await this.hintMatches(request, session));
   }
 
@@ -76,4 +78,14 @@ export class AuthorizationFlow {
     if (request.prompt.has("consent")) return true;
     return !(await this.consents.covers(session.userId, request.client.clientId, request.scopes));
   }
+}
+
+/**
+ * True when the request asks for the multi-factor acr, in acr_values or as the `acr` claim's value(s) (OIDC Core
+ * §3.1.2.1, §5.5.1.1): a single-factor session then signs in again once, so an enrolled second factor is used.
+ */
+function wantsMultiFactor(request: AuthorizationRequest): boolean {
+  const claim = request.claims?.id_token?.acr;
+  const claimed = claim ? [claim.value, ...(claim.values ?? [])] : [];
+  return request.acrValues.includes(ACR.multiFactor) || claimed.includes(ACR.multiFactor);
 }
