@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { exportJWK, generateKeyPair } from "jose";
 import * as client from "openid-client";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { DI } from "../../src/core/di-tokens.js";
@@ -253,6 +254,22 @@ describe("OpenID Connect flows in a real browser", { skip }, () => {
     await signIn(page);
     const tokens = await client.authorizationCodeGrant(config, await landAt(page), { pkceCodeVerifier: verifier, expectedState: state });
     assert.ok(tokens.claims()!.sub);
+    await context.close();
+  });
+
+  test("JAR: openid-client signs the request object (ES256) and the browser completes it", async () => {
+    const { publicKey, privateKey } = await generateKeyPair("ES256", { extractable: true });
+    const jwk = { ...(await exportJWK(publicKey)), kid: "jar-1", alg: "ES256", use: "sig" };
+    const { config } = await webClient({ skip_consent: true, jwks: { keys: [jwk] }, request_object_signing_alg: "ES256" });
+    const { context, page } = await freshContext();
+    const { url: plain, checks } = await authorizationUrl(config);
+    const url = await client.buildAuthorizationUrlWithJAR(config, plain.searchParams, { key: privateKey, kid: "jar-1" });
+    assert.ok(url.searchParams.get("request"));
+    assert.equal(url.searchParams.get("nonce"), null, "only the request object carries the parameters");
+    await page.goto(url.href);
+    await signIn(page);
+    const tokens = await client.authorizationCodeGrant(config, await landAt(page), checks);
+    assert.equal(tokens.claims()!.nonce, checks.expectedNonce);
     await context.close();
   });
 

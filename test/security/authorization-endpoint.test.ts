@@ -108,6 +108,16 @@ describe("authorization endpoint (corpus A1, A3–A5, A7–A8, C16, K64)", () =>
     expectRedirectError(await fetch(`${authorizeUrl({})}&scope=profile`, { redirect: "manual" }), "invalid_request");
   });
 
+  test("POST /authorize with a form body is the same request as GET (OIDC Core §3.1.2.1)", async () => {
+    const body = new URL(authorizeUrl({ prompt: "none" })).searchParams;
+    const res = await fetch(`${t.publicUrl}/authorize`, { method: "POST", body, redirect: "manual" });
+    expectRedirectError(res, "login_required");
+    const browser = await signedIn();
+    const ok = await browser.request(`${t.publicUrl}/authorize`, Object.fromEntries(new URL(authorizeUrl({})).searchParams));
+    assert.equal(ok.status, 303);
+    assert.ok(new URL(ok.headers.get("location")!).searchParams.get("code"));
+  });
+
   test("A7: denying consent redirects access_denied with state and iss; discovery announces the iss parameter", async () => {
     const browser = new HttpBrowser();
     const { location } = await browser.authorize(authorizeUrl({ scope: "openid profile" }), t.issuer, { credentials: bob, consent: "deny" });
