@@ -1,7 +1,8 @@
 /**
- * `npm run bench [-- --quick] [-- --profile] [-- --only portcullis,peer,floor] [-- --candidate <checkout>]`
- * Loads client_credentials token issuance on Portcullis, node-oidc-provider and the node:http floor, and gRPC
- * ValidateToken on Portcullis; servers on core 0, load generator on core 1. Every target is started first,
+ * `npm run bench [-- --quick] [-- --profile] [-- --only portcullis,peer,floor] [-- --scenarios token,grpc,code] [-- --candidate <checkout>]`
+ * Loads client_credentials token issuance on Portcullis, node-oidc-provider and the node:http floor, gRPC
+ * ValidateToken on Portcullis, and the browserless authorization code flow (PAR → authorize with an SSO session →
+ * token) on Portcullis and node-oidc-provider; servers on core 0, load generator on core 1. Every target is started first,
  * then each gets a warm-up, then the measured runs go round-robin over the targets (so a noisy moment on a
  * shared machine hits every target alike). Prints medians and ratios and writes .bench-tmp/results.json.
  * See bench/README.md.
@@ -12,13 +13,14 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { spawnLoad } from "./load/spawn-load.js";
+import type { CodeFlowLoadOptions } from "./load/code-flow-load.js";
 import type { GrpcLoadOptions } from "./load/grpc-load.js";
 import type { HttpLoadOptions } from "./load/http-load.js";
 import { summarizeProfiles, type Window } from "./lib/cpu-profile.js";
 import { describeRun, measureRun, summarize, type RunResult, type Scenario, type Summary } from "./lib/measure.js";
 import { Children } from "./lib/processes.js";
 import { formatReport, meetsGoal, ratios } from "./lib/report.js";
-import { FULL, QUICK, TOKEN_REQUEST, type BenchSettings } from "./lib/settings.js";
+import { CODE_FLOW, FULL, QUICK, TOKEN_REQUEST, type BenchSettings } from "./lib/settings.js";
 import { requestToken, tokenHeaders } from "./lib/token-request.js";
 import { floorTarget } from "./targets/floor.js";
 import { oidcProviderPeerTarget } from "./targets/oidc-provider-peer.js";
@@ -27,8 +29,13 @@ import type { RunningTarget, Target, TargetContext } from "./targets/target.js";
 
 const GRPC_TOKEN_POOL = 64;
 const GRPC_SUFFIX = " gRPC";
+const CODE_SUFFIX = " code";
+/** Scenario kinds `--scenarios` selects from: client_credentials tokens, gRPC ValidateToken, the code flow. */
+const SCENARIO_KINDS = ["token", "grpc", "code"] as const;
 
-const { values } = parseArgs({ options: { quick: { type: "boolean" }, profile: { type: "boolean" }, only: { type: "string" }, candidate: { type: "string" } } });
+const { values } = parseArgs({
+  options: { quick: { type: "boolean" }, profile: { type: "boolean" }, only: { type: "string" }, scenarios: { type: "string" }, candidate: { type: "string" } },
+});
 const ours = portcullisTarget();
 /** --candidate <dir>: another Portcullis checkout (e.g. a worktree with a change) measured round-robin with the rest. */
 const candidate = values.candidate ? portcullisTarget("candidate", resolve(values.candidate)) : undefined;
@@ -81,11 +88,20 @@ async function grpcScenario(target: RunningTarget): Promise<Scenario> {
   return { id: `${target.id}${GRPC_SUFFIX}`, serverPid: target.pid, run: (durationSec) => load("bench/load/grpc-load.ts", target, durationSec, args) };
 }
 
+/** Whole authorization code flows with the target's signed-in browser; one flow counts as one request. */
+async function codeFlowScenario(target: RunningTarget): Promise<Scenario> {
+  const args: Omit<CodeFlowLoadOptions, "durationSec" | "serverPid" | "serverCore" | "loadCore"> = { flow: await target.signInForCodeFlow!(), connections: settings.connections };
+  return { id: `${target.id}${CODE_SUFFIX}`, serverPid: target.pid, run: (durationSec) => load("bench/load/code-flow-load.ts", target, durationSec, args) };
+}
+
 async function main(): Promise<void> {
   if (availableParallelism() < 2) throw new Error("the bench needs 2 cores (servers on core 0, load on core 1)");
   mkdirSync(tmpDir, { recursive: true });
   const only = values.only?.split(",").map((s) => s.trim());
   const targets = TARGETS.filter((t) => !only || only.includes(t.id));
+  const kinds = values.scenarios?.split(",").map((s) => s.trim()) ?? [...SCENARIO_KINDS];
+  const unknown = kinds.filter((kind) => !(SCENARIO_KINDS as readonly string[]).includes(kind));
+  if (unknown.length > 0) throw new Error(`--scenarios takes ${SCENARIO_KINDS.join(", ")}; unknown: ${unknown.join(", ")}`);
   const title = `${values.quick ? "QUICK " : ""}bench: ${settings.connections} connections, warm-up ${settings.warmupSeconds} s, ${settings.runs} × ${settings.runSeconds} s round-robin, medians; servers on core ${settings.serverCore}, load on core ${settings.loadCore}`;
   say(title);
   say(`load average before start: ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`);
@@ -102,8 +118,9 @@ async function main(): Promise<void> {
       const started = await target.start(context);
       running.push(started);
       versions[target.id] = started.version;
-      scenarios.push(tokenScenario(started));
-      if (started.grpcAddress) scenarios.push(await grpcScenario(started));
+      if (kinds.includes("token")) scenarios.push(tokenScenario(started));
+      if (kinds.includes("grpc") && started.grpcAddress) scenarios.push(await grpcScenario(started));
+      if (kinds.includes("code") && started.signInForCodeFlow) scenarios.push(await codeFlowScenario(started));
     }
 
     const windows: Window[] = [];
@@ -125,7 +142,7 @@ async function main(): Promise<void> {
     if (values.profile) {
       for (const target of running) await target.stop(); // a profile is written when its process exits
       for (const target of targets) {
-        const own = windows.filter((w) => w.label === target.id || w.label === `${target.id}${GRPC_SUFFIX}`);
+        const own = windows.filter((w) => [target.id, `${target.id}${GRPC_SUFFIX}`, `${target.id}${CODE_SUFFIX}`].includes(w.label));
         say(`\n${summarizeProfiles(join(profileDir, target.id), target.sourceRoot ?? repoRoot, own)}`);
       }
     }
@@ -136,9 +153,10 @@ async function main(): Promise<void> {
 
 function report(title: string, summaries: Record<string, Summary>, versions: Record<string, string | undefined>): void {
   const grpc = Object.fromEntries(Object.entries(summaries).filter(([id]) => id.endsWith(GRPC_SUFFIX)));
-  const token = Object.fromEntries(Object.entries(summaries).filter(([id]) => !id.endsWith(GRPC_SUFFIX)));
+  const code = Object.fromEntries(Object.entries(summaries).filter(([id]) => id.endsWith(CODE_SUFFIX)).map(([id, s]) => [id.slice(0, -CODE_SUFFIX.length), s]));
+  const token = Object.fromEntries(Object.entries(summaries).filter(([id]) => !id.endsWith(GRPC_SUFFIX) && !id.endsWith(CODE_SUFFIX)));
   const [o, peer, floor] = [ours.id, oidcProviderPeerTarget.id, floorTarget.id];
-  say(`\n${formatReport({ title, token, grpc, ours: o, peer, floor })}`);
+  say(`\n${formatReport({ title, token, grpc, code, ours: o, peer, floor })}`);
   const results = {
     date: new Date().toISOString(),
     node: process.version,
@@ -146,14 +164,18 @@ function report(title: string, summaries: Record<string, Summary>, versions: Rec
     quick: values.quick === true,
     settings,
     request: TOKEN_REQUEST,
+    codeFlowRequest: CODE_FLOW,
     versions,
     token,
     grpcValidateToken: grpc,
+    codeFlow: code,
     ratios: {
       vsPeer: token[o] && token[peer] ? ratios(token[o], token[peer]) : undefined,
       vsFloor: token[o] && token[floor] ? ratios(token[o], token[floor]) : undefined,
       floorVsPeer: token[floor] && token[peer] ? ratios(token[floor], token[peer]) : undefined,
       candidateVsOurs: candidate && token[candidate.id] && token[o] ? ratios(token[candidate.id], token[o]) : undefined,
+      codeFlowVsPeer: code[o] && code[peer] ? ratios(code[o], code[peer]) : undefined,
+      codeFlowCandidateVsOurs: candidate && code[candidate.id] && code[o] ? ratios(code[candidate.id], code[o]) : undefined,
     },
     goalMet: token[o] && token[peer] ? meetsGoal(token[o], token[peer]) : undefined,
   };

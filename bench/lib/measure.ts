@@ -29,6 +29,8 @@ export interface Summary {
   rssMiB: number;
   cpu: CpuUsage;
   failed: number;
+  /** Per-step latency medians of multi-request scenarios (the code flow). */
+  steps?: Record<string, { p50: number; p99: number }>;
 }
 
 /** CPU that other processes took from the bench cores during a run (%, the worse core). */
@@ -55,11 +57,12 @@ const fmt = (value: number | null | undefined, digits: number) => (typeof value 
 export function describeRun(run: LoadResult & Partial<Pick<RunResult, "rssMiB" | "attempts">>): string {
   const { cpu } = run;
   return [
-    `${fmt(run.rps, 0)} req/s`,
+    `${fmt(run.rps, 0)} ${run.steps ? "flows" : "req"}/s`,
     `p50 ${fmt(run.p50, 1)} ms`,
     `p99 ${fmt(run.p99, 1)} ms`,
     ...(run.rssMiB === undefined ? [] : [`RSS ${fmt(run.rssMiB, 0)} MiB`]),
     `CPU server ${fmt(cpu.server, 0)} % load ${fmt(cpu.load, 0)} % others ${fmt(cpu.otherOnServerCore, 0)}/${fmt(cpu.otherOnLoadCore, 0)} %`,
+    ...(run.steps ? [`steps p50 ${Object.entries(run.steps).map(([name, step]) => `${name} ${fmt(step.p50, 1)}`).join(" / ")} ms`] : []),
     ...(run.failed ? [`${run.failed} FAILED${run.firstError ? ` (first: ${run.firstError})` : ""}`] : []),
     ...((run.attempts ?? 1) > 1 ? [`attempt ${run.attempts}`] : []),
   ].join(", ");
@@ -80,5 +83,13 @@ export function summarize(runs: RunResult[]): Summary {
       otherOnLoadCore: of((r) => r.cpu.otherOnLoadCore),
     },
     failed: runs.reduce((sum, run) => sum + run.failed, 0),
+    ...(runs[0]?.steps ? { steps: stepMedians(runs) } : {}),
   };
+}
+
+/** Medians over the runs of each step's p50 and p99. */
+function stepMedians(runs: RunResult[]): Record<string, { p50: number; p99: number }> {
+  const names = Object.keys(runs[0]!.steps!);
+  const of = (name: string, key: "p50" | "p99") => median(runs.map((r) => r.steps?.[name]?.[key] ?? Number.NaN));
+  return Object.fromEntries(names.map((name) => [name, { p50: of(name, "p50"), p99: of(name, "p99") }]));
 }

@@ -34,11 +34,37 @@ const x = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : "-");
 const HEADER = ["target", "req/s", "p50 ms", "p99 ms", "RSS MiB", "srv CPU %", "others %", "failed"];
 const row = (id: string, s: Summary) => [id, n0(s.rps), n1(s.p50), n1(s.p99), n0(s.rssMiB), n0(s.cpu.server), `${n0(s.cpu.otherOnServerCore)}/${n0(s.cpu.otherOnLoadCore)}`, String(s.failed)];
 
+/** Per-flow columns of the code flow table: one "request" is a whole flow; the step medians show where its time goes. */
+const CODE_HEADER = ["target", "flows/s", "p50 ms", "p99 ms", "RSS MiB", "srv CPU %", "others %", "failed", "srv CPU ms/flow", "p50 par/authorize/token ms"];
+/** Server CPU time per flow (ms): % of one core ÷ flows per second; steadier than flows/s when other processes share the core. */
+const cpuPerFlow = (s: Summary) => (s.cpu.server * 10) / s.rps;
+const codeRow = (id: string, s: Summary) => [...row(id, s), cpuPerFlow(s).toFixed(2), Object.values(s.steps ?? {}).map((step) => n1(step.p50)).join(" / ")];
+
+/** The code flow section: table and, when both ran, the ratio to the peer. */
+function codeFlowSection(code: Record<string, Summary>, ours: string, peer: string): string[] {
+  const out = ["", "Authorization code flow: PAR → GET /authorize with an SSO session → POST /token (code + PKCE; access and ID token, ES256)"];
+  out.push(table(CODE_HEADER, Object.entries(code).map(([id, s]) => codeRow(id, s))));
+  const [o, p] = [code[ours], code[peer]];
+  if (o && p) {
+    const r = ratios(o, p);
+    out.push("", `code flow ${ours}/${peer}: flows/s ${x(r.rps)}, p50 ${x(r.p50)}, p99 ${x(r.p99)}, RSS ${x(r.rssMiB)}, srv CPU per flow ${x(cpuPerFlow(o) / cpuPerFlow(p))} (flows/s: higher is better; the others: lower is better)`);
+  }
+  return out;
+}
+
 /** The compact table the bench prints at the end. */
-export function formatReport(input: { title: string; token: Record<string, Summary>; grpc: Record<string, Summary>; ours: string; peer: string; floor: string }): string {
+export function formatReport(input: {
+  title: string;
+  token: Record<string, Summary>;
+  grpc: Record<string, Summary>;
+  code: Record<string, Summary>;
+  ours: string;
+  peer: string;
+  floor: string;
+}): string {
   const { token, ours, peer, floor } = input;
-  const out: string[] = [input.title, "", "POST /token (client_credentials, ES256 JWT)"];
-  out.push(table(HEADER, Object.entries(token).map(([id, s]) => row(id, s))));
+  const out: string[] = [input.title];
+  if (Object.keys(token).length > 0) out.push("", "POST /token (client_credentials, ES256 JWT)", table(HEADER, Object.entries(token).map(([id, s]) => row(id, s))));
   const [o, p, f] = [token[ours], token[peer], token[floor]];
   if (o && p && f) {
     const [vsPeer, vsFloor, floorVsPeer] = [ratios(o, p), ratios(o, f), ratios(f, p)];
@@ -54,7 +80,8 @@ export function formatReport(input: { title: string; token: Record<string, Summa
   }
   const grpc = Object.entries(input.grpc);
   if (grpc.length > 0) out.push("", "gRPC TokenValidationService/ValidateToken", table(HEADER, grpc.map(([id, s]) => row(id, s))));
-  const all = [...Object.values(token), ...Object.values(input.grpc)];
+  if (Object.keys(input.code).length > 0) out.push(...codeFlowSection(input.code, ours, peer));
+  const all = [...Object.values(token), ...Object.values(input.grpc), ...Object.values(input.code)];
   if (all.some((s) => Math.max(s.cpu.otherOnServerCore, s.cpu.otherOnLoadCore) > NOISY_PCT)) {
     out.push("", `WARNING: other processes used > ${NOISY_PCT} % of a bench core during runs ("others %", server core/load core): the figures are disturbed; rerun on a quiet machine`);
   }

@@ -43,5 +43,14 @@ export const TOKEN_REQUEST = {
   resource: "https://api.example.test/",
 } as const;
 
+/** The browserless authorization code flow every target with one runs (bench/README.md "Authorization code flow"). */
+export const CODE_FLOW = {
+  /** ID token plus the resource scope, so the access token is the same ES256 JWT as in the token scenario. */
+  scope: `openid ${TOKEN_REQUEST.scope}`,
+  /** Registered for the bench client; nothing listens there: the load reads the code from the Location header. */
+  redirectUri: "http://127.0.0.1:8080/cb",
+  username: "bench-user",
+} as const;
+
 /** Loopback only: every server binds here and every request goes here. */
 export const HOST = "127.0.0.1";

@@ -11,7 +11,7 @@ export interface CommonLoadOptions {
 
 /** What one load run reports (one JSON line on the load process's stdout). */
 export interface LoadResult {
-  /** Successful requests (HTTP 2xx with a token / gRPC OK with active=true). */
+  /** Successful requests (HTTP 2xx with a token / gRPC OK with active=true / complete code flows). */
   ok: number;
   /** Everything else: non-2xx, transport errors, timeouts, inactive answers. */
   failed: number;
@@ -23,8 +23,10 @@ export interface LoadResult {
   p99: number;
   /** Where the CPU went during the load window (server near 100 % = the server is the limit). */
   cpu: CpuUsage;
-  /** The first failure seen, for diagnosis (gRPC only: status and message, or "inactive: <failure>"). */
+  /** The first failure seen, for diagnosis (gRPC: status and message, or "inactive: <failure>"; code flow: the step's answer). */
   firstError?: string;
+  /** Multi-request scenarios (the code flow): latency of each step of successful flows (ms). */
+  steps?: Record<string, { p50: number; p99: number }>;
   /** The load window in µs of the monotonic clock (the time base of V8 CPU profiles). */
   startUs: number;
   endUs: number;

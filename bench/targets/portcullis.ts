@@ -1,9 +1,13 @@
 import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { freePort } from "../lib/ports.js";
-import { HOST, TOKEN_REQUEST } from "../lib/settings.js";
+import { tail } from "../lib/processes.js";
+import { send, type CodeFlowSpec } from "../lib/code-flow.js";
+import { CODE_FLOW, HOST, TOKEN_REQUEST } from "../lib/settings.js";
+import { postForm, signInForCodeFlow, type SubmitLogin } from "../lib/sign-in.js";
 import { launch } from "./launch.js";
 import type { RunningTarget, Target, TargetContext } from "./target.js";
 
@@ -11,6 +15,46 @@ const run = promisify(execFile);
 
 /** Scopes of the bench client: the resource scope for the token load, portcullis:validate for gRPC callers. */
 const CLIENT_SCOPE = `${TOKEN_REQUEST.scope} portcullis:validate`;
+/** Pushed requests per client per rate-limit window: above anything the bench can push (the peer has no such limit). */
+const PAR_LIMIT = 1_000_000_000;
+/** Portcullis's SSO session cookie (src/transport/http/cookies.ts SESSION_COOKIE). */
+const SESSION_COOKIES = ["portcullis_session"];
+
+/** The first POST form of an HTML page: its action and hidden inputs (enough for the login page's csrf and authenticator). */
+function postFormOf(page: string): { action: string; hidden: Record<string, string> } {
+  const unescape = (value: string) => value.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  const form = /<form\b[^>]*\bmethod="post"[^>]*\baction="([^"]*)"[^>]*>([\s\S]*?)<\/form>/i.exec(page);
+  if (!form) throw new Error(`no POST form on the login page: ${page.slice(0, 300)}`);
+  const hidden: Record<string, string> = {};
+  for (const input of form[2]!.matchAll(/<input\b[^>]*\btype="hidden"[^>]*>/gi)) {
+    const name = /\bname="([^"]*)"/.exec(input[0])?.[1];
+    if (name) hidden[unescape(name)] = unescape(/\bvalue="([^"]*)"/.exec(input[0])?.[1] ?? "");
+  }
+  return { action: unescape(form[1]!), hidden };
+}
+
+/** The password login page as a browser would fill it: GET the interaction page, post its form with username and password. */
+function passwordLogin(password: string): SubmitLogin {
+  return async (agent, jar, interactionUrl) => {
+    const page = await send(agent, interactionUrl, { headers: { cookie: jar.header() } });
+    if (page.status !== 200) throw new Error(`interaction page answered ${page.status}: ${page.body.slice(0, 300)}`);
+    jar.store(page);
+    const { action, hidden } = postFormOf(page.body);
+    return postForm(agent, jar, new URL(action, interactionUrl).href, { ...hidden, username: CODE_FLOW.username, password });
+  };
+}
+
+/** The code flow client: confidential, PKCE required, ES256 ID tokens, first-party (no consent page; an operator-only extension). */
+const CODE_CLIENT = {
+  client_name: "bench code flow",
+  grant_types: ["authorization_code"],
+  response_types: ["code"],
+  redirect_uris: [CODE_FLOW.redirectUri],
+  scope: CODE_FLOW.scope,
+  id_token_signed_response_alg: "ES256",
+  require_pkce: true,
+  skip_consent: true,
+};
 
 /** Runs one operator CLI command of the checkout at `root` against the bench database and parses its JSON output. */
 async function cli(root: string, env: Record<string, string>, args: string[]): Promise<unknown> {
@@ -48,13 +92,15 @@ async function startPortcullis(id: string, root: string, context: TargetContext)
     GRPC_PORT: String(grpcPort),
     METRICS_PORT: "0",
     ISSUER: `http://${HOST}:${port}`,
+    // One client pushes every flow's request: lift the per-client PAR limit (60/min) out of reach; it is still counted.
+    PAR_LIMIT: String(PAR_LIMIT),
   };
   const registered = (await cli(root, env, ["client", "create", "--json", JSON.stringify({ client_name: "bench", grant_types: ["client_credentials"], scope: CLIENT_SCOPE })])) as {
     client_id: string;
     client_secret: string;
   };
   await cli(root, env, ["resource", "create", "--id", TOKEN_REQUEST.resource, "--scopes", TOKEN_REQUEST.scope]);
-  return launch(context, {
+  const running = await launch(context, {
     id,
     args: ["--import", "tsx", "src/main.ts"],
     cwd: root,
@@ -63,4 +109,26 @@ async function startPortcullis(id: string, root: string, context: TargetContext)
     client: { clientId: registered.client_id, clientSecret: registered.client_secret },
     grpcAddress: `${HOST}:${grpcPort}`,
   });
+  return { ...running, signInForCodeFlow: () => signInForCodeFlowOf(id, root, env, running) };
+}
+
+/** The code flow set-up, only when that scenario runs: CLI `client create` and `user create`, then the browser sign-in. */
+async function signInForCodeFlowOf(id: string, root: string, env: Record<string, string>, running: RunningTarget): Promise<CodeFlowSpec> {
+  try {
+    const codeClient = (await cli(root, env, ["client", "create", "--json", JSON.stringify(CODE_CLIENT)])) as { client_id: string; client_secret: string };
+    const password = randomBytes(16).toString("base64url");
+    await cli(root, env, ["user", "create", "--username", CODE_FLOW.username, "--password", password]);
+    const flow = {
+      baseUrl: running.baseUrl,
+      parPath: "/par",
+      authorizePath: "/authorize",
+      tokenPath: "/token",
+      client: { clientId: codeClient.client_id, clientSecret: codeClient.client_secret },
+      redirectUri: CODE_FLOW.redirectUri,
+      scope: CODE_FLOW.scope,
+    };
+    return await signInForCodeFlow(flow, passwordLogin(password), SESSION_COOKIES);
+  } catch (error) {
+    throw new Error(`${id} code flow set-up failed: ${(error as Error).message}\n--- ${running.logFile} ---\n${tail(running.logFile)}`);
+  }
 }

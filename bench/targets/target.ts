@@ -1,3 +1,4 @@
+import type { CodeFlowSpec } from "../lib/code-flow.js";
 import type { Children } from "../lib/processes.js";
 import type { ClientCredentials } from "../lib/token-request.js";
 
@@ -25,6 +26,8 @@ export interface RunningTarget {
   client: ClientCredentials;
   /** host:port of an internal gRPC listener, when the target has one. */
   grpcAddress?: string;
+  /** Signs a browser in once and returns it with the client of the code flow scenario, when the target has one. */
+  signInForCodeFlow?(): Promise<CodeFlowSpec>;
   /** Log file of the server. */
   logFile: string;
   stop(): Promise<void>;
