@@ -3,6 +3,8 @@ import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { DI } from "../../src/core/di-tokens.js";
+import { UserService } from "../../src/core/users/user.service.js";
+import { formOf, HttpBrowser } from "../support/http-browser.js";
 import { createScratchDatabase } from "../support/scratch-database.js";
 import { basic, startTestApp, type TestApp } from "../support/test-app.js";
 import { serviceUrl } from "./storage/services.js";
@@ -71,6 +73,28 @@ if (mysqlUrl && redisUrl) {
       assert.equal(reuse.status, 400);
       assert.equal(await introspect(a, third.access_token), false);
       assert.equal(await introspect(b, third.refresh_token), false);
+    });
+
+    test("a browser sign-in hops between nodes: authorize on A, login on B, consent on A, code redeemed on B, SSO on B", async () => {
+      const CB = "https://app.example.test/cb";
+      const VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+      await a.app.container.resolve(UserService).create({ username: "erin", password: "erin-password-1" });
+      const client = await a.createClient({ redirect_uris: [CB], grant_types: ["authorization_code"], response_types: ["code"] });
+      const query = new URLSearchParams({ client_id: client.client_id, response_type: "code", redirect_uri: CB, scope: "openid", state: "s", code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", code_challenge_method: "S256" });
+      const browser = new HttpBrowser();
+      // Every node serves the same issuer; the browser's next request goes to whichever node the balancer picks.
+      const on = (node: TestApp, url: string) => node.publicUrl + new URL(url).pathname + new URL(url).search;
+      const started = await browser.request(`${a.publicUrl}/authorize?${query}`);
+      const loginPage = formOf(await (await browser.request(on(b, started.headers.get("location")!))).text())!;
+      const loggedIn = await browser.request(on(b, loginPage.action), { ...loginPage.hidden, username: "erin", password: "erin-password-1" });
+      const consentPage = formOf(await (await browser.request(on(a, loggedIn.headers.get("location")!))).text())!;
+      const approved = await browser.request(on(a, consentPage.action), { ...consentPage.hidden, decision: "approve" });
+      const code = new URL(approved.headers.get("location")!).searchParams.get("code")!;
+      const tokens = await b.postForm("/token", { grant_type: "authorization_code", code, redirect_uri: CB, code_verifier: VERIFIER }, basic(client.client_id, client.client_secret!));
+      assert.equal(tokens.status, 200);
+      assert.ok(((await tokens.json()) as { id_token?: string }).id_token);
+      const silent = await browser.request(`${b.publicUrl}/authorize?${query}&prompt=none`);
+      assert.ok(new URL(silent.headers.get("location")!).searchParams.get("code"), "the SSO session and consent are shared");
     });
 
     test("deleting a client on A stops it on B at once (client caches evicted over the bus)", async () => {
