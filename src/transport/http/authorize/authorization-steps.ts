@@ -7,7 +7,8 @@ import { InteractionStore, type Interaction } from "../../../core/authorize/inte
 import { DI } from "../../../core/di-tokens.js";
 import type { Session } from "../../../core/sessions/session.js";
 import { isOAuthError, OAuthErrors } from "../../../plugin-sdk/errors.js";
-import { noStore, type EndpointResponse } from "../endpoint.js";
+import { seeOther, withCookies } from "../browser-responses.js";
+import type { EndpointResponse } from "../endpoint.js";
 import { errorPageResponse } from "../views/html-response.js";
 import { pickLocale } from "../views/i18n.js";
 import { BrowserCookies } from "./browser-cookies.js";
@@ -73,17 +74,4 @@ export class AuthorizationSteps {
     const delivered = deliverAuthorizationResponse(await this.responder.failure(target, error), locale);
     return interaction ? withCookies(delivered, [this.cookies.clearInteraction()]) : delivered;
   }
-}
-
-/** A 303 See Other (never 307, which would re-post credentials; RFC 9700 §4.12). */
-export function seeOther(location: string): EndpointResponse {
-  return { status: 303, headers: { ...noStore, location } };
-}
-
-/** Adds Set-Cookie headers to a response. */
-export function withCookies(response: EndpointResponse, cookies: readonly string[]): EndpointResponse {
-  if (cookies.length === 0) return response;
-  const existing = response.headers?.["set-cookie"];
-  const previous = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
-  return { ...response, headers: { ...response.headers, "set-cookie": [...previous, ...cookies] } };
 }

@@ -1,5 +1,6 @@
 import type { AuthorizationDelivery } from "../../../core/authorize/authorization-request.js";
-import { noStore, type EndpointResponse } from "../endpoint.js";
+import { appendQuery, seeOther } from "../browser-responses.js";
+import type { EndpointResponse } from "../endpoint.js";
 import { formPostResponse } from "../views/form-post.page.js";
 
 /**
@@ -10,12 +11,5 @@ import { formPostResponse } from "../views/form-post.page.js";
 export function deliverAuthorizationResponse(delivery: AuthorizationDelivery, locale?: string): EndpointResponse {
   if (delivery.mode === "form_post") return formPostResponse({ action: delivery.redirectUri, params: delivery.params, ...(locale !== undefined && { locale }) });
   const encoded = new URLSearchParams(delivery.params).toString();
-  const location = delivery.mode === "query" ? withQuery(delivery.redirectUri, encoded) : `${delivery.redirectUri}#${encoded}`;
-  return { status: 303, headers: { ...noStore, location } };
-}
-
-/** Appends form-encoded parameters to the URI's query, keeping the registered query byte for byte (RFC 6749 §3.1.2). */
-function withQuery(uri: string, encoded: string): string {
-  if (!uri.includes("?")) return `${uri}?${encoded}`;
-  return uri.endsWith("?") || uri.endsWith("&") ? uri + encoded : `${uri}&${encoded}`;
+  return seeOther(delivery.mode === "query" ? appendQuery(delivery.redirectUri, encoded) : `${delivery.redirectUri}#${encoded}`);
 }

@@ -1,5 +1,5 @@
 import type { EndpointResponse } from "../endpoint.js";
-import { seeOther, withCookies } from "../authorize/authorization-steps.js";
+import { appendQuery, seeOther, withCookies } from "../browser-responses.js";
 import { htmlResponse } from "../views/html-response.js";
 import { renderLoggedOutPage } from "../views/logged-out.page.js";
 
@@ -20,7 +20,7 @@ export function afterLogout(target: LogoutTarget, locale: string, setCookies: re
 
 /** 303 to `uri` with `state` as an added query parameter; no Referer leaks the logout request (RFC 9700 §4.2.4). */
 export function returnToClient(uri: string, state: string | undefined): EndpointResponse {
-  const location = state === undefined ? uri : `${uri}${uri.includes("?") ? "&" : "?"}state=${encodeURIComponent(state)}`;
+  const location = state === undefined ? uri : appendQuery(uri, `state=${encodeURIComponent(state)}`);
   const redirect = seeOther(location);
   return { ...redirect, headers: { ...redirect.headers, "referrer-policy": "no-referrer" } };
 }
