@@ -34,13 +34,11 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** Attempts at a free public port: another test may take the port between freePort() and listen (EADDRINUSE). */
+const PORT_ATTEMPTS = 5;
+
 /** Builds and starts an app on free loopback ports with in-memory SQLite and memory ephemeral state. */
 export async function startTestApp(overrides: Partial<Record<SettingName, string>> = {}, options: Omit<BuildAppOptions, "config"> = {}): Promise<TestApp> {
-  const port = await freePort();
-  const config = loadConfig(
-    {},
-    { port: String(port), host: "127.0.0.1", grpcPort: "0", metricsPort: "0", databaseUrl: "sqlite::memory:", logLevel: "debug", issuer: `http://127.0.0.1:${port}`, ...overrides },
-  );
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
@@ -49,8 +47,7 @@ export async function startTestApp(overrides: Partial<Record<SettingName, string
     },
   });
   const logger = options.logger ?? (pino({ level: "debug" }, sink) as unknown as Logger);
-  const app = await buildApp({ ...options, config, logger });
-  const { publicUrl, grpcUrl, metricsUrl } = await app.start();
+  const { app, config, publicUrl, grpcUrl, metricsUrl } = await startOnFreePort(overrides, { ...options, logger });
   const registry = app.container.resolve(DI.ClientRegistry);
   return {
     app,
@@ -72,6 +69,24 @@ export async function startTestApp(overrides: Partial<Record<SettingName, string
     },
     stop: () => app.stop(),
   };
+}
+
+/** Builds the app for a free port and starts it; when the port was taken meanwhile, tries again with another. */
+async function startOnFreePort(overrides: Partial<Record<SettingName, string>>, options: Omit<BuildAppOptions, "config"> & { logger: Logger }) {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const config = loadConfig(
+      {},
+      { port: String(port), host: "127.0.0.1", grpcPort: "0", metricsPort: "0", databaseUrl: "sqlite::memory:", logLevel: "debug", issuer: `http://127.0.0.1:${port}`, ...overrides },
+    );
+    const app = await buildApp({ ...options, config });
+    try {
+      return { app, config, ...(await app.start()) };
+    } catch (error) {
+      await app.stop();
+      if ((error as { code?: string }).code !== "EADDRINUSE" || attempt === PORT_ATTEMPTS) throw error;
+    }
+  }
 }
 
 /** `Authorization: Basic` for a client id and secret, form-encoded first (RFC 6749 §2.3.1). */
