@@ -6,4 +6,5 @@ cd "$(dirname "$0")/.."
 npx tsc --noEmit -p .
 npx tsx scripts/check-deps.ts
 mapfile -t files < <(find test -name '*.test.ts' | sort)
-exec node --import reflect-metadata --import tsx --test --test-concurrency=2 "${files[@]}"
+# A hung test fails after 5 minutes instead of stalling CI; a file whose hooks failed cannot keep its process alive.
+exec node --import reflect-metadata --import tsx --test --test-concurrency=2 --test-timeout=300000 --test-force-exit "${files[@]}"
