@@ -236,6 +236,23 @@ describe("authorization endpoint (corpus A1, A3–A5, A7–A8, C16, K64)", () =>
     assert.deepEqual(idToken.amr, ["pwd", "otp"]);
   });
 
+  test("a second factor disabled by the operator mid-sign-in restarts the sign-in at the first factor", async () => {
+    const frank = { username: "frank", password: "frank-password-1" };
+    await t.app.container.resolve(UserService).create(frank);
+    const totp = t.app.container.resolve(TotpSecretService);
+    await totp.enable("frank");
+    const browser = new HttpBrowser();
+    const atTotp = await browser.authorize(authorizeUrl({}), t.issuer, { credentials: frank });
+    const totpForm = formOf(atTotp.html!)!;
+    assert.equal(totpForm.hidden.authenticator, "totp");
+    await totp.disable("frank");
+    const restarted = formOf(await (await browser.request(totpForm.action.replace(/\/login$/, ""))).text())!;
+    assert.equal(restarted.hidden.authenticator, "password");
+    const stale = await browser.request(totpForm.action, { ...totpForm.hidden, code: "123456" });
+    assert.equal(stale.status, 400, "a TOTP answer to a restarted sign-in is refused");
+    assert.equal(formOf(await stale.text())!.hidden.authenticator, "password");
+  });
+
   test("K64: prompt=none without a session is login_required; with a session it completes without a page", async () => {
     expectRedirectError(await fetch(authorizeUrl({ prompt: "none" }), { redirect: "manual" }), "login_required");
     const browser = await signedIn();

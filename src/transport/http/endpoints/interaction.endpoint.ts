@@ -2,13 +2,14 @@ import { timingSafeEqual } from "node:crypto";
 import { inject, injectable } from "tsyringe";
 import { LoginService } from "../../../core/authn/login.service.js";
 import { AuthorizationFlow } from "../../../core/authorize/authorization-flow.js";
-import { InteractionStore, type Interaction, type PendingLogin } from "../../../core/authorize/interaction.store.js";
+import { InteractionStore, type Interaction } from "../../../core/authorize/interaction.store.js";
 import type { Config } from "../../../config/config.js";
 import { DI } from "../../../core/di-tokens.js";
 import { ConsentService } from "../../../core/sessions/consent.service.js";
 import type { Session } from "../../../core/sessions/session.js";
 import { SessionManager } from "../../../core/sessions/session-manager.js";
 import { secretDigest } from "../../../core/security/digest.js";
+import type { Authenticator } from "../../../plugin-sdk/authenticator.js";
 import { OAuthErrors } from "../../../plugin-sdk/errors.js";
 import type { EndpointRequest } from "../../../plugin-sdk/request.js";
 import { AuthorizationSteps, expiredInteraction } from "../authorize/authorization-steps.js";
@@ -67,7 +68,7 @@ export class InteractionEndpoint implements HttpEndpoint {
 
   /** Renders the current step, or completes the request when nothing is left to do. */
   private async show(http: EndpointRequest, interaction: Interaction): Promise<EndpointResponse> {
-    if (interaction.login) return this.pages.login(interaction, await this.secondFactor(interaction.login));
+    if (interaction.login) return this.pages.login(interaction, await this.loginStep(interaction));
     const session = await this.sessions.fromCookie(readCookie(http, SESSION_COOKIE));
     let next;
     try {
@@ -84,8 +85,8 @@ export class InteractionEndpoint implements HttpEndpoint {
   /** One login step (OIDC Core §3.1.2.3): a first factor identifies the user, then every enrolled second factor. */
   private async submitLogin(http: EndpointRequest, interaction: Interaction, session: Session | undefined): Promise<EndpointResponse> {
     const fields = Object.fromEntries(http.params.names().map((name) => [name, http.params.get(name) ?? ""]));
+    const authenticator = await this.loginStep(interaction);
     const pending = interaction.login;
-    const authenticator = pending ? await this.secondFactor(pending) : this.firstFactor();
     if (fields.authenticator !== authenticator.id) return this.pages.login(interaction, authenticator, { error: "invalid" });
     const outcome = pending
       ? await this.login.verify(authenticator.id, pending.userId, fields, http.remoteAddress)
@@ -100,7 +101,7 @@ export class InteractionEndpoint implements HttpEndpoint {
     if (login.remaining.length > 0) {
       interaction.login = login;
       await this.interactions.save(interaction);
-      return this.pages.login(interaction, await this.secondFactor(login));
+      return this.pages.login(interaction, await this.loginStep(interaction));
     }
     const signedIn = await this.signIn.complete(login, session);
     delete interaction.login;
@@ -133,12 +134,19 @@ export class InteractionEndpoint implements HttpEndpoint {
     return first;
   }
 
-  /** The next second factor the user still has to pass. */
-  private async secondFactor(login: PendingLogin) {
-    const id = login.remaining[0];
-    const found = (await this.login.secondFactorsFor(login.userId)).find((a) => a.id === id);
-    if (!found) throw new Error(`second-factor authenticator "${id}" is not enabled`);
-    return found;
+  /**
+   * The login step to show: the pending second factor, or the first factor when none is pending or the user no longer
+   * has the pending one (an operator disabled it mid-sign-in): the sign-in then starts over.
+   */
+  private async loginStep(interaction: Interaction): Promise<Authenticator> {
+    const pending = interaction.login;
+    if (pending) {
+      const next = (await this.login.secondFactorsFor(pending.userId)).find((a) => a.id === pending.remaining[0]);
+      if (next) return next;
+      delete interaction.login;
+      await this.interactions.save(interaction);
+    }
+    return this.firstFactor();
   }
 }
 
