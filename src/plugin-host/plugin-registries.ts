@@ -41,13 +41,18 @@ export function buildRegistries(modules: readonly PluginModule[], options: Reado
   const of = <T>(point: ExtensionPoint<T>) => (contributions.get(point.id) ?? []) as { owner: string; value: T }[];
   const grants = uniqueBy(of(ExtensionPoints.grants), (g) => g.grantType, "grant type");
   const authenticators = uniqueBy(of(ExtensionPoints.clientAuthenticators), (a) => a.method, "client authentication method");
+  const loginSteps = [...uniqueBy(of(ExtensionPoints.authenticators), (a) => a.id, "authenticator").values()];
+  // Browser sign-in (OIDC Core §3.1.2.3) needs a step that identifies the user; fail at boot, not at the first login.
+  if (grants.has("authorization_code") && !loginSteps.some((a) => a.factor === "first")) {
+    throw new PluginBootError("the authorization_code grant needs a first-factor authenticator (e.g. authn.password); none is enabled");
+  }
   return {
     grants,
     clientAuthenticators: [...authenticators.values()],
     tokenCustomizers: [...uniqueBy(of(ExtensionPoints.tokenCustomizers), (h) => h.id, "token customizer").values()],
     introspectionCustomizers: [...uniqueBy(of(ExtensionPoints.introspectionCustomizers), (h) => h.id, "introspection customizer").values()],
     claimsProviders: [...uniqueBy(of(ExtensionPoints.claimsProviders), (h) => h.id, "claims provider").values()],
-    authenticators: [...uniqueBy(of(ExtensionPoints.authenticators), (a) => a.id, "authenticator").values()],
+    authenticators: loginSteps,
     moduleIds: [...seenIds],
   };
 }

@@ -60,3 +60,9 @@ test("a duplicate authenticator id fails with both owners named", () => {
   });
   assert.throws(() => buildRegistries([step("authn.a"), step("authn.b")], {}), /duplicate authenticator "password": contributed by authn.a and authn.b/);
 });
+
+test("the authorization_code grant without a first-factor authenticator fails at boot", () => {
+  const withoutPassword = firstPartyPlugins.filter((m) => m.id !== "authn.password");
+  assert.throws(() => buildRegistries(withoutPassword, {}), /authorization_code grant needs a first-factor authenticator/);
+  assert.doesNotThrow(() => buildRegistries(withoutPassword.filter((m) => m.id !== "grants.authorization-code"), {}));
+});
