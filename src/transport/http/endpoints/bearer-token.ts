@@ -5,13 +5,29 @@ const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
 
 /** The token of a single `Authorization: Bearer` header (RFC 6750 §2.1); undefined when absent, repeated or malformed. */
 export function bearerToken(request: Pick<EndpointRequest, "headers">): string | undefined {
-  const value = request.headers.authorization;
-  return typeof value === "string" ? BEARER.exec(value)?.[1] : undefined;
+  const header = parseBearerHeader(request);
+  return header.kind === "token" ? header.token : undefined;
+}
+
+/** The attributes of a `WWW-Authenticate: Bearer` challenge, in the order RFC 6750 §3 shows them. */
+export interface BearerChallenge {
+  realm?: string;
+  error?: string;
+  /** Already restricted to the RFC 6749 §5.2 character set (OAuthError.description is). */
+  description?: string;
+  scope?: string;
+}
+
+/** The `WWW-Authenticate` value of a Bearer challenge (RFC 6750 §3): `Bearer` alone, or with its attributes. */
+export function bearerChallenge(challenge: BearerChallenge): string {
+  const { realm, error, description, scope } = challenge;
+  const attributes = Object.entries({ realm, error, error_description: description, scope }).filter(([, value]) => value !== undefined);
+  return attributes.length === 0 ? "Bearer" : `Bearer ${attributes.map(([name, value]) => `${name}="${value}"`).join(", ")}`;
 }
 
 /** 401 invalid_token with its `WWW-Authenticate` challenge (RFC 6750 §3.1). */
 export function invalidBearerToken(description: string): OAuthError {
-  return OAuthErrors.invalidToken(description, { headers: { "www-authenticate": 'Bearer error="invalid_token"' } });
+  return OAuthErrors.invalidToken(description, { headers: { "www-authenticate": bearerChallenge({ error: "invalid_token" }) } });
 }
 
 /** What the `Authorization` header says about Bearer credentials (RFC 6750 §2.1). */

@@ -10,7 +10,7 @@ import { certificateThumbprint } from "../../../core/security/certificate-thumbp
 import { unmetRequirement } from "../../../core/tokens/token-requirements.js";
 import { noStore, type EndpointResponse, type HttpEndpoint } from "../endpoint.js";
 import { parseForm } from "../parse-form.js";
-import { parseBearerHeader } from "./bearer-token.js";
+import { bearerChallenge, parseBearerHeader } from "./bearer-token.js";
 
 const OPENID = ["openid"] as const;
 
@@ -34,12 +34,12 @@ export class UserinfoEndpoint implements HttpEndpoint {
 
   async handle(request: EndpointRequest): Promise<EndpointResponse> {
     const token = this.presentedToken(request);
-    if (token === undefined) return { status: 401, headers: { ...noStore, "www-authenticate": `Bearer realm="${this.config.issuer}"` } };
+    if (token === undefined) return { status: 401, headers: { ...noStore, "www-authenticate": bearerChallenge({ realm: this.config.issuer }) } };
     const active = await this.validator.validateAccessToken(token);
     if (!active) throw this.challenge("invalid_token", "the access token is invalid, expired or revoked");
     const thumbprint = request.clientCertificate && certificateThumbprint(request.clientCertificate);
     const unmet = unmetRequirement(active, { requiredScopes: OPENID, ...(thumbprint ? { certificateThumbprint: thumbprint } : {}) });
-    if (unmet === "insufficient_scope") throw this.challenge(unmet, "the access token was not granted the openid scope", 'scope="openid"');
+    if (unmet === "insufficient_scope") throw this.challenge(unmet, "the access token was not granted the openid scope", "openid");
     if (unmet) throw this.challenge(unmet, "the access token cannot be used here");
     const response = await this.userinfo.respond(active);
     if (!response) throw this.challenge("invalid_token", "the access token's user or client is no longer active");
@@ -65,10 +65,9 @@ export class UserinfoEndpoint implements HttpEndpoint {
   }
 
   /** An RFC 6750 §3.1 error with its `WWW-Authenticate: Bearer` challenge (status from the error table). */
-  private challenge(error: OAuthErrorCode, description: string, extra?: string): OAuthError {
+  private challenge(error: OAuthErrorCode, description: string, scope?: string): OAuthError {
     const made = new OAuthError(error, description);
-    const attributes = [`realm="${this.config.issuer}"`, `error="${error}"`, `error_description="${made.description}"`, ...(extra ? [extra] : [])];
-    made.headers["www-authenticate"] = `Bearer ${attributes.join(", ")}`;
+    made.headers["www-authenticate"] = bearerChallenge({ realm: this.config.issuer, error, description: made.description, ...(scope ? { scope } : {}) });
     return made;
   }
 }
