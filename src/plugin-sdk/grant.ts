@@ -31,23 +31,26 @@ export interface RefreshedGrant {
   claims: Record<string, unknown>;
 }
 
+/** The end-user authentication an authorization code was issued after, carried to its ID tokens (OIDC Core §2, §5.5). */
+export interface AuthenticationFacts {
+  /** OIDC Core §3.1.2.1 nonce of the authorization request. */
+  nonce?: string;
+  /** Epoch seconds of the end-user authentication (OIDC Core §2 `auth_time`). */
+  authTime?: number;
+  sessionId?: string;
+  acr?: string;
+  amr?: string[];
+  /** The `claims` request parameter's id_token and userinfo members (OIDC Core §5.5). */
+  requestedClaims?: { id_token?: Record<string, unknown>; userinfo?: Record<string, unknown> };
+}
+
 /** An authorization code redeemed by core after its client, redirect_uri and PKCE bindings were checked (RFC 6749 §4.1.3, RFC 7636 §4.6). */
-export interface RedeemedCode {
+export interface RedeemedCode extends AuthenticationFacts {
   subject: string;
   scopes: string[];
   resources: string[];
   /** Claims carried into the access token (and the grant, when a refresh token is issued). */
   claims: Record<string, unknown>;
-  /** OIDC Core §3.1.2.1 nonce of the authorization request, for the ID token. */
-  nonce?: string;
-  /** Epoch seconds of the end-user authentication (OIDC Core §2 `auth_time`). */
-  authTime?: number;
-  sessionId?: string;
-  /** OIDC Core §2 acr and amr of that authentication, for the ID token. */
-  acr?: string;
-  amr?: string[];
-  /** The `claims` request parameter's id_token and userinfo members (OIDC Core §5.5). */
-  requestedClaims?: { id_token?: Record<string, unknown>; userinfo?: Record<string, unknown> };
   /** Opaque; core uses it to link the minted tokens to the code for reuse revocation. Return it in `GrantDecision.redeemedCode`. */
   handle: string;
 }

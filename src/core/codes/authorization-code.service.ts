@@ -1,7 +1,7 @@
 import { inject, injectable } from "tsyringe";
 import type { Config } from "../../config/config.js";
 import { OAuthError, OAuthErrors } from "../../plugin-sdk/errors.js";
-import type { RedeemedCode } from "../../plugin-sdk/grant.js";
+import type { AuthenticationFacts, RedeemedCode } from "../../plugin-sdk/grant.js";
 import { DI } from "../di-tokens.js";
 import type { RandomSource } from "../ports/clock.js";
 import type { EphemeralStore } from "../ports/ephemeral-store.js";
@@ -10,7 +10,7 @@ import { MAX_ACCESS_TOKEN_TTL, type RevocationService } from "../tokens/access-t
 import { verifyPkce, type PkceMethod } from "./pkce.js";
 
 /** What the authorization endpoint granted, stored with the code (RFC 6749 §4.1.2). */
-export interface CodeGrant {
+export interface CodeGrant extends AuthenticationFacts {
   clientId: string;
   /** The authorization request's redirect_uri; undefined when it had none (RFC 6749 §4.1.3). */
   redirectUri: string | undefined;
@@ -18,13 +18,6 @@ export interface CodeGrant {
   scopes: string[];
   resources: string[];
   claims?: Record<string, unknown>;
-  nonce?: string;
-  authTime?: number;
-  sessionId?: string;
-  acr?: string;
-  amr?: string[];
-  /** The `id_token` and `userinfo` members of the `claims` request parameter (OIDC Core §5.5). */
-  requestedClaims?: { id_token?: Record<string, unknown>; userinfo?: Record<string, unknown> };
   codeChallenge?: string;
   codeChallengeMethod?: PkceMethod;
 }
@@ -89,19 +82,8 @@ export class AuthorizationCodeService {
     await this.checkPkce(digest, record, binding);
     if ((await this.store.take(codeKey(digest))) === undefined) throw invalid();
     await this.store.putIfAbsent(usedKey(digest), "{}", USED_MARKER_TTL_MS);
-    return {
-      subject: record.subject,
-      scopes: record.scopes,
-      resources: record.resources,
-      claims: record.claims ?? {},
-      nonce: record.nonce,
-      authTime: record.authTime,
-      sessionId: record.sessionId,
-      acr: record.acr,
-      amr: record.amr,
-      requestedClaims: record.requestedClaims,
-      handle: digest,
-    };
+    const { clientId: _client, redirectUri: _redirect, codeChallenge: _challenge, codeChallengeMethod: _method, claims, ...granted } = record;
+    return { ...granted, claims: claims ?? {}, handle: digest };
   }
 
   /** Links the tokens minted for a redeemed code to its used-marker, so a later reuse revokes them. */

@@ -1,13 +1,7 @@
-import type { RedeemedCode } from "../../plugin-sdk/grant.js";
+import type { AuthenticationFacts, RedeemedCode } from "../../plugin-sdk/grant.js";
 
-/** What later token responses of an OpenID grant need from its authorization (OIDC Core §12.2, §5.5). */
-export interface OidcGrantFacts {
-  /** Epoch seconds of the original end-user authentication. */
-  authTime?: number;
-  acr?: string;
-  amr?: string[];
-  requestedClaims?: RedeemedCode["requestedClaims"];
-}
+/** What later token responses of an OpenID grant need from its authorization (OIDC Core §12.2, §5.5): not the code's nonce or sid. */
+export type OidcGrantFacts = Pick<AuthenticationFacts, "authTime" | "acr" | "amr" | "requestedClaims">;
 
 /**
  * The grant-claims member that keeps OidcGrantFacts with a refresh-token grant. Core strips it before claims reach
