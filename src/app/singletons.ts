@@ -1,4 +1,5 @@
 import { LoginService } from "../core/authn/login.service.js";
+import { SignInService } from "../core/sessions/sign-in.service.js";
 import { HousekeepingService } from "../core/maintenance/housekeeping.service.js";
 import { AuthorizationFlow } from "../core/authorize/authorization-flow.js";
 import { AuthorizationRequestValidator } from "../core/authorize/authorization-request.validator.js";
@@ -84,6 +85,7 @@ export const singletonClasses = [
   TokenRevoker,
   ServerMetadata,
   InteractionStore,
+  SignInService,
   HousekeepingService,
   SessionManager,
   ConsentService,

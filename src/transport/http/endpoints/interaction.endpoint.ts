@@ -8,14 +8,14 @@ import { DI } from "../../../core/di-tokens.js";
 import { ConsentService } from "../../../core/sessions/consent.service.js";
 import type { Session } from "../../../core/sessions/session.js";
 import { SessionManager } from "../../../core/sessions/session-manager.js";
+import { SignInService } from "../../../core/sessions/sign-in.service.js";
 import { secretDigest } from "../../../core/security/digest.js";
 import type { Authenticator } from "../../../plugin-sdk/authenticator.js";
 import { OAuthErrors } from "../../../plugin-sdk/errors.js";
 import type { EndpointRequest } from "../../../plugin-sdk/request.js";
 import { AuthorizationSteps, expiredInteraction } from "../authorize/authorization-steps.js";
-import { INTERACTION_COOKIE } from "../authorize/browser-cookies.js";
+import { BrowserCookies, INTERACTION_COOKIE } from "../authorize/browser-cookies.js";
 import { InteractionPages } from "../authorize/interaction-pages.js";
-import { SignIn } from "../authorize/sign-in.js";
 import { readCookie, SESSION_COOKIE } from "../cookies.js";
 import type { EndpointResponse, HttpEndpoint } from "../endpoint.js";
 import { errorPageResponse } from "../views/html-response.js";
@@ -32,6 +32,7 @@ export class InteractionEndpoint implements HttpEndpoint {
   readonly path = "/interaction/*";
   readonly methods = ["GET", "POST"] as const;
   private readonly prefix: string;
+  private readonly cookies: BrowserCookies;
 
   constructor(
     @inject(InteractionStore) private readonly interactions: InteractionStore,
@@ -41,10 +42,11 @@ export class InteractionEndpoint implements HttpEndpoint {
     @inject(LoginService) private readonly login: LoginService,
     @inject(SessionManager) private readonly sessions: SessionManager,
     @inject(ConsentService) private readonly consents: ConsentService,
-    @inject(SignIn) private readonly signIn: SignIn,
+    @inject(SignInService) private readonly signIn: SignInService,
     @inject(DI.Config) config: Config,
   ) {
     this.prefix = new URL(config.issuer).pathname.replace(/\/$/, "");
+    this.cookies = new BrowserCookies(config);
   }
 
   async handle(http: EndpointRequest): Promise<EndpointResponse> {
@@ -106,7 +108,8 @@ export class InteractionEndpoint implements HttpEndpoint {
     const signedIn = await this.signIn.complete(login, session);
     delete interaction.login;
     interaction.authenticated = true;
-    return this.steps.advance(interaction.request, signedIn.session, interaction, signedIn.setCookie ? [signedIn.setCookie] : []);
+    const cookie = signedIn.cookieValue && this.cookies.session(signedIn.cookieValue, this.sessions.cookieMaxAge(signedIn.session));
+    return this.steps.advance(interaction.request, signedIn.session, interaction, cookie ? [cookie] : []);
   }
 
   /** prompt=select_account: continue as the signed-in user, or sign in as another one. */
