@@ -7,11 +7,17 @@ import { createLogger } from "./app/create-logger.js";
 
 const USAGE = `usage: npm run --silent cli -- <command>
   user create --username U --password P [--email E] [--name N]
+  user disable --username U          (ends the user's sessions and revokes their grants)
+  user enable --username U
   user totp enable --username U      (prints the base32 secret and an otpauth:// URI)
   user totp disable --username U
   client create --json '<RFC 7591 client metadata>'
+  client update --client CLIENT_ID --json '<the complete new metadata>'   (keeps the secret)
+  client delete --client CLIENT_ID
   registration-token create [--ttl SECONDS]
-  resource create --id URI --scopes "a b" [--format jwt|opaque] [--ttl SECONDS]
+  resource create --id URI --scopes "a b" [--format jwt|opaque] [--ttl SECONDS]   (replaces an existing one)
+  resource delete --id URI
+  resource list
   consents list --user USERNAME
   consents revoke --user USERNAME --client CLIENT_ID
   keys list

@@ -7,8 +7,8 @@ import { PluginBootError } from "./plugin-host/plugin-loader.js";
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = await buildApp({ config });
-  const { publicUrl, grpcUrl, metricsUrl } = await app.start();
-  process.stdout.write(`Portcullis issuer ${config.issuer} listening on ${publicUrl} (internal gRPC ${grpcUrl}, metrics ${metricsUrl}/metrics)\n`);
+  const { publicBind, grpcUrl, metricsUrl } = await app.start();
+  process.stdout.write(`Portcullis listening on ${publicBind}${wildcard(publicBind)} as issuer ${config.issuer}; internal gRPC on ${grpcUrl}; metrics on ${metricsUrl}/metrics\n`);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -23,6 +23,11 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+/** Says what a wildcard bind means, so "0.0.0.0" is not mistaken for an address to browse to. */
+function wildcard(bind: string): string {
+  return /\/\/(0\.0\.0\.0|\[::\]):/.test(bind) ? " (every interface)" : "";
 }
 
 main().catch((error: unknown) => {

@@ -2,6 +2,9 @@ import "reflect-metadata";
 import type { DependencyContainer } from "tsyringe";
 import type { Config } from "../config/config.js";
 import { HousekeepingService } from "../core/maintenance/housekeeping.service.js";
+import { ChangeFeed } from "../core/changes/change-feed.js";
+import { ClientCache } from "../core/clients/client-cache.js";
+import { ResourceCatalog } from "../core/resources/resource-catalog.js";
 import { BackchannelLogoutNotifier } from "../core/sessions/backchannel-logout.notifier.js";
 import { DI } from "../core/di-tokens.js";
 import { TokenRequestHandler } from "../core/grants/token-request.handler.js";
@@ -40,7 +43,8 @@ export interface App {
   readonly container: DependencyContainer;
   readonly registries: PluginRegistries;
   /** Starts both listeners. */
-  start(): Promise<{ publicUrl: string; grpcUrl: string; metricsUrl: string }>;
+  /** `publicUrl` is connectable from this machine; `publicBind` is the address as bound (e.g. `http://0.0.0.0:8080`). */
+  start(): Promise<{ publicUrl: string; publicBind: string; grpcUrl: string; metricsUrl: string }>;
   /** Readiness false, listeners closed, storage closed. */
   stop(): Promise<void>;
 }
@@ -58,11 +62,16 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     await durable.migrate();
     await assertClientsResolvable(durable.clients, registries);
     const ephemeral = await openEphemeral({ redisUrl: config.redisUrl, clock, logger });
-    closers.unshift(() => ephemeral.store.close(), () => ephemeral.bus.close());
+    closers.unshift(() => ephemeral.signal.close(), () => ephemeral.store.close(), () => ephemeral.bus.close());
     const sealer = await loadSealer({ config, durable, random, logger });
 
     const container = createContainer({ config, clock, random, logger, durable, ephemeral, sealer, registries });
 
+    // Follow the change log from before any cache loads; the caches and relays it feeds subscribe at construction.
+    const changes = container.resolve(ChangeFeed);
+    await changes.start();
+    closers.unshift(async () => changes.stop());
+    for (const consumer of [ClientCache, ResourceCatalog, DI.Revocation] as const) container.resolve(consumer as never);
     const keys = container.resolve(DI.Keys);
     await keys.start();
     closers.unshift(async () => keys.stop());
@@ -96,7 +105,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
         const metrics = await open(startMetricsServer(metricsRegistry, { host: config.metricsHost, port: config.metricsPort }));
         const publicServer = await open(startPublicServer(router, { host: config.host, port: config.port, headerLimit: config.headerLimit, requestTimeout: config.requestTimeout }));
         listeners = started;
-        return { publicUrl: publicServer.url, grpcUrl: internal.url, metricsUrl: metrics.url };
+        return { publicUrl: publicServer.url, publicBind: publicServer.bound, grpcUrl: internal.url, metricsUrl: metrics.url };
       },
       async stop() {
         health.drain();

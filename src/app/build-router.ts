@@ -1,5 +1,6 @@
 import type { DependencyContainer } from "tsyringe";
 import type { Config } from "../config/config.js";
+import { ChangeFeed } from "../core/changes/change-feed.js";
 import type { Logger } from "../core/ports/logger.js";
 import type { HttpEndpoint } from "../transport/http/endpoint.js";
 import { AuthorizeEndpoint } from "../transport/http/endpoints/authorize.endpoint.js";
@@ -25,5 +26,6 @@ const endpointClasses = [AuthorizeEndpoint, InteractionEndpoint, TokenEndpoint, 
 /** Resolves the endpoints eagerly (a bad wiring fails at boot) and builds the public router. */
 export function buildRouter(container: DependencyContainer, config: Config, logger: Logger, health: HealthEndpoint, metrics: HttpMetrics): OAuthRouter {
   const endpoints: HttpEndpoint[] = endpointClasses.map((cls) => container.resolve<HttpEndpoint>(cls as never));
-  return new OAuthRouter([...endpoints, health], { issuer: config.issuer, bodyLimit: config.bodyLimit, logger, metrics });
+  const changes = container.resolve(ChangeFeed);
+  return new OAuthRouter([...endpoints, health], { issuer: config.issuer, bodyLimit: config.bodyLimit, logger, metrics, changes });
 }

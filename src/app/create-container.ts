@@ -9,6 +9,7 @@ import { DI } from "../core/di-tokens.js";
 import { GrantHandlersToken } from "../core/grants/grant-handlers.js";
 import type { Sealer } from "../core/keys/key-service.js";
 import { SigningKeyService } from "../core/keys/signing-key.service.js";
+import type { ChangeSignal } from "../core/ports/change-log.js";
 import type { Clock, RandomSource } from "../core/ports/clock.js";
 import type { EphemeralStore, RevocationBus } from "../core/ports/ephemeral-store.js";
 import type { Logger } from "../core/ports/logger.js";
@@ -29,7 +30,7 @@ export interface ContainerParts {
   random: RandomSource;
   logger: Logger;
   durable: DurableStorage;
-  ephemeral: { store: EphemeralStore; bus: RevocationBus };
+  ephemeral: { store: EphemeralStore; bus: RevocationBus; signal: ChangeSignal };
   sealer: Sealer;
   registries: PluginRegistries;
 }
@@ -44,6 +45,7 @@ export function createContainer(parts: ContainerParts): DependencyContainer {
   container.register(DI.Durable, { useValue: parts.durable });
   container.register(DI.Ephemeral, { useValue: parts.ephemeral.store });
   container.register(DI.RevocationBus, { useValue: parts.ephemeral.bus });
+  container.register(DI.ChangeSignal, { useValue: parts.ephemeral.signal });
   container.register(DI.Sealer, { useValue: parts.sealer });
   container.register(DI.Capabilities, { useValue: capabilitiesOf(parts.registries, parts.config) });
   container.register(GrantHandlersToken, { useValue: parts.registries.grants });
@@ -71,5 +73,6 @@ function capabilitiesOf(registries: PluginRegistries, config: Config): Capabilit
     // OIDC Core §3: hybrid and implicit response types come with the authorization endpoint; clients opt in per response_types.
     responseTypes: codeFlow ? AUTHORIZATION_RESPONSE_TYPES : [],
     signingAlgs: ["RS256", ...config.signingAlgs.filter((alg) => alg !== "RS256")],
+    unsignedIdTokens: config.unsignedIdTokens,
   };
 }

@@ -1,4 +1,5 @@
 import { LoginService } from "../core/authn/login.service.js";
+import { ChangeFeed } from "../core/changes/change-feed.js";
 import { SignInService } from "../core/sessions/sign-in.service.js";
 import { HousekeepingService } from "../core/maintenance/housekeeping.service.js";
 import { AuthorizationFlow } from "../core/authorize/authorization-flow.js";
@@ -49,6 +50,7 @@ import { IdTokenHintVerifier } from "../core/tokens/id-token-hint.verifier.js";
 
 /** Core services resolved by class token: one instance per app container (caches and pre-encoded state are shared). */
 export const singletonClasses = [
+  ChangeFeed,
   JwtSigner,
   JwtVerifier,
   SafeFetcher,

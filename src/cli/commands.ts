@@ -26,6 +26,16 @@ async function listKeys(app: App): Promise<unknown> {
   return keys.map((k) => ({ kid: k.kid, alg: k.alg, status: k.status, createdAt: iso(k.createdAt), retiredAt: iso(k.retiredAt), expiresAt: iso(k.expiresAt) }));
 }
 
+/** The RFC 7591 client metadata object of --json. */
+function metadataOf(values: Values): unknown {
+  const json = required(values, "json");
+  try {
+    return JSON.parse(json);
+  } catch {
+    throw new RangeError("--json must be a JSON object of RFC 7591 client metadata");
+  }
+}
+
 /** The id of the user named by --user; a RangeError when there is none. */
 async function userId(app: App, values: Values): Promise<string> {
   const username = required(values, "user");
@@ -38,24 +48,35 @@ async function userId(app: App, values: Values): Promise<string> {
 export const commands: Record<string, Command> = {
   "user create": (app, v) =>
     app.container.resolve(UserService).create({ username: required(v, "username"), password: required(v, "password"), email: optional(v, "email"), name: optional(v, "name") }),
+  "user disable": (app, v) => app.container.resolve(UserService).disable(required(v, "username")),
+  "user enable": (app, v) => app.container.resolve(UserService).enable(required(v, "username")),
   "user totp enable": (app, v) => app.container.resolve(TotpSecretService).enable(required(v, "username")),
   "user totp disable": async (app, v) => {
     await app.container.resolve(TotpSecretService).disable(required(v, "username"));
     return { totp: "disabled" };
   },
   "client create": async (app, v) => {
-    let metadata: unknown;
-    try {
-      metadata = JSON.parse(required(v, "json"));
-    } catch {
-      throw new RangeError("--json must be a JSON object of RFC 7591 client metadata");
-    }
     const registry = app.container.resolve(DI.ClientRegistry);
-    return registry.toResponse(await registry.register(metadata, "operator"));
+    return registry.toResponse(await registry.register(metadataOf(v), "operator"));
+  },
+  "client update": async (app, v) => {
+    const registry = app.container.resolve(DI.ClientRegistry);
+    return registry.toResponse({ client: await registry.update(required(v, "client"), metadataOf(v), "operator") });
+  },
+  "client delete": async (app, v) => {
+    const clientId = required(v, "client");
+    if (!(await app.container.resolve(DI.ClientRegistry).delete(clientId))) throw new RangeError(`unknown client "${clientId}"`);
+    return { clientId, deleted: true };
   },
   "registration-token create": async (app, v) => (await app.container.resolve(InitialAccessTokens).create(seconds(v))).token,
   "resource create": (app, v) =>
     app.container.resolve(ResourceService).upsert({ id: required(v, "id"), scopes: required(v, "scopes"), format: optional(v, "format"), ttl: seconds(v) }),
+  "resource delete": async (app, v) => {
+    const id = required(v, "id");
+    if (!(await app.container.resolve(ResourceService).delete(id))) throw new RangeError(`unknown resource "${id}"`);
+    return { id, deleted: true };
+  },
+  "resource list": (app) => app.container.resolve(ResourceService).list(),
   "consents list": async (app, v) => {
     const consents = await app.container.resolve(ConsentService).list(await userId(app, v));
     return consents.map((c) => ({ clientId: c.clientId, scopes: c.scopes, grantedAt: new Date(c.grantedAt).toISOString() }));

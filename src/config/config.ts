@@ -60,6 +60,7 @@ const schema = z.object({
   parTtl: int(5, 600),
   pkcePlainAllowed: bool,
   userinfoQueryToken: bool,
+  unsignedIdTokens: bool,
   pkceRequired: bool,
   requirePar: bool,
   requestUriFetch: bool,
@@ -86,6 +87,7 @@ const schema = z.object({
   fetchAllowPrivate: bool,
   backchannelLogoutTimeout: int(1, 60),
   clientCacheTtl: int(0, 3600),
+  changePollInterval: int(50, 60_000),
 });
 
 export type Config = Omit<z.output<typeof schema>, "issuer"> & { issuer: string };

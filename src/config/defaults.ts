@@ -35,6 +35,7 @@ export const SETTINGS = {
   interactionTtl: { env: "INTERACTION_TTL", default: "900", description: "How long a user may take to sign in and consent before the authorization request expires (s, 60–3600)." },
   parTtl: { env: "PAR_TTL", default: "60", description: "Lifetime of a pushed authorization request's `request_uri` (s, 5–600; RFC 9126 §2.2 `expires_in`)." },
   pkceRequired: { env: "PKCE_REQUIRED", default: "false", description: "Require PKCE for every client's `code` requests (RFC 9700 §2.1.1); public clients and clients with `require_pkce` always need it." },
+  unsignedIdTokens: { env: "UNSIGNED_ID_TOKENS", default: "false", description: "Let clients whose response_types is exactly `code` register `id_token_signed_response_alg` `none` (OIDC Core §10.1); advertised in discovery only when true." },
   requirePar: { env: "REQUIRE_PAR", default: "false", description: "Accept authorization requests only through a pushed request_uri (RFC 9126 §5), for every client." },
   requestUriFetch: { env: "REQUEST_URI_FETCH", default: "true", description: "Fetch a remote `request_uri` that is one of the client's registered `request_uris` (OIDC Core §6.2); `request_uri_not_supported` when false." },
   parLimit: { env: "PAR_LIMIT", default: "60", description: "Pushed authorization requests per client per `RATE_LIMIT_WINDOW` before 429 (RFC 9126 §2.1)." },
@@ -61,7 +62,8 @@ export const SETTINGS = {
   fetchMaxBytes: { env: "FETCH_MAX_BYTES", default: "262144", description: "Size cap for outbound fetches (bytes)." },
   fetchAllowPrivate: { env: "FETCH_ALLOW_PRIVATE", default: "false", description: "Allow outbound fetches to loopback/private addresses (tests and development only)." },
   backchannelLogoutTimeout: { env: "BACKCHANNEL_LOGOUT_TIMEOUT", default: "5", description: "Time allowed for each back-channel logout delivery to an RP (s, 1–60; OIDC Back-Channel Logout §2.5); a slow RP never delays the user's logout." },
-  clientCacheTtl: { env: "CLIENT_CACHE_TTL", default: "30", description: "Seconds a client or resource stays in the in-process cache (also invalidated on change)." },
+  clientCacheTtl: { env: "CLIENT_CACHE_TTL", default: "30", description: "Seconds a client or resource stays in the in-process cache; a change evicts it at once on every node (see \"Operator changes\")." },
+  changePollInterval: { env: "CHANGE_POLL_INTERVAL", default: "1000", description: "How often each node reads the change log (ms, 50–60000): the worst-case delay of an operator change on MySQL without Redis, and the backstop when a Redis change signal is lost." },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingName = keyof typeof SETTINGS;

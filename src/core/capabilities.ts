@@ -7,4 +7,6 @@ export interface Capabilities {
   responseTypes: readonly string[];
   /** Algs with a signing key (ID tokens, userinfo, JARM, JWT access tokens). */
   signingAlgs: readonly string[];
+  /** Whether clients may register unsigned ID tokens (`none`, OIDC Core §10.1); an operator setting, off by default. */
+  unsignedIdTokens: boolean;
 }

@@ -2,6 +2,7 @@ import type { InjectionToken } from "tsyringe";
 import type { Config } from "../config/config.js";
 import type { Capabilities } from "./capabilities.js";
 import type { ClientRegistry } from "./clients/client-registry.js";
+import type { ChangeSignal } from "./ports/change-log.js";
 import type { Clock, RandomSource } from "./ports/clock.js";
 import type { EphemeralStore, RevocationBus } from "./ports/ephemeral-store.js";
 import type { Logger } from "./ports/logger.js";
@@ -18,6 +19,7 @@ export const DI = {
   Durable: Symbol("DurableStorage") as InjectionToken<DurableStorage>,
   Ephemeral: Symbol("EphemeralStore") as InjectionToken<EphemeralStore>,
   RevocationBus: Symbol("RevocationBus") as InjectionToken<RevocationBus>,
+  ChangeSignal: Symbol("ChangeSignal") as InjectionToken<ChangeSignal>,
   Keys: Symbol("KeyService") as InjectionToken<KeyService>,
   Sealer: Symbol("Sealer") as InjectionToken<Sealer>,
   AccessTokenMinter: Symbol("AccessTokenMinter") as InjectionToken<AccessTokenMinter>,

@@ -33,7 +33,7 @@ export class ListenerSet<E> {
 /** Reports a listener failure to `logger`, or as a process warning when there is none. */
 export function listenerErrorReporter(logger?: Logger): (error: unknown) => void {
   return (error) => {
-    if (logger) logger.error({ err: error }, "revocation listener failed");
-    else process.emitWarning(error instanceof Error ? error : String(error), "RevocationListenerWarning");
+    if (logger) logger.error({ err: error }, "event listener failed");
+    else process.emitWarning(error instanceof Error ? error : String(error), "EventListenerWarning");
   };
 }

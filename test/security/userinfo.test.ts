@@ -316,11 +316,12 @@ describe("UserInfo with USERINFO_QUERY_TOKEN=true (RFC 6750 §2.3)", () => {
   });
 });
 
-describe("registration of ID-token and userinfo algs (corpus K65) and discovery", () => {
+/** The K65 rules for unsigned ID tokens, on a server whose operator enabled them (UNSIGNED_ID_TOKENS=true). */
+describe("registration of unsigned ID tokens when the operator enabled them (corpus K65)", () => {
   const clock = new FakeClock();
   let s: Awaited<ReturnType<typeof openIdApp>>;
   before(async () => {
-    s = await openIdApp(clock);
+    s = await openIdApp(clock, { unsignedIdTokens: "true" });
   });
   after(() => s.t.stop());
 
@@ -343,6 +344,34 @@ describe("registration of ID-token and userinfo algs (corpus K65) and discovery"
     assert.equal(decodeJwt(idToken).sub, s.alice.id);
   });
 
+  test("discovery lists none for ID tokens", async () => {
+    const metadata = (await (await fetch(`${s.t.publicUrl}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    assert.deepEqual(metadata.id_token_signing_alg_values_supported, ["RS256", "ES256", "none"]);
+  });
+});
+
+describe("registration of ID-token and userinfo algs (corpus K65) and discovery", () => {
+  const clock = new FakeClock();
+  let s: Awaited<ReturnType<typeof openIdApp>>;
+  before(async () => {
+    s = await openIdApp(clock);
+  });
+  after(() => s.t.stop());
+
+  const code = { redirect_uris: [REDIRECT], grant_types: ["authorization_code"], response_types: ["code"] };
+  const rejected = async (metadata: Record<string, unknown>, description: RegExp) =>
+    assert.rejects(s.t.createClient(metadata), (e: { error?: string; description?: string }) => {
+      assert.equal(e.error, "invalid_client_metadata");
+      assert.match(e.description ?? "", description);
+      return true;
+    });
+
+  test("unsigned ID tokens are off by default: none is refused at registration and absent from discovery", async () => {
+    await rejected({ ...code, id_token_signed_response_alg: "none" }, /^id_token_signed_response_alg none: unsigned ID tokens are not enabled on this server$/);
+    const metadata = (await (await fetch(`${s.t.publicUrl}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    assert.ok(!(metadata.id_token_signing_alg_values_supported as string[]).includes("none"));
+  });
+
   test("K65: an alg outside id_token_signing_alg_values_supported, or an unsupported userinfo alg → invalid_client_metadata", async () => {
     await rejected({ ...code, id_token_signed_response_alg: "HS256" }, /^id_token_signed_response_alg HS256 is not supported$/);
     await rejected({ ...code, id_token_signed_response_alg: "PS512" }, /^id_token_signed_response_alg PS512 is not supported$/);
@@ -360,7 +389,7 @@ describe("registration of ID-token and userinfo algs (corpus K65) and discovery"
     const metadata = (await (await fetch(`${s.t.publicUrl}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
     assert.equal(metadata.userinfo_endpoint, `${s.t.issuer}/userinfo`);
     assert.deepEqual(metadata.subject_types_supported, ["public", "pairwise"]);
-    assert.deepEqual(metadata.id_token_signing_alg_values_supported, ["RS256", "ES256", "none"]);
+    assert.deepEqual(metadata.id_token_signing_alg_values_supported, ["RS256", "ES256"]);
     assert.deepEqual(metadata.userinfo_signing_alg_values_supported, ["RS256", "ES256"]);
     assert.deepEqual(metadata.acr_values_supported, ["urn:portcullis:acr:pwd", "urn:portcullis:acr:mfa"]);
     assert.deepEqual(metadata.claim_types_supported, ["normal"]);

@@ -3,7 +3,7 @@ import type { Config } from "../../config/config.js";
 import type { Client } from "../../plugin-sdk/client.js";
 import { DI } from "../di-tokens.js";
 import type { Clock } from "../ports/clock.js";
-import type { RevocationBus } from "../ports/ephemeral-store.js";
+import { ChangeFeed } from "../changes/change-feed.js";
 import type { DurableStorage } from "../ports/repositories.js";
 import { TtlCache } from "./ttl-cache.js";
 
@@ -14,24 +14,26 @@ export const NEGATIVE_CACHE_TTL_MS = 5_000;
 
 /**
  * Clients by id over `DurableStorage.clients` (DESIGN "Hot paths"): bounded, entries live `clientCacheTtl` seconds,
- * unknown ids a few seconds; evicted by `invalidate` and by `client` events on the revocation bus (other nodes).
+ * unknown ids a few seconds; a change to a client, by any process, evicts it through the change feed.
  */
 @injectable()
 export class ClientCache {
   private readonly cache: TtlCache<Client | null>;
   private readonly pending = new Map<string, Promise<Client | undefined>>();
-  private readonly unsubscribe: () => void;
 
   constructor(
     @inject(DI.Durable) private readonly storage: DurableStorage,
     @inject(DI.Config) private readonly config: Config,
     @inject(DI.Clock) clock: Clock,
-    @inject(DI.RevocationBus) bus: RevocationBus,
+    @inject(ChangeFeed) changes: ChangeFeed,
   ) {
     this.cache = new TtlCache(clock, CLIENT_CACHE_MAX_ENTRIES);
-    this.unsubscribe = bus.subscribe((event) => {
-      if (event.kind === "client") this.invalidate(event.id);
-    });
+    const evict = (ids: readonly string[] | "all") => {
+      if (ids === "all") this.clear();
+      else for (const id of ids) this.invalidate(id);
+    };
+    changes.on("client", evict);
+    changes.on("client-created", evict);
   }
 
   /** The client, or undefined when unknown; concurrent misses for one id share a single lookup. */
@@ -41,15 +43,15 @@ export class ClientCache {
     return this.pending.get(clientId) ?? this.load(clientId);
   }
 
-  /** Drops the cached entry and any lookup in flight (call on every change to the client). */
-  invalidate(clientId: string): void {
+  /** Drops the cached entry and any lookup in flight. */
+  private invalidate(clientId: string): void {
     this.cache.delete(clientId);
     this.pending.delete(clientId);
   }
 
-  /** Stops listening to the revocation bus. */
-  close(): void {
-    this.unsubscribe();
+  private clear(): void {
+    this.cache.clear();
+    this.pending.clear();
   }
 
   private async load(clientId: string): Promise<Client | undefined> {

@@ -174,8 +174,11 @@ function checkSigningAlgs(metadata: ClientMetadata, capabilities: Capabilities):
     if (alg === undefined) continue;
     // Request objects are verified with the client's keys (RFC 9101 §6.1); everything else is signed with ours.
     if (field === "request_object_signing_alg" ? CLIENT_KEY_ALGORITHMS.has(alg) : capabilities.signingAlgs.includes(alg)) continue;
-    // OIDC Registration §2: unsigned ID tokens only when none comes from the authorization endpoint.
-    if (alg === "none" && field === "id_token_signed_response_alg" && codeOnly) continue;
+    // OIDC Registration §2: unsigned ID tokens only when the operator enabled them and none comes from the authorization endpoint.
+    if (alg === "none" && field === "id_token_signed_response_alg") {
+      if (!capabilities.unsignedIdTokens) throw OAuthErrors.invalidClientMetadata("id_token_signed_response_alg none: unsigned ID tokens are not enabled on this server");
+      if (codeOnly) continue;
+    }
     throw OAuthErrors.invalidClientMetadata(`${field} ${alg} is not supported`);
   }
 }

@@ -6,7 +6,6 @@ import type { Capabilities } from "../capabilities.js";
 import { DI } from "../di-tokens.js";
 import type { Sealer } from "../keys/key-service.js";
 import type { Clock, RandomSource } from "../ports/clock.js";
-import type { RevocationBus } from "../ports/ephemeral-store.js";
 import type { DurableStorage } from "../ports/repositories.js";
 import { secretDigest } from "../security/digest.js";
 import { OPERATOR_ONLY_METADATA, parseClientMetadata } from "./client-metadata.schema.js";
@@ -42,7 +41,6 @@ export class ClientRegistryService implements ClientRegistry {
     @inject(DI.Random) private readonly random: RandomSource,
     @inject(DI.Sealer) private readonly sealer: Sealer,
     @inject(DI.Capabilities) private readonly capabilities: Capabilities,
-    @inject(DI.RevocationBus) private readonly bus: RevocationBus,
     @inject(DI.Config) private readonly config: Config,
     @inject(SectorIdentifierVerifier) private readonly sectorIdentifiers: SectorIdentifierVerifier,
   ) {}
@@ -73,9 +71,7 @@ export class ClientRegistryService implements ClientRegistry {
   }
 
   async delete(clientId: string): Promise<boolean> {
-    const deleted = await this.storage.clients.delete(clientId);
-    if (deleted) await this.publish(clientId);
-    return deleted;
+    return this.storage.clients.delete(clientId);
   }
 
   list(options: { limit: number; after?: string }): Promise<Client[]> {
@@ -145,13 +141,8 @@ export class ClientRegistryService implements ClientRegistry {
     return client;
   }
 
-  /** Writes the change and tells every node to evict the client from its cache. */
+  /** Writes the change (the change log tells every node to evict the client from its cache). */
   private async save(client: Client): Promise<void> {
     if (!(await this.storage.clients.update(client))) throw OAuthErrors.invalidClient("unknown client");
-    await this.publish(client.clientId);
-  }
-
-  private publish(clientId: string): Promise<void> {
-    return this.bus.publish({ kind: "client", id: clientId, revokedAt: this.clock.now() });
   }
 }

@@ -77,8 +77,9 @@ export class ServerMetadata {
       ...(await this.oauth()),
       userinfo_endpoint: `${this.config.issuer}/userinfo`,
       subject_types_supported: ["public", "pairwise"],
-      // "none" only for clients whose response_types is exactly ["code"] (OIDC Core §10.1, checked at registration).
-      id_token_signing_alg_values_supported: [...this.capabilities.signingAlgs, "none"],
+      // "none" only when the operator enables it, and then only for clients whose response_types is exactly ["code"]
+      // (OIDC Core §10.1, checked at registration): an RP library that accepts unsigned ID tokens is an open door.
+      id_token_signing_alg_values_supported: [...this.capabilities.signingAlgs, ...(this.capabilities.unsignedIdTokens ? ["none"] : [])],
       userinfo_signing_alg_values_supported: [...this.capabilities.signingAlgs],
       acr_values_supported: [...ACR_VALUES],
       claim_types_supported: ["normal"],

@@ -3,6 +3,7 @@ import { promisify } from "node:util";
 import type { JSONWebKeySet, JWK } from "jose";
 import { inject, injectable } from "tsyringe";
 import type { Config } from "../../config/config.js";
+import { ChangeFeed } from "../changes/change-feed.js";
 import { DI } from "../di-tokens.js";
 import type { Clock } from "../ports/clock.js";
 import type { Logger } from "../ports/logger.js";
@@ -82,7 +83,11 @@ export class SigningKeyService implements KeyService {
     @inject(DI.Sealer) private readonly sealer: Sealer,
     @inject(DI.Clock) private readonly clock: Clock,
     @inject(DI.Logger) private readonly logger: Logger,
-  ) {}
+    @inject(ChangeFeed) changes: ChangeFeed,
+  ) {
+    // A rotation by the CLI or another node: the next token is signed with the new key.
+    changes.on("signing-key", () => this.reload());
+  }
 
   /** Retired keys stay published this long: the longest token they can have signed, plus clock tolerance. */
   get overlapMs(): number {

@@ -32,6 +32,8 @@ export interface RevocationEvent {
 /** Fan-out of revocation events to every node (memory: in-process; Redis: pub/sub). */
 export interface RevocationBus {
   publish(event: RevocationEvent): Promise<void>;
+  /** Tells this process's listeners only: for a revocation every node learns by itself (from the change log). */
+  deliverLocally(event: RevocationEvent): void;
   /** Returns an unsubscribe function. */
   subscribe(listener: (event: RevocationEvent) => void): () => void;
   close(): Promise<void>;

@@ -1,5 +1,6 @@
 import type { Client } from "../../plugin-sdk/client.js";
 import type { ConsentRepository, SessionRepository } from "../sessions/session.js";
+import type { ChangeLog } from "./change-log.js";
 
 /** Durable client registry (RFC 7591, RFC 7592). */
 export interface ClientRepository {
@@ -31,6 +32,8 @@ export interface UserRepository {
   findByUsername(username: string): Promise<User | undefined>;
   /** Stores the sealed TOTP secret (RFC 6238) of a user, or removes it when `sealed` is undefined. */
   setTotpSecret(userId: string, sealed: string | undefined): Promise<void>;
+  /** Disables or re-enables sign-in for the user; false when the user does not exist. */
+  setDisabled(userId: string, disabled: boolean): Promise<boolean>;
 }
 
 /** An RFC 8707 resource server: its identifier becomes the access-token audience. */
@@ -127,8 +130,11 @@ export interface GrantRepository {
   rotate(currentId: string, rotatedAt: number, successor: RefreshTokenRecord, successorSealed: string): Promise<boolean>;
   /** Revokes the grant and all its refresh tokens; false when already revoked or absent. */
   revokeGrant(grantId: string, revokedAt: number): Promise<boolean>;
-  /** Revokes every live grant (and its refresh tokens) of `subject` for `clientId` in one transaction; returns their ids. */
-  revokeForUserAndClient(subject: string, clientId: string, revokedAt: number): Promise<string[]>;
+  /**
+   * Revokes every live grant (and its refresh tokens) of `subject`, only those of `clientId` when given, in one
+   * transaction recorded in the change log (other processes index the revocation); returns their ids.
+   */
+  revokeForUser(subject: string, revokedAt: number, clientId?: string): Promise<string[]>;
   /** Deletes grants and tokens expired before `now`; returns the number of rows removed. */
   purgeExpired(now: number): Promise<number>;
 }
@@ -144,6 +150,7 @@ export interface DurableStorage {
   serverSecrets: ServerSecretRepository;
   sessions: SessionRepository;
   consents: ConsentRepository;
+  changes: ChangeLog;
   /** Applies pending migrations. */
   migrate(): Promise<void>;
   /** Cheap liveness check. */

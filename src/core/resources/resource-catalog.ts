@@ -1,10 +1,11 @@
 import { inject, injectable } from "tsyringe";
 import type { Config } from "../../config/config.js";
+import { ChangeFeed } from "../changes/change-feed.js";
 import { DI } from "../di-tokens.js";
 import type { Clock } from "../ports/clock.js";
 import type { DurableStorage, ResourceServer } from "../ports/repositories.js";
 
-/** Registered RFC 8707 resource servers, cached for `clientCacheTtl` seconds (resources change rarely). */
+/** Registered RFC 8707 resource servers, cached for `clientCacheTtl` seconds and reloaded after any change by any process. */
 @injectable()
 export class ResourceCatalog {
   private cached: { byId: Map<string, ResourceServer>; byScope: Map<string, ResourceServer[]>; until: number } | undefined;
@@ -13,7 +14,12 @@ export class ResourceCatalog {
     @inject(DI.Durable) private readonly storage: DurableStorage,
     @inject(DI.Clock) private readonly clock: Clock,
     @inject(DI.Config) private readonly config: Config,
-  ) {}
+    @inject(ChangeFeed) changes: ChangeFeed,
+  ) {
+    changes.on("resource", () => {
+      this.cached = undefined;
+    });
+  }
 
   async find(id: string): Promise<ResourceServer | undefined> {
     return (await this.snapshot()).byId.get(id);
@@ -27,10 +33,6 @@ export class ResourceCatalog {
   /** Every scope any resource defines. */
   async allScopes(): Promise<string[]> {
     return [...(await this.snapshot()).byScope.keys()];
-  }
-
-  invalidate(): void {
-    this.cached = undefined;
   }
 
   private async snapshot() {

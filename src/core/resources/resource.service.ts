@@ -4,14 +4,12 @@ import { DI } from "../di-tokens.js";
 import { INTERNAL_SCOPE_PREFIX, parseScope } from "../policy/scopes.js";
 import type { Clock } from "../ports/clock.js";
 import type { DurableStorage, ResourceServer } from "../ports/repositories.js";
-import { ResourceCatalog } from "./resource-catalog.js";
 
 /** Registers RFC 8707 resource servers: an absolute URI without fragment, its scopes, token format and lifetime. */
 @injectable()
 export class ResourceService {
   constructor(
     @inject(DI.Durable) private readonly storage: DurableStorage,
-    @inject(ResourceCatalog) private readonly catalog: ResourceCatalog,
     @inject(DI.Clock) private readonly clock: Clock,
     @inject(DI.Config) private readonly config: Config,
   ) {}
@@ -28,7 +26,16 @@ export class ResourceService {
     if (!Number.isInteger(ttl) || ttl < 1 || ttl > 86_400) throw new RangeError("--ttl must be 1..86400 seconds");
     const resource: ResourceServer = { id: input.id, scopes, accessTokenFormat: format, accessTokenTtl: ttl, createdAt: this.clock.now() };
     await this.storage.resources.upsert(resource);
-    this.catalog.invalidate();
     return resource;
+  }
+
+  /** Deletes a resource server; tokens already issued for it stay valid until they expire. False when unknown. */
+  delete(id: string): Promise<boolean> {
+    return this.storage.resources.delete(id);
+  }
+
+  /** Every registered resource server, by id. */
+  list(): Promise<ResourceServer[]> {
+    return this.storage.resources.list();
   }
 }

@@ -36,7 +36,7 @@ export class ConsentService {
   /** Deletes the consent and revokes the user's grants for the client with their tokens; what was removed. */
   async revoke(userId: string, clientId: string): Promise<{ consentRemoved: boolean; grantsRevoked: number }> {
     const consentRemoved = await this.storage.consents.delete(userId, clientId);
-    const grantIds = await this.storage.grants.revokeForUserAndClient(userId, clientId, this.clock.now());
+    const grantIds = await this.storage.grants.revokeForUser(userId, this.clock.now(), clientId);
     for (const grantId of grantIds) await this.revocation.revokeGrant(grantId);
     return { consentRemoved, grantsRevoked: grantIds.length };
   }

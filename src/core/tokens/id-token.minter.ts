@@ -48,9 +48,13 @@ export class IdTokenMinter {
     @inject(SubjectResolver) private readonly subjects: SubjectResolver,
   ) {}
 
-  /** Returns a compact JWS with typ "JWT"; unsigned (alg "none", OIDC Core §10.1) only for clients that registered "none". */
+  /**
+   * Returns a compact JWS with typ "JWT"; unsigned (alg "none", OIDC Core §10.1) only for clients that registered
+   * "none" while the operator allows it (UNSIGNED_ID_TOKENS): once that is switched off they get RS256.
+   */
   async mint(request: IdTokenMintRequest): Promise<string> {
-    const alg = request.client.metadata.id_token_signed_response_alg ?? "RS256";
+    const registered = request.client.metadata.id_token_signed_response_alg ?? "RS256";
+    const alg = registered === "none" && !this.config.unsignedIdTokens ? "RS256" : registered;
     if (alg !== "none" && !isSigningAlg(alg)) throw new Error(`id_token_signed_response_alg "${alg}" is not supported`);
     const { client, subject, scopes, requestedClaims } = request;
     const [sub, provided, scoped] = await Promise.all([

@@ -1,5 +1,6 @@
 import { inject, injectable } from "tsyringe";
 import type { Config } from "../../config/config.js";
+import { ChangeFeed } from "../changes/change-feed.js";
 import { DI } from "../di-tokens.js";
 import type { Clock } from "../ports/clock.js";
 import type { EphemeralStore, RevocationBus } from "../ports/ephemeral-store.js";
@@ -20,6 +21,8 @@ export function revokedGrantKey(grantId: string): string {
 /**
  * Revokes through the EphemeralStore revocation index, which every validation consults, and announces it on the
  * RevocationBus so caches drop the token at once (RFC 7009 §2.1). Index entries live as long as the tokens they name.
+ * Changes committed by other processes reach this node's index and listeners through the change feed: a changed or
+ * deleted client, and grants an operator revoked (the CLI's own ephemeral store may not be this node's).
  */
 @injectable()
 export class RevocationServiceImpl implements RevocationService {
@@ -29,7 +32,13 @@ export class RevocationServiceImpl implements RevocationService {
     @inject(DI.Durable) private readonly durable: DurableStorage,
     @inject(DI.Ephemeral) private readonly store: EphemeralStore,
     @inject(DI.RevocationBus) private readonly bus: RevocationBus,
-  ) {}
+    @inject(ChangeFeed) changes: ChangeFeed,
+  ) {
+    changes.on("client", (ids) => {
+      if (ids !== "all") for (const id of ids) this.bus.deliverLocally({ kind: "client", id, revokedAt: this.clock.now() });
+    });
+    changes.on("grant-revoked", (ids) => (ids === "all" ? undefined : this.#indexRevokedGrants(ids)));
+  }
 
   /** Revokes one access token; an opaque token's record is deleted too. */
   async revokeAccessToken(token: ActiveToken): Promise<void> {
@@ -48,10 +57,21 @@ export class RevocationServiceImpl implements RevocationService {
   /** Revokes the grant's refresh tokens and indexes its id for the longest access-token lifetime, which covers every token it issued. */
   async revokeGrant(grantId: string): Promise<void> {
     const now = this.clock.now();
-    await Promise.all([
-      this.durable.grants.revokeGrant(grantId, now),
-      this.store.put(revokedGrantKey(grantId), "1", (MAX_ACCESS_TOKEN_TTL + this.config.clockTolerance) * 1000),
-    ]);
+    await Promise.all([this.durable.grants.revokeGrant(grantId, now), this.#indexGrant(grantId)]);
     await this.bus.publish({ kind: "grant", id: grantId, revokedAt: now });
+  }
+
+  #indexGrant(grantId: string): Promise<void> {
+    return this.store.put(revokedGrantKey(grantId), "1", (MAX_ACCESS_TOKEN_TTL + this.config.clockTolerance) * 1000);
+  }
+
+  /** Grants revoked in storage by another process: indexed here unless already in a shared index (then every node heard it). */
+  async #indexRevokedGrants(grantIds: readonly string[]): Promise<void> {
+    const indexed = await this.store.exists(grantIds.map(revokedGrantKey));
+    for (const [i, grantId] of grantIds.entries()) {
+      if (indexed[i]) continue;
+      await this.#indexGrant(grantId);
+      this.bus.deliverLocally({ kind: "grant", id: grantId, revokedAt: this.clock.now() });
+    }
   }
 }

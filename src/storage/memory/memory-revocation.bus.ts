@@ -14,6 +14,10 @@ export class MemoryRevocationBus implements RevocationBus {
     this.#listeners.emit(event);
   }
 
+  deliverLocally(event: RevocationEvent): void {
+    this.#listeners.emit(event);
+  }
+
   subscribe(listener: (event: RevocationEvent) => void): () => void {
     return this.#listeners.add(listener);
   }

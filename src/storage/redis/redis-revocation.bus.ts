@@ -57,6 +57,10 @@ export class RedisRevocationBus implements RevocationBus {
     }
   }
 
+  deliverLocally(event: RevocationEvent): void {
+    this.#listeners.emit(event);
+  }
+
   subscribe(listener: (event: RevocationEvent) => void): () => void {
     return this.#listeners.add(listener);
   }

@@ -1,6 +1,7 @@
 import type { Knex } from "knex";
 import type { ClientRepository } from "../../core/ports/repositories.js";
 import type { Client } from "../../plugin-sdk/client.js";
+import type { SqlChangeLog } from "./change-log.js";
 import { orNull, withoutNulls } from "./rows.js";
 
 interface ClientRow {
@@ -40,12 +41,18 @@ function fromRow(row: ClientRow): Client {
   });
 }
 
-/** Registered clients (RFC 7591 §3.2.1); metadata is a JSON text column. */
+/** Registered clients (RFC 7591 §3.2.1); metadata is a JSON text column; every write is recorded in the change log. */
 export class SqlClientRepository implements ClientRepository {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly changes: SqlChangeLog,
+  ) {}
 
   async insert(client: Client): Promise<void> {
-    await this.db("clients").insert(toRow(client));
+    await this.changes.write("client-created", async (trx, record) => {
+      await trx("clients").insert(toRow(client));
+      await record([client.clientId]);
+    });
   }
 
   async find(clientId: string): Promise<Client | undefined> {
@@ -55,11 +62,19 @@ export class SqlClientRepository implements ClientRepository {
 
   async update(client: Client): Promise<boolean> {
     const { client_id, ...changes } = toRow(client);
-    return (await this.db("clients").where({ client_id }).update(changes)) > 0;
+    return this.changes.write("client", async (trx, record) => {
+      const updated = (await trx("clients").where({ client_id }).update(changes)) > 0;
+      if (updated) await record([client_id]);
+      return updated;
+    });
   }
 
   async delete(clientId: string): Promise<boolean> {
-    return (await this.db("clients").where({ client_id: clientId }).delete()) > 0;
+    return this.changes.write("client", async (trx, record) => {
+      const deleted = (await trx("clients").where({ client_id: clientId }).delete()) > 0;
+      if (deleted) await record([clientId]);
+      return deleted;
+    });
   }
 
   async list(options: { limit: number; after?: string }): Promise<Client[]> {

@@ -1,5 +1,6 @@
 import type { Knex } from "knex";
 import type { GrantRecord, GrantRepository, RefreshTokenRecord } from "../../core/ports/repositories.js";
+import type { SqlChangeLog } from "./change-log.js";
 import { orNull, withoutNulls } from "./rows.js";
 
 interface GrantRow {
@@ -87,7 +88,10 @@ function tokenFromRow(row: RefreshTokenRow): RefreshTokenRecord {
 
 /** Grants and refresh tokens (RFC 6749 §1.5, §6); single use is a conditional update checked by row count (DESIGN "State"). */
 export class SqlGrantRepository implements GrantRepository {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly changes: SqlChangeLog,
+  ) {}
 
   async create(grant: GrantRecord, refreshToken: RefreshTokenRecord): Promise<void> {
     await this.db.transaction(async (trx) => {
@@ -129,13 +133,16 @@ export class SqlGrantRepository implements GrantRepository {
     });
   }
 
-  async revokeForUserAndClient(subject: string, clientId: string, revokedAt: number): Promise<string[]> {
-    return this.db.transaction(async (trx) => {
-      const live = await trx<GrantRow>("grants").where({ subject, client_id: clientId }).whereNull("revoked_at").select("id");
-      const ids = live.map((row) => row.id);
+  async revokeForUser(subject: string, revokedAt: number, clientId?: string): Promise<string[]> {
+    return this.changes.write("grant-revoked", async (trx, record) => {
+      const ids = await trx<GrantRow>("grants")
+        .where(clientId === undefined ? { subject } : { subject, client_id: clientId })
+        .whereNull("revoked_at")
+        .pluck("id");
       if (ids.length === 0) return [];
       await trx("grants").whereIn("id", ids).update({ revoked_at: revokedAt });
       await trx("refresh_tokens").whereIn("grant_id", ids).update({ status: "revoked" });
+      await record(ids);
       return ids;
     });
   }

@@ -4,6 +4,7 @@ import knex, { type Knex } from "knex";
 import type { Logger } from "../../core/ports/logger.js";
 import type { DurableStorage } from "../../core/ports/repositories.js";
 import { guarded } from "../guard.js";
+import { SqlChangeLog } from "./change-log.js";
 import { SqlClientRepository } from "./client.repository.js";
 import { SqlConsentRepository } from "./consent.repository.js";
 import { translateDatabaseError } from "./database-errors.js";
@@ -15,18 +16,21 @@ import { SqlResourceRepository } from "./resource.repository.js";
 import { SqlServerSecretRepository } from "./server-secret.repository.js";
 import { SqlSessionRepository } from "./session.repository.js";
 import { SqlSigningKeyRepository } from "./signing-key.repository.js";
+import { SqliteChangeProbe } from "./sqlite-change-probe.js";
 import { SqlUserRepository } from "./user.repository.js";
 
 const SQLITE_PREFIX = "sqlite:";
 const MEMORY = ":memory:";
 
-async function configFor(databaseUrl: string): Promise<Knex.Config> {
+/** The knex config, and for a SQLite file the synchronous change probe its other processes' commits are seen through. */
+async function configFor(databaseUrl: string): Promise<{ config: Knex.Config; probe?: SqliteChangeProbe }> {
   if (databaseUrl.startsWith(SQLITE_PREFIX)) {
     const filename = databaseUrl.slice(SQLITE_PREFIX.length);
-    if (filename !== MEMORY) await mkdir(dirname(filename), { recursive: true });
-    return sqliteConfig(filename);
+    if (filename === MEMORY) return { config: sqliteConfig(filename) };
+    await mkdir(dirname(filename), { recursive: true });
+    return { config: sqliteConfig(filename), probe: new SqliteChangeProbe(filename) };
   }
-  if (databaseUrl.startsWith("mysql://")) return mysqlConfig(new URL(databaseUrl));
+  if (databaseUrl.startsWith("mysql://")) return { config: mysqlConfig(new URL(databaseUrl)) };
   throw new Error("unsupported database URL: expected sqlite:<path> or mysql://user:pass@host:port/db");
 }
 
@@ -34,27 +38,38 @@ async function configFor(databaseUrl: string): Promise<Knex.Config> {
 const guard = <T extends object>(target: T): T => guarded(target, translateDatabaseError);
 
 /** Durable storage over knex (DESIGN "State"); connections open lazily, outages surface as StorageUnavailableError. */
-function sqlStorage(db: Knex): DurableStorage {
+function sqlStorage(db: Knex, probe?: SqliteChangeProbe): DurableStorage {
+  const changeLog = new SqlChangeLog(db, probe?.probe);
+  const { head, since, purge } = guard({
+    head: () => changeLog.head(),
+    since: (seq: number, limit: number) => changeLog.since(seq, limit),
+    purge: (keep: number) => changeLog.purge(keep),
+  });
   return {
-    clients: guard(new SqlClientRepository(db)),
+    clients: guard(new SqlClientRepository(db, changeLog)),
     users: guard(new SqlUserRepository(db)),
-    resources: guard(new SqlResourceRepository(db)),
-    signingKeys: guard(new SqlSigningKeyRepository(db)),
+    resources: guard(new SqlResourceRepository(db, changeLog)),
+    signingKeys: guard(new SqlSigningKeyRepository(db, changeLog)),
     registrationTokens: guard(new SqlRegistrationTokenRepository(db)),
-    grants: guard(new SqlGrantRepository(db)),
+    grants: guard(new SqlGrantRepository(db, changeLog)),
     serverSecrets: guard(new SqlServerSecretRepository(db)),
     sessions: guard(new SqlSessionRepository(db)),
     consents: guard(new SqlConsentRepository(db)),
+    // onCommit and probe stay synchronous (the guard would make them async); neither touches knex.
+    changes: { head, since, purge, onCommit: (listener) => changeLog.onCommit(listener), ...(probe && { probe: probe.probe }) },
     ...guard({
       migrate: () => migrateExclusively(db, migrationsConfig),
       ping: async () => void (await db.raw("select 1")),
-      close: () => db.destroy(),
+      close: async () => {
+        probe?.close();
+        await db.destroy();
+      },
     }),
   };
 }
 
 /** Opens `sqlite:<path>` (`sqlite::memory:` for in-memory) or `mysql://user:pass@host:port/db`. */
 export async function openSqlStorage(databaseUrl: string, options: { logger?: Logger } = {}): Promise<DurableStorage> {
-  const config = await configFor(databaseUrl);
-  return sqlStorage(knex({ ...config, ...(options.logger && { log: knexLog(options.logger) }) }));
+  const { config, probe } = await configFor(databaseUrl);
+  return sqlStorage(knex({ ...config, ...(options.logger && { log: knexLog(options.logger) }) }), probe);
 }

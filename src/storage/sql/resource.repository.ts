@@ -1,5 +1,6 @@
 import type { Knex } from "knex";
 import type { ResourceRepository, ResourceServer } from "../../core/ports/repositories.js";
+import type { SqlChangeLog } from "./change-log.js";
 
 interface ResourceRow {
   id: string;
@@ -19,9 +20,12 @@ function fromRow(row: ResourceRow): ResourceServer {
   };
 }
 
-/** RFC 8707 resource servers; scopes are a JSON text column. */
+/** RFC 8707 resource servers; scopes are a JSON text column; every write is recorded in the change log. */
 export class SqlResourceRepository implements ResourceRepository {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly changes: SqlChangeLog,
+  ) {}
 
   async upsert(resource: ResourceServer): Promise<void> {
     const row: ResourceRow = {
@@ -31,7 +35,10 @@ export class SqlResourceRepository implements ResourceRepository {
       access_token_ttl: resource.accessTokenTtl,
       created_at: resource.createdAt,
     };
-    await this.db("resources").insert(row).onConflict("id").merge();
+    await this.changes.write("resource", async (trx, record) => {
+      await trx("resources").insert(row).onConflict("id").merge();
+      await record([resource.id]);
+    });
   }
 
   async find(id: string): Promise<ResourceServer | undefined> {
@@ -44,6 +51,10 @@ export class SqlResourceRepository implements ResourceRepository {
   }
 
   async delete(id: string): Promise<boolean> {
-    return (await this.db("resources").where({ id }).delete()) > 0;
+    return this.changes.write("resource", async (trx, record) => {
+      const deleted = (await trx("resources").where({ id }).delete()) > 0;
+      if (deleted) await record([id]);
+      return deleted;
+    });
   }
 }

@@ -1,5 +1,6 @@
 import type { Knex } from "knex";
 import type { SigningKeyRecord, SigningKeyRepository } from "../../core/ports/repositories.js";
+import type { SqlChangeLog } from "./change-log.js";
 import { orNull, withoutNulls } from "./rows.js";
 
 interface SigningKeyRow {
@@ -39,12 +40,21 @@ function fromRow(row: SigningKeyRow): SigningKeyRecord {
   });
 }
 
-/** Signing keys (DESIGN "State"): rotation retires the active key of an alg and adds its successor atomically. */
+/**
+ * Signing keys (DESIGN "State"): rotation retires the active key of an alg and adds its successor atomically; every
+ * write is recorded in the change log.
+ */
 export class SqlSigningKeyRepository implements SigningKeyRepository {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly changes: SqlChangeLog,
+  ) {}
 
   async insert(key: SigningKeyRecord): Promise<void> {
-    await this.db("signing_keys").insert(toRow(key));
+    await this.changes.write("signing-key", async (trx, record) => {
+      await trx("signing_keys").insert(toRow(key));
+      await record([key.kid]);
+    });
   }
 
   async listPublished(now: number): Promise<SigningKeyRecord[]> {
@@ -55,15 +65,23 @@ export class SqlSigningKeyRepository implements SigningKeyRepository {
   }
 
   async rotate(alg: string, next: SigningKeyRecord, retire: { retiredAt: number; expiresAt: number }): Promise<void> {
-    await this.db.transaction(async (trx) => {
+    await this.changes.write("signing-key", async (trx, record) => {
+      const retired = await trx<SigningKeyRow>("signing_keys").where({ alg, status: "active" }).pluck("kid");
       await trx("signing_keys")
         .where({ alg, status: "active" })
         .update({ status: "retired", retired_at: retire.retiredAt, expires_at: retire.expiresAt });
       await trx("signing_keys").insert(toRow({ ...next, status: "active" }));
+      await record([...retired, next.kid]);
     });
   }
 
   async purgeExpired(now: number): Promise<number> {
-    return this.db("signing_keys").where("expires_at", "<", now).delete();
+    return this.changes.write("signing-key", async (trx, record) => {
+      const expired = await trx<SigningKeyRow>("signing_keys").where("expires_at", "<", now).pluck("kid");
+      if (expired.length === 0) return 0;
+      await trx("signing_keys").whereIn("kid", expired).delete();
+      await record(expired);
+      return expired.length;
+    });
   }
 }

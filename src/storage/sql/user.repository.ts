@@ -55,6 +55,10 @@ export class SqlUserRepository implements UserRepository {
     await this.db("users").where({ id: userId }).update({ totp_secret: orNull(sealed) });
   }
 
+  async setDisabled(userId: string, disabled: boolean): Promise<boolean> {
+    return (await this.db("users").where({ id: userId }).update({ disabled })) > 0;
+  }
+
   private async findBy(where: Partial<UserRow>): Promise<User | undefined> {
     const row = await this.db<UserRow>("users").where(where).first();
     return row && fromRow(row);

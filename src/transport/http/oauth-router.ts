@@ -11,6 +11,11 @@ import { parseForm } from "./parse-form.js";
 import { readBody } from "./read-body.js";
 import { sendError, sendResponse } from "./send-response.js";
 
+/** Operator changes committed before a request arrived are applied before it is served (ChangeFeed.current). */
+export interface ChangeGate {
+  current(): Promise<void> | undefined;
+}
+
 const FORM_TYPE = "application/x-www-form-urlencoded";
 const JSON_TYPE = "application/json";
 
@@ -23,7 +28,7 @@ export class OAuthRouter {
 
   constructor(
     endpoints: readonly HttpEndpoint[],
-    private readonly options: { issuer: string; bodyLimit: number; logger: Logger; metrics?: HttpMetrics },
+    private readonly options: { issuer: string; bodyLimit: number; logger: Logger; metrics?: HttpMetrics; changes?: ChangeGate },
   ) {
     const issuer = new URL(options.issuer);
     this.basePath = issuer.pathname.replace(/\/$/, "");
@@ -49,6 +54,8 @@ export class OAuthRouter {
   };
 
   private async dispatch(req: IncomingMessage, res: ServerResponse, endpoint: HttpEndpoint | undefined, rawUrl: string, queryIndex: number): Promise<void> {
+    const applying = this.options.changes?.current();
+    if (applying) await applying;
     if (!endpoint) {
       sendResponse(res, { status: 404, body: { error: "not_found" } });
       return;

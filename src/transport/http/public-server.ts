@@ -10,7 +10,8 @@ export interface PublicServerOptions {
 }
 
 /** The public listener: the OAuth router on node:http with header, body and time limits (DESIGN "Listeners"). */
-export async function startPublicServer(router: OAuthRouter, options: PublicServerOptions): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+/** `url` is where a local client connects (the loopback address for a wildcard bind); `bound` is the address as bound. */
+export async function startPublicServer(router: OAuthRouter, options: PublicServerOptions): Promise<{ server: Server; url: string; bound: string; close(): Promise<void> }> {
   // No Connect service is public yet, so the OAuth router is the whole handler (the Connect adapter cost ~3 µs per
   // request for nothing); a public service would be served as connectNodeAdapter({ routes, fallback: router.handle }).
   // Node enforces requestTimeout only every connectionsCheckingInterval (30 s by default), hence the explicit interval (corpus S114).
@@ -21,9 +22,11 @@ export async function startPublicServer(router: OAuthRouter, options: PublicServ
   });
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const loopback = host === "0.0.0.0" ? "127.0.0.1" : host === "[::]" ? "[::1]" : host;
   return {
     server,
-    url: `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${address.port}`,
+    url: `http://${loopback}:${address.port}`,
+    bound: `http://${host}:${address.port}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

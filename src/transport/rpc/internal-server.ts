@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { DependencyContainer } from "tsyringe";
+import { ChangeFeed } from "../../core/changes/change-feed.js";
 import { DI } from "../../core/di-tokens.js";
 import { LogoutService } from "../../core/sessions/logout.service.js";
 import { SessionManager } from "../../core/sessions/session-manager.js";
@@ -43,8 +44,15 @@ export async function startInternalServer(container: DependencyContainer, option
     readMaxBytes: deps.config.bodyLimit,
     shutdownSignal: shutdown.signal,
   });
-  const serve = (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) =>
+  const route = (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) =>
     isValidateTokenFastPath(req) ? serveValidateToken(deps, auth, deps.config.bodyLimit, req, res) : handler(req, res);
+  // Operator changes committed before a call arrived are applied before it is served (as on the public listener).
+  const changes = container.resolve(ChangeFeed);
+  const serve = (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => {
+    const applying = changes.current();
+    if (applying) void applying.then(() => route(req, res));
+    else route(req, res);
+  };
   const server = tls ? http2.createSecureServer(tls, serve) : http2.createServer(serve);
   const sessions = new Set<http2.Http2Session>();
   server.on("session", (session) => {

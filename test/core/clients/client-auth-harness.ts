@@ -7,6 +7,7 @@ import none from "../../../plugins/client-auth/none/index.js";
 import privateKeyJwt from "../../../plugins/client-auth/private-key-jwt/index.js";
 import { loadConfig, type Config } from "../../../src/config/config.js";
 import type { SettingName } from "../../../src/config/defaults.js";
+import { ChangeFeed } from "../../../src/core/changes/change-feed.js";
 import { ClientAuthenticatorsToken } from "../../../src/core/clients/client-auth.tokens.js";
 import { ClientAuthenticationService } from "../../../src/core/clients/client-authentication.service.js";
 import { ClientCache } from "../../../src/core/clients/client-cache.js";
@@ -21,6 +22,7 @@ import { buildRegistries } from "../../../src/plugin-host/plugin-registries.js";
 import type { Client, ClientMetadata } from "../../../src/plugin-sdk/client.js";
 import { openEphemeral } from "../../../src/storage/open-ephemeral.js";
 import { openSqlStorage } from "../../../src/storage/sql/open-sql-storage.js";
+import { silentLogger } from "../../integration/storage/services.js";
 import { ISSUER } from "./auth-fixtures.js";
 
 export { basic, endpointRequest, expectOAuthError, ISSUER, JWT_BEARER, signAssertion, testKey, type TestKey } from "./auth-fixtures.js";
@@ -70,7 +72,7 @@ export class Harness {
     const clock = new ManualClock();
     const storage = await openSqlStorage("sqlite::memory:");
     await storage.migrate();
-    const { store, bus } = await openEphemeral({ clock });
+    const { store, bus, signal } = await openEphemeral({ clock });
     const sealer = new AesGcmSealer(Buffer.alloc(32, 7));
     const registries = buildRegistries([clientSecretBasic, clientSecretPost, clientSecretJwt, privateKeyJwt, none], {});
     const container = rootContainer.createChildContainer();
@@ -79,9 +81,12 @@ export class Harness {
     container.register(DI.Durable, { useValue: storage });
     container.register(DI.Ephemeral, { useValue: store });
     container.register(DI.RevocationBus, { useValue: bus });
+    container.register(DI.ChangeSignal, { useValue: signal });
+    container.register(DI.Logger, { useValue: silentLogger });
     container.register(DI.Sealer, { useValue: sealer });
     container.register(ClientAuthenticatorsToken, { useValue: registries.clientAuthenticators });
-    for (const cls of [ClientCache, ClientJwksCache, ClientAuthenticationService]) container.registerSingleton(cls as never);
+    for (const cls of [ChangeFeed, ClientCache, ClientJwksCache, ClientAuthenticationService]) container.registerSingleton(cls as never);
+    await container.resolve(ChangeFeed).start();
     return new Harness(config, clock, storage, store, bus, sealer, container);
   }
 
@@ -105,7 +110,7 @@ export class Harness {
   }
 
   async close(): Promise<void> {
-    this.container.resolve(ClientCache).close();
+    this.container.resolve(ChangeFeed).stop();
     await this.bus.close();
     await this.store.close();
     await this.storage.close();

@@ -42,30 +42,33 @@ describe("ClientCache", () => {
     assert.equal((await cache.find("ghost"))?.clientId, "ghost");
   });
 
-  it("invalidate() makes the next lookup read storage", async () => {
-    await cache.find("app");
+  it("a change to the client evicts it before the write returns; other clients stay cached", async () => {
+    await h.addClient({ clientId: "other", metadata: {} });
+    await Promise.all([cache.find("app"), cache.find("other")]);
     await h.storage.clients.update({ ...(await h.storage.clients.find("app"))!, metadata: { client_name: "v2" } });
-    assert.equal((await cache.find("app"))?.metadata.client_name, "v1");
-    cache.invalidate("app");
+    lookups.mock.resetCalls();
+    assert.equal((await cache.find("app"))?.metadata.client_name, "v2");
+    await cache.find("other");
+    assert.equal(lookups.mock.callCount(), 1);
+  });
+
+  it("a deleted client is gone at the next lookup", async () => {
+    await cache.find("app");
+    await h.storage.clients.delete("app");
+    assert.equal(await cache.find("app"), undefined);
+  });
+
+  it("a lookup in flight when the client changes does not repopulate the cache with its stale answer", async () => {
+    const stale = cache.find("app");
+    await h.storage.clients.update({ ...(await h.storage.clients.find("app"))!, metadata: { client_name: "v2" } });
+    await stale;
     assert.equal((await cache.find("app"))?.metadata.client_name, "v2");
   });
 
-  it("a lookup in flight when invalidated does not repopulate the cache with its stale answer", async () => {
-    const stale = cache.find("app");
-    cache.invalidate("app");
-    await stale;
-    await cache.find("app");
-    assert.equal(lookups.mock.callCount(), 2);
-  });
-
-  it("a `client` event on the revocation bus (another node changed it) evicts; other kinds do not", async () => {
-    await cache.find("app");
-    await h.bus.publish({ kind: "token", id: "app", revokedAt: h.clock.now() });
-    await cache.find("app");
-    assert.equal(lookups.mock.callCount(), 1);
-    await h.bus.publish({ kind: "client", id: "app", revokedAt: h.clock.now() });
-    await cache.find("app");
-    assert.equal(lookups.mock.callCount(), 2);
+  it("a client created after its id was looked up is found at once (the unknown-id entry is evicted)", async () => {
+    assert.equal(await cache.find("late"), undefined);
+    await h.addClient({ clientId: "late", metadata: {} });
+    assert.equal((await cache.find("late"))?.clientId, "late");
   });
 
   it("clientCacheTtl 0 disables caching", async () => {

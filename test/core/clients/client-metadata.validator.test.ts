@@ -175,6 +175,13 @@ describe("signing algorithms (OIDC Registration §2)", () => {
       /^id_token_signed_response_alg none is not supported$/,
     );
   });
+  it("refuses unsigned ID tokens while the operator has not enabled them (the default)", () => {
+    const strict = { ...CAPABILITIES, unsignedIdTokens: false };
+    assert.throws(
+      () => validateClientMetadata(parseClientMetadata({ ...WEB_CLIENT, id_token_signed_response_alg: "none" }, "dynamic"), { capabilities: strict, allowPrivateHosts: false }),
+      (e) => assertOAuthError(e, "invalid_client_metadata", /^id_token_signed_response_alg none: unsigned ID tokens are not enabled on this server$/),
+    );
+  });
   it("matches token_endpoint_auth_signing_alg to the auth method", () => {
     accepts({ ...WEB_CLIENT, token_endpoint_auth_method: "client_secret_jwt", token_endpoint_auth_signing_alg: "HS256" });
     accepts({ ...PRIVATE_KEY_JWT, token_endpoint_auth_signing_alg: "ES256" });

@@ -16,17 +16,20 @@ import { isOAuthError, type OAuthError } from "../../../src/plugin-sdk/errors.js
 import { openEphemeral } from "../../../src/storage/open-ephemeral.js";
 import { RateLimiter } from "../../../src/core/security/rate-limiter.js";
 import { openSqlStorage } from "../../../src/storage/sql/open-sql-storage.js";
+import { RevocationServiceImpl } from "../../../src/core/tokens/revocation.service.js";
+import { startedChangeFeed } from "../../support/change-feed.js";
 import { FakeClock } from "../../support/fake-clock.js";
 
 export const ISSUER = "https://as.example.com";
 
-/** A server with every first-party grant, auth method and response type enabled, signing with ES256 and RS256. */
+/** A server with every first-party grant, auth method and response type enabled, signing with ES256 and RS256, unsigned ID tokens allowed. */
 export const CAPABILITIES: Capabilities = {
   grantTypes: ["authorization_code", "implicit", "refresh_token", "client_credentials", "urn:ietf:params:oauth:grant-type:device_code"],
   clientAuthMethods: ["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt", "tls_client_auth", "self_signed_tls_client_auth", "none"],
   clientAuthSigningAlgs: ["HS256", "HS512", "RS256", "ES256", "PS256", "EdDSA"],
   responseTypes: ["code", "id_token", "token", "code id_token", "code token", "id_token token", "code id_token token", "none"],
   signingAlgs: ["ES256", "RS256"],
+  unsignedIdTokens: true,
 };
 
 export const WEB_CLIENT = { redirect_uris: ["https://rp.example.com/cb"] } as const;
@@ -58,7 +61,10 @@ export async function openRegistryFixture(
   ephemeral.bus.subscribe((event) => events.push(event));
   const sealer = new AesGcmSealer(randomBytes(32));
   const sectorIdentifiers = new SectorIdentifierVerifier(new SafeFetcher(config));
-  const registry = new ClientRegistryService(durable, clock, cryptoRandom, sealer, CAPABILITIES, ephemeral.bus, config, sectorIdentifiers);
+  const registry = new ClientRegistryService(durable, clock, cryptoRandom, sealer, CAPABILITIES, config, sectorIdentifiers);
+  // Client events reach revocation listeners through the change feed, as in the app.
+  const changes = await startedChangeFeed(durable, { config });
+  new RevocationServiceImpl(config, clock, durable, ephemeral.store, ephemeral.bus, changes);
   const initialAccessTokens = new InitialAccessTokens(durable, clock, cryptoRandom);
   return {
     registry,
@@ -71,6 +77,7 @@ export async function openRegistryFixture(
     bus: ephemeral.bus,
     events,
     async close() {
+      changes.stop();
       await ephemeral.bus.close();
       await ephemeral.store.close();
       await durable.close();

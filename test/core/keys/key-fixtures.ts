@@ -8,6 +8,7 @@ import type { Clock, RandomSource } from "../../../src/core/ports/clock.js";
 import type { Logger } from "../../../src/core/ports/logger.js";
 import type { DurableStorage } from "../../../src/core/ports/repositories.js";
 import { openSqlStorage } from "../../../src/storage/sql/open-sql-storage.js";
+import { idleChangeFeed } from "../../support/change-feed.js";
 import { FakeClock } from "../../support/fake-clock.js";
 
 export { FakeClock } from "../../support/fake-clock.js";
@@ -54,7 +55,7 @@ export async function openStorage(url = "sqlite::memory:"): Promise<DurableStora
 
 /** A started key service over `storage`. */
 export async function startedKeys(storage: DurableStorage, config = testConfig(), clock: Clock = new FakeClock()): Promise<SigningKeyService> {
-  const keys = new SigningKeyService(config, storage, testSealer(), clock, recordingLogger());
+  const keys = new SigningKeyService(config, storage, testSealer(), clock, recordingLogger(), idleChangeFeed(storage));
   await keys.start();
   return keys;
 }

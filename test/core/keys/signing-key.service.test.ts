@@ -13,6 +13,7 @@ import { SigningKeyService } from "../../../src/core/keys/signing-key.service.js
 import type { DurableStorage, SigningKeyRecord } from "../../../src/core/ports/repositories.js";
 import { MAX_ACCESS_TOKEN_TTL } from "../../../src/core/tokens/access-token.js";
 import { ALL_ALGS, FakeClock, openStorage, recordingLogger, startedKeys, testConfig, testSealer } from "./key-fixtures.js";
+import { idleChangeFeed } from "../../support/change-feed.js";
 
 const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
 const activeKids = (keys: SigningKeyService) => ALL_ALGS.map((alg) => keys.activeKey(alg).kid);
@@ -65,7 +66,7 @@ describe("SigningKeyService", () => {
     const narrow = await startedKeys(storage, testConfig({ signingAlgs: "ES256" }));
     try {
       assert.deepEqual(activeKids(second), activeKids(first));
-      assert.throws(() => new SigningKeyService(testConfig(), storage, testSealer(), new FakeClock(), recordingLogger()).activeKey("ES256"), /no active signing key/);
+      assert.throws(() => new SigningKeyService(testConfig(), storage, testSealer(), new FakeClock(), recordingLogger(), idleChangeFeed(storage)).activeKey("ES256"), /no active signing key/);
       assert.equal(narrow.activeKey("ES256").kid, first.activeKey("ES256").kid);
     } finally {
       for (const keys of [first, second, narrow]) keys.stop();
@@ -78,7 +79,7 @@ describe("SigningKeyService", () => {
     const first = await startedKeys(storage);
     first.stop();
     try {
-      const other = new SigningKeyService(testConfig(), storage, new AesGcmSealer(Buffer.alloc(32, 9)), new FakeClock(), recordingLogger());
+      const other = new SigningKeyService(testConfig(), storage, new AesGcmSealer(Buffer.alloc(32, 9)), new FakeClock(), recordingLogger(), idleChangeFeed(storage));
       await assert.rejects(other.start(), /cannot unseal signing key .*KEY_ENCRYPTION_KEY/);
       other.stop();
     } finally {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { after, before, describe, it, mock } from "node:test";
+import { RETAINED_CHANGES } from "../../../src/core/changes/change-feed.js";
 import { DI } from "../../../src/core/di-tokens.js";
 import { HousekeepingService } from "../../../src/core/maintenance/housekeeping.service.js";
 import { SessionManager } from "../../../src/core/sessions/session-manager.js";
@@ -45,5 +46,15 @@ describe("HousekeepingService", () => {
 
     clock.advance(2 * DAY + 1);
     assert.equal((await housekeeping.sweep()).sessions, 1, "the expired session goes too");
+  });
+
+  it("keeps the latest RETAINED_CHANGES entries of the change log", async () => {
+    const durable = t.app.container.resolve(DI.Durable);
+    const head = await durable.changes.head();
+    const purge = mock.method(durable.changes, "purge");
+    await t.app.container.resolve(HousekeepingService).sweep();
+    assert.deepEqual(purge.mock.calls.map((call) => call.arguments), [[RETAINED_CHANGES]]);
+    assert.deepEqual((await durable.changes.since(head - 1, 10)).map((change) => change.seq), [head], "the latest change stays");
+    purge.mock.restore();
   });
 });

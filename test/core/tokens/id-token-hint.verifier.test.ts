@@ -31,7 +31,7 @@ describe("IdTokenHintVerifier", () => {
   };
 
   before(async () => {
-    f = await tokenFixture({ signingAlgs: "ES256,RS256" });
+    f = await tokenFixture({ signingAlgs: "ES256,RS256", unsignedIdTokens: "true" });
     hints = new IdTokenHintVerifier(f.config, f.verifier);
     signer = new JwtSigner(f.keys);
     minter = new IdTokenMinter(f.config, f.clock, signer, [], new SubjectResolver(f.storage, counterRandom()));

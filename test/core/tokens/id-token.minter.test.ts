@@ -46,7 +46,7 @@ describe("IdTokenMinter", () => {
     (await jwtVerify(token, createLocalJWKSet(f.keys.jwks()), { issuer: ISSUER, audience: clientId, currentDate: new Date(f.clock.now()) })).payload;
 
   before(async () => {
-    f = await tokenFixture({ signingAlgs: ALL_ALGS.join(",") });
+    f = await tokenFixture({ signingAlgs: ALL_ALGS.join(","), unsignedIdTokens: "true" });
     subjects = new SubjectResolver(f.storage, counterRandom("salt"));
     minter = new IdTokenMinter(f.config, f.clock, new JwtSigner(f.keys), [emailProvider, nameProvider, hostileProvider], subjects);
   });
@@ -78,6 +78,13 @@ describe("IdTokenMinter", () => {
       assert.equal(claims.sub, "alice");
     });
   }
+
+  it("signs with RS256 for a client that registered none once the operator switched unsigned ID tokens off", async () => {
+    const strict = new IdTokenMinter({ ...f.config, unsignedIdTokens: false }, f.clock, new JwtSigner(f.keys), [], subjects);
+    const token = await strict.mint({ client: clientWith("rp-none", { id_token_signed_response_alg: "none" }), subject: "alice", scopes: ["openid"] });
+    assert.equal(decodeProtectedHeader(token).alg, "RS256");
+    assert.equal((await verify(token, "rp-none")).sub, "alice");
+  });
 
   it("issues an unsigned token only for a client that registered none (OIDC Core §10.1)", async () => {
     const token = await mint(clientWith("rp-none", { id_token_signed_response_alg: "none" }), { nonce: "n-1" });

@@ -11,6 +11,7 @@ import { ClientCache } from "../../../src/core/clients/client-cache.js";
 import { TokenValidatorService } from "../../../src/core/tokens/token-validator.service.js";
 import type { Client } from "../../../src/plugin-sdk/client.js";
 import { openEphemeral } from "../../../src/storage/open-ephemeral.js";
+import { startedChangeFeed } from "../../support/change-feed.js";
 import { counterRandom, FakeClock, openStorage, startedKeys, testConfig } from "../keys/key-fixtures.js";
 
 export const client: Client = { clientId: "client-1", metadata: {}, issuedAt: 0, updatedAt: 0 };
@@ -63,7 +64,8 @@ export async function tokenFixture(overrides: Parameters<typeof testConfig>[0] =
   const keys = await startedKeys(storage, config, clock);
   const verifier = new CountingVerifier(keys);
   await storage.clients.insert(client);
-  const validator = new TokenValidatorService(config, clock, storage, store, bus, verifier, new ClientCache(storage, config, clock, bus));
+  const feed = await startedChangeFeed(storage, { config });
+  const validator = new TokenValidatorService(config, clock, storage, store, bus, verifier, new ClientCache(storage, config, clock, feed));
   const closers: (() => Promise<void>)[] = [];
   return {
     config,
@@ -76,15 +78,17 @@ export async function tokenFixture(overrides: Parameters<typeof testConfig>[0] =
     minter: new JwtAccessTokenMinter(config, clock, counterRandom("mint"), store, new JwtSigner(keys)),
     verifier,
     validator,
-    revocation: new RevocationServiceImpl(config, clock, storage, store, bus),
+    revocation: new RevocationServiceImpl(config, clock, storage, store, bus, feed),
     async otherNode() {
       const other = await openEphemeral({ clock });
-      closers.push(() => other.bus.close());
-      return new TokenValidatorService(config, clock, storage, store, other.bus, new JwtVerifier(keys), new ClientCache(storage, config, clock, other.bus));
+      const otherFeed = await startedChangeFeed(storage, { config });
+      closers.push(async () => otherFeed.stop(), () => other.bus.close());
+      return new TokenValidatorService(config, clock, storage, store, other.bus, new JwtVerifier(keys), new ClientCache(storage, config, clock, otherFeed));
     },
     async close() {
       validator.stop();
       keys.stop();
+      feed.stop();
       for (const close of closers) await close();
       await bus.close();
       await store.close();

@@ -1,51 +1,25 @@
 import assert from "node:assert/strict";
-import { spawn, execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { promisify } from "node:util";
 import { secretDigest } from "../../../src/core/security/digest.js";
 import { openSqlStorage } from "../../../src/storage/sql/open-sql-storage.js";
-import { freePort } from "../../support/test-app.js";
-
-const run = promisify(execFile);
-const root = new URL("../../..", import.meta.url).pathname;
-
-/** Runs `npm run --silent cli -- …` exactly as operators and outside scripts do. */
-async function cli(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run("npm", ["run", "--silent", "cli", "--", ...args], { cwd: root, env: { ...process.env, ...env, REDIS_URL: "" } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { cli, spawnServer, type SpawnedServer } from "../../support/spawned-server.js";
 
 describe("operator CLI (issue 2 item 2), against a running server", () => {
   const dir = mkdtempSync(join(tmpdir(), "portcullis-cli-"));
   const env = { DATABASE_URL: `sqlite:${join(dir, "db.sqlite")}`, LOG_LEVEL: "warn" };
-  let server: ReturnType<typeof spawn>;
+  let server: SpawnedServer;
   let baseUrl = "";
 
   before(async () => {
     assert.equal((await cli(env, "migrate")).code, 0);
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    server = spawn("npx", ["tsx", "src/main.ts"], { cwd: root, env: { ...process.env, ...env, REDIS_URL: "", PORT: String(port), ISSUER: baseUrl, GRPC_PORT: String(await freePort()), METRICS_PORT: String(await freePort()) }, stdio: ["ignore", "pipe", "pipe"], detached: true });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("server did not start")), 30_000);
-      server.stdout!.on("data", (chunk: Buffer) => {
-        if (String(chunk).includes("listening on")) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
+    server = await spawnServer(env);
+    baseUrl = server.url;
   });
-  after(() => {
-    process.kill(-server.pid!, "SIGTERM");
+  after(async () => {
+    await server?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 

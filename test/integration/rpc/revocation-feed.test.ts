@@ -11,6 +11,7 @@ function countingBus(): RevocationBus & { live: number } {
   const counting = {
     live: 0,
     publish: (event: RevocationEvent) => bus.publish(event),
+    deliverLocally: (event: RevocationEvent) => bus.deliverLocally(event),
     subscribe(listener: (event: RevocationEvent) => void) {
       counting.live++;
       const unsubscribe = bus.subscribe(listener);

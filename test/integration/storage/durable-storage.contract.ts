@@ -236,7 +236,7 @@ export function durableStorageContract(name: string, open: () => Promise<Durable
       assert.equal(await storage.grants.purgeExpired(now), 0);
     });
 
-    it("grants: revokeForUserAndClient revokes only that user's live grants for the client, with their tokens", async () => {
+    it("grants: revokeForUser with a client revokes only that user's live grants for the client, with their tokens", async () => {
       const subject = unique("user");
       const clientId = unique("client");
       const mine = [grant({ subject, clientId }), grant({ subject, clientId })];
@@ -248,7 +248,7 @@ export function durableStorageContract(name: string, open: () => Promise<Durable
       for (const g of all) await storage.grants.create(g, tokens.get(g.id)!);
       await storage.grants.revokeGrant(revokedEarlier.id, T0 + 1);
 
-      const revoked = await storage.grants.revokeForUserAndClient(subject, clientId, T0 + 5);
+      const revoked = await storage.grants.revokeForUser(subject, T0 + 5, clientId);
       assert.deepEqual([...revoked].sort(), mine.map((g) => g.id).sort());
       for (const g of mine) {
         assert.equal((await storage.grants.findGrant(g.id))?.revokedAt, T0 + 5);
@@ -259,7 +259,7 @@ export function durableStorageContract(name: string, open: () => Promise<Durable
         assert.equal((await storage.grants.findGrant(g.id))?.revokedAt, undefined);
         assert.equal((await storage.grants.findRefreshTokenById(tokens.get(g.id)!.id))?.status, "active");
       }
-      assert.deepEqual(await storage.grants.revokeForUserAndClient(subject, clientId, T0 + 6), []);
+      assert.deepEqual(await storage.grants.revokeForUser(subject, T0 + 6, clientId), []);
     });
 
     it("sessions: insert, find by cookie digest and id, update authentication, end once", async () => {
@@ -340,6 +340,95 @@ export function durableStorageContract(name: string, open: () => Promise<Durable
       assert.equal(await storage.consents.delete(userId, "rp-b"), true);
       assert.equal(await storage.consents.delete(userId, "rp-b"), false);
       assert.deepEqual(await storage.consents.listByUser(userId), [other]);
+    });
+
+    it("change log: each write of a cached thing is recorded in commit order with gap-free seqs; reads, misses and other writes are not", async () => {
+      const start = await storage.changes.head();
+      const c = client(unique("changed"));
+      await storage.clients.insert(c);
+      await storage.clients.update({ ...c, updatedAt: T0 + 1 });
+      assert.equal(await storage.clients.update(client(unique("missing"))), false);
+      await storage.clients.delete(c.clientId);
+      await storage.clients.delete(c.clientId);
+      const resource = { id: `https://${unique("rs")}.example/`, scopes: ["a"], accessTokenFormat: "jwt" as const, accessTokenTtl: 60, createdAt: T0 };
+      await storage.resources.upsert(resource);
+      await storage.resources.delete(resource.id);
+      await storage.resources.delete(resource.id);
+      const alg = `A${randomUUID().slice(0, 8)}`;
+      const first = signingKey(alg);
+      const second = signingKey(alg);
+      await storage.signingKeys.insert(first);
+      await storage.signingKeys.rotate(alg, second, { retiredAt: T0 + 1, expiresAt: T0 + 2 });
+      assert.equal(await storage.signingKeys.purgeExpired(T0 + 3), 1);
+      const subject = unique("user");
+      const live = grant({ subject });
+      await storage.grants.create(live, refreshToken(live.id));
+      await storage.users.insert({ id: unique("user"), username: unique("u"), passwordHash: "h", disabled: false, createdAt: T0 });
+      await storage.consents.put({ userId: subject, clientId: "rp", scopes: ["openid"], grantedAt: T0 });
+      assert.deepEqual(await storage.grants.revokeForUser(subject, T0 + 4), [live.id]);
+      assert.deepEqual(await storage.grants.revokeForUser(subject, T0 + 5), []);
+
+      const changes = await storage.changes.since(start, 100);
+      assert.deepEqual(
+        changes.map((change) => [change.topic, change.key]),
+        [
+          ["client-created", c.clientId],
+          ["client", c.clientId],
+          ["client", c.clientId],
+          ["resource", resource.id],
+          ["resource", resource.id],
+          ["signing-key", first.kid],
+          ["signing-key", first.kid],
+          ["signing-key", second.kid],
+          ["signing-key", first.kid],
+          ["grant-revoked", live.id],
+        ],
+      );
+      assert.deepEqual(changes.map((change) => change.seq), changes.map((_, i) => start + 1 + i));
+      assert.equal(await storage.changes.head(), start + changes.length);
+      assert.deepEqual(await storage.changes.since(start + 8, 1), [changes[8]]);
+    });
+
+    it("change log: 20 concurrent recording writes get distinct, gap-free seqs", async () => {
+      const start = await storage.changes.head();
+      const ids = Array.from({ length: 20 }, () => unique("concurrent"));
+      await Promise.all(ids.map((id) => storage.clients.insert(client(id))));
+      const changes = await storage.changes.since(start, 100);
+      assert.deepEqual(changes.map((change) => change.seq), ids.map((_, i) => start + 1 + i));
+      assert.deepEqual(changes.map((change) => change.key).sort(), [...ids].sort());
+    });
+
+    it("change log: commit listeners run after the commit and before the write resolves", async () => {
+      let seen: number[] = [];
+      let listening = true;
+      storage.changes.onCommit(async () => {
+        if (listening) seen.push(await storage.changes.head());
+      });
+      const start = await storage.changes.head();
+      await storage.clients.insert(client(unique("listened")));
+      assert.deepEqual(seen, [start + 1]);
+      seen = [];
+      await storage.clients.find("nobody");
+      await storage.users.setDisabled("nobody", true);
+      assert.deepEqual(seen, [], "no listener call without a recorded change");
+      listening = false;
+    });
+
+    it("change log: purge keeps only the latest changes", async () => {
+      for (let i = 0; i < 3; i++) await storage.clients.insert(client(unique("purged")));
+      const head = await storage.changes.head();
+      assert.ok((await storage.changes.purge(2)) >= 1);
+      assert.deepEqual((await storage.changes.since(0, 100)).map((change) => change.seq), [head - 1, head]);
+    });
+
+    it("users: setDisabled disables and re-enables; false for an unknown user", async () => {
+      const user = { id: unique("user"), username: unique("dora"), passwordHash: "h", disabled: false, createdAt: T0 };
+      await storage.users.insert(user);
+      assert.equal(await storage.users.setDisabled(user.id, true), true);
+      assert.equal((await storage.users.findById(user.id))?.disabled, true);
+      assert.equal(await storage.users.setDisabled(user.id, false), true);
+      assert.equal((await storage.users.findById(user.id))?.disabled, false);
+      assert.equal(await storage.users.setDisabled(unique("nobody"), true), false);
     });
 
     it("server secrets: concurrent getOrCreate converge on one value", async () => {

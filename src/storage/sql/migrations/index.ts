@@ -1,6 +1,7 @@
 import type { Knex } from "knex";
 import * as initialSchema from "./001-initial-schema.js";
 import * as sessionsConsents from "./002-sessions-consents.js";
+import * as changeLog from "./003-change-log.js";
 
 interface NamedMigration extends Knex.Migration {
   name: string;
@@ -10,6 +11,7 @@ interface NamedMigration extends Knex.Migration {
 const MIGRATIONS: readonly NamedMigration[] = [
   { name: "001-initial-schema", ...initialSchema },
   { name: "002-sessions-consents", ...sessionsConsents },
+  { name: "003-change-log", ...changeLog },
 ];
 
 /** knex migration source over the explicit list above. */
