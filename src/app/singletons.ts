@@ -37,6 +37,7 @@ import { IntrospectionService } from "../core/tokens/introspection.service.js";
 import { RefreshTokenService } from "../core/tokens/refresh-token.service.js";
 import { TokenIssuer } from "../core/tokens/token-issuer.js";
 import { TokenRevoker } from "../core/tokens/token-revoker.js";
+import { UserAccessService } from "../core/users/user-access.service.js";
 import { UserService } from "../core/users/user.service.js";
 import { TotpSecretService } from "../core/users/totp-secret.service.js";
 import { SubjectResolver } from "../core/users/subject-resolver.js";
@@ -59,6 +60,7 @@ export const singletonClasses = [
   ResourceCatalog,
   ResourceService,
   UserService,
+  UserAccessService,
   TotpSecretService,
   LoginService,
   SubjectResolver,

@@ -3,6 +3,7 @@ import { DI } from "../core/di-tokens.js";
 import { ResourceService } from "../core/resources/resource.service.js";
 import { ConsentService } from "../core/sessions/consent.service.js";
 import { TotpSecretService } from "../core/users/totp-secret.service.js";
+import { UserAccessService } from "../core/users/user-access.service.js";
 import { UserService } from "../core/users/user.service.js";
 import { InitialAccessTokens } from "../core/clients/initial-access-tokens.js";
 import type { SigningAlg } from "../core/keys/key-service.js";
@@ -48,8 +49,8 @@ async function userId(app: App, values: Values): Promise<string> {
 export const commands: Record<string, Command> = {
   "user create": (app, v) =>
     app.container.resolve(UserService).create({ username: required(v, "username"), password: required(v, "password"), email: optional(v, "email"), name: optional(v, "name") }),
-  "user disable": (app, v) => app.container.resolve(UserService).disable(required(v, "username")),
-  "user enable": (app, v) => app.container.resolve(UserService).enable(required(v, "username")),
+  "user disable": (app, v) => app.container.resolve(UserAccessService).disable(required(v, "username")),
+  "user enable": (app, v) => app.container.resolve(UserAccessService).enable(required(v, "username")),
   "user totp enable": (app, v) => app.container.resolve(TotpSecretService).enable(required(v, "username")),
   "user totp disable": async (app, v) => {
     await app.container.resolve(TotpSecretService).disable(required(v, "username"));

@@ -159,6 +159,8 @@ export class SigningKeyService implements KeyService {
     const candidate = await this.#createRecord(alg);
     const stored = await this.durable.serverSecrets.getOrCreate(BOOTSTRAP_SECRET_PREFIX + alg, JSON.stringify(candidate));
     const elected = JSON.parse(stored) as SigningKeyRecord;
+    // Another node's insert of the elected key may have been reloaded meanwhile (the change feed): nothing to do.
+    if (this.#state.active.has(alg)) return;
     if (this.#state.published.has(elected.kid) || this.clock.now() - elected.createdAt >= this.overlapMs) {
       await this.#activate(candidate);
     } else {

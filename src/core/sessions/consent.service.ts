@@ -2,19 +2,18 @@ import { inject, injectable } from "tsyringe";
 import { DI } from "../di-tokens.js";
 import type { Clock } from "../ports/clock.js";
 import type { DurableStorage } from "../ports/repositories.js";
-import type { RevocationService } from "../tokens/access-token.js";
 import type { Consent } from "./session.js";
 
 /**
  * Remembered consent per user and client (OIDC Core §3.1.2.4): approving more scopes widens the stored set; revoking
- * it also revokes the user's grants for the client, so their refresh and access tokens stop working (RFC 7009 §2.1).
+ * it also revokes the user's grants for the client, so their refresh and access tokens stop working (RFC 7009 §2.1):
+ * the change log carries the revocation to every node's index before `revoke` returns.
  */
 @injectable()
 export class ConsentService {
   constructor(
     @inject(DI.Durable) private readonly storage: DurableStorage,
     @inject(DI.Clock) private readonly clock: Clock,
-    @inject(DI.Revocation) private readonly revocation: RevocationService,
   ) {}
 
   /** True when the user has consented to every one of `scopes` for the client (false when no consent is stored). */
@@ -37,7 +36,6 @@ export class ConsentService {
   async revoke(userId: string, clientId: string): Promise<{ consentRemoved: boolean; grantsRevoked: number }> {
     const consentRemoved = await this.storage.consents.delete(userId, clientId);
     const grantIds = await this.storage.grants.revokeForUser(userId, this.clock.now(), clientId);
-    for (const grantId of grantIds) await this.revocation.revokeGrant(grantId);
     return { consentRemoved, grantsRevoked: grantIds.length };
   }
 

@@ -21,8 +21,9 @@ export function revokedGrantKey(grantId: string): string {
 /**
  * Revokes through the EphemeralStore revocation index, which every validation consults, and announces it on the
  * RevocationBus so caches drop the token at once (RFC 7009 §2.1). Index entries live as long as the tokens they name.
- * Changes committed by other processes reach this node's index and listeners through the change feed: a changed or
- * deleted client, and grants an operator revoked (the CLI's own ephemeral store may not be this node's).
+ * Changes committed by any process reach this node's index and listeners through the change feed, every node for
+ * itself: a changed or deleted client, and grants an operator revoked in bulk (the CLI's ephemeral store may not be
+ * this node's, so each node indexes them; with a shared store the extra writes are idempotent).
  */
 @injectable()
 export class RevocationServiceImpl implements RevocationService {
@@ -65,13 +66,9 @@ export class RevocationServiceImpl implements RevocationService {
     return this.store.put(revokedGrantKey(grantId), "1", (MAX_ACCESS_TOKEN_TTL + this.config.clockTolerance) * 1000);
   }
 
-  /** Grants revoked in storage by another process: indexed here unless already in a shared index (then every node heard it). */
+  /** Grants revoked in storage in bulk (`grants.revokeForUser`), by this or another process: indexed and announced here. */
   async #indexRevokedGrants(grantIds: readonly string[]): Promise<void> {
-    const indexed = await this.store.exists(grantIds.map(revokedGrantKey));
-    for (const [i, grantId] of grantIds.entries()) {
-      if (indexed[i]) continue;
-      await this.#indexGrant(grantId);
-      this.bus.deliverLocally({ kind: "grant", id: grantId, revokedAt: this.clock.now() });
-    }
+    await Promise.all(grantIds.map((grantId) => this.#indexGrant(grantId)));
+    for (const grantId of grantIds) this.bus.deliverLocally({ kind: "grant", id: grantId, revokedAt: this.clock.now() });
   }
 }

@@ -11,7 +11,7 @@ describe("ConsentService", () => {
   let consents: ConsentService;
   beforeEach(async () => {
     f = await tokenFixture();
-    consents = new ConsentService(f.storage, f.clock, f.revocation);
+    consents = new ConsentService(f.storage, f.clock);
   });
   afterEach(() => f.close());
 
