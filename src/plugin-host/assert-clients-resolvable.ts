@@ -1,6 +1,7 @@
 import type { ClientRepository } from "../core/ports/repositories.js";
 import { PluginBootError } from "./plugin-loader.js";
 import type { PluginRegistries } from "./plugin-registries.js";
+import { authMethodOf } from "../plugin-sdk/client-metadata-defaults.js";
 
 const PAGE = 500;
 
@@ -13,7 +14,7 @@ export async function assertClientsResolvable(clients: ClientRepository, registr
   for (;;) {
     const page = await clients.list({ limit: PAGE, after });
     for (const { clientId, metadata } of page) {
-      const method = metadata.token_endpoint_auth_method ?? "client_secret_basic";
+      const method = authMethodOf(metadata);
       if (!methods.has(method)) problems.push(`client ${clientId} uses auth method "${method}"`);
       for (const hook of metadata.hooks ?? []) if (!hooks.has(hook)) problems.push(`client ${clientId} opts into missing hook "${hook}"`);
     }

@@ -1,3 +1,5 @@
+import { OAuthErrors } from "./errors.js";
+
 /** A parsed application/x-www-form-urlencoded body or query (RFC 6749 §3.2); keeps repeated names. */
 export class FormParams {
   private readonly values: Map<string, string[]>;
@@ -42,6 +44,18 @@ export class FormParams {
 
   names(): string[] {
     return [...this.values.keys()];
+  }
+
+  /**
+   * The one duplicate-parameter check of every endpoint (RFC 6749 §3.1: parameters MUST NOT be included more than
+   * once): throws invalid_request naming the first name sent more than once, among `only` (default: every name) and
+   * except `repeatable` (e.g. `resource`, RFC 8707 §2).
+   */
+  rejectRepeated(options: { only?: Iterable<string>; repeatable?: Iterable<string> } = {}): void {
+    const repeatable = new Set(options.repeatable ?? []);
+    for (const name of options.only ?? this.values.keys()) {
+      if (!repeatable.has(name) && this.count(name) > 1) throw OAuthErrors.invalidRequest(`parameter "${name}" must not be repeated`);
+    }
   }
 
   /** A copy holding only the allowed names. */

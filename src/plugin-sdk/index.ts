@@ -1,6 +1,7 @@
 export * from "./errors.js";
 export * from "./form-params.js";
 export * from "./client.js";
+export * from "./client-metadata-defaults.js";
 export * from "./request.js";
 export * from "./client-auth.js";
 export * from "./grant.js";

@@ -1,7 +1,7 @@
 import { inject, injectable } from "tsyringe";
 import type { Config } from "../../config/config.js";
 import type { Client } from "../../plugin-sdk/client.js";
-import { isOAuthError, OAuthErrors } from "../../plugin-sdk/errors.js";
+import { isOAuthError, OAuthErrors, type OAuthError } from "../../plugin-sdk/errors.js";
 import type { FormParams } from "../../plugin-sdk/form-params.js";
 import type { Capabilities } from "../capabilities.js";
 import { ClientCache } from "../clients/client-cache.js";
@@ -9,7 +9,6 @@ import { validateChallenge, type PkceMethod } from "../codes/pkce.js";
 import { DI } from "../di-tokens.js";
 import type { PushedParams } from "../par/pushed-request.service.js";
 import { AccessPolicy } from "../policy/access-policy.js";
-import { OPENID_SCOPES, parseScope } from "../policy/scopes.js";
 import {
   AuthorizationEndpointError,
   type AuthorizationRequest,
@@ -22,6 +21,7 @@ import {
 import { matchRedirectUri } from "./redirect-uri-matcher.js";
 import { RequestObjectResolver, type RequestChannel } from "./request-object.resolver.js";
 import { defaultResponseMode, effectiveResponseMode, normalizeResponseType, PROMPT_VALUES, RESPONSE_MODES, returnsTokens } from "./response-types.js";
+import { responseTypesOf } from "../../plugin-sdk/client-metadata-defaults.js";
 
 /** Options of {@link AuthorizationRequestValidator.validate}. */
 export interface ValidationOptions {
@@ -60,6 +60,15 @@ const SINGLE_VALUED: ReadonlySet<string> = new Set([
   "code_challenge_method",
 ]);
 const MAX_AGE = /^(?:0|[1-9][0-9]{0,9})$/;
+
+/** A repeated client_id or redirect_uri: refused before there is a target, so an error page (RFC 6749 §4.1.2.1). */
+function refuseRepeated(params: FormParams, name: string): void {
+  try {
+    params.rejectRepeated({ only: [name] });
+  } catch (error) {
+    throw new AuthorizationEndpointError(error as OAuthError);
+  }
+}
 const split = (value: string | undefined) => (value ?? "").split(" ").filter(Boolean);
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
@@ -125,10 +134,10 @@ export class AuthorizationRequestValidator {
     pushedRequestUri: string | undefined,
   ): Promise<AuthorizationRequest> {
     const { client } = target;
-    for (const name of p.names()) if (SINGLE_VALUED.has(name) && p.count(name) > 1) throw OAuthErrors.invalidRequest(`parameter "${name}" must not be repeated`);
+    p.rejectRepeated({ only: SINGLE_VALUED });
     if (responseType === undefined) throw OAuthErrors.invalidRequest("response_type is required");
     if (!this.supportedTypes.has(responseType)) throw OAuthErrors.unsupportedResponseType("response_type is not supported");
-    if (!(client.metadata.response_types ?? ["code"]).map(normalizeResponseType).includes(responseType)) {
+    if (!responseTypesOf(client.metadata).map(normalizeResponseType).includes(responseType)) {
       throw OAuthErrors.unsupportedResponseType(`response_type "${responseType}" is not enabled for this client`);
     }
     const mode = p.get("response_mode");
@@ -140,7 +149,7 @@ export class AuthorizationRequestValidator {
       throw OAuthErrors.invalidRequest(`response_mode "${mode}" needs an http or https redirect_uri`);
     }
 
-    const access = await this.access(p, client);
+    const access = await this.policy.resolve({ client, scope: p.get("scope"), resources: p.getAll("resource") });
     const openid = access.scopes.includes("openid");
     const idToken = responseType.split(" ").includes("id_token");
     if (idToken && !openid) throw OAuthErrors.invalidRequest("response types with id_token require the openid scope");
@@ -179,7 +188,7 @@ export class AuthorizationRequestValidator {
     const refuse = (description: string): never => {
       throw new AuthorizationEndpointError(OAuthErrors.invalidRequest(description));
     };
-    if (params.count("client_id") > 1) refuse("client_id must not be repeated");
+    refuseRepeated(params, "client_id");
     const clientId = params.get("client_id");
     if (options.client) {
       if (clientId !== undefined && clientId !== options.client.clientId) refuse("client_id does not match the authenticated client");
@@ -197,7 +206,7 @@ export class AuthorizationRequestValidator {
     const refuse = (description: string): never => {
       throw new AuthorizationEndpointError(OAuthErrors.invalidRequest(description));
     };
-    if (params.count("redirect_uri") > 1) refuse("redirect_uri must not be repeated");
+    refuseRepeated(params, "redirect_uri");
     const requested = params.get("redirect_uri");
     const registered = client.metadata.redirect_uris ?? [];
     if (requested === undefined && (split(params.get("scope")).includes("openid") || registered.length !== 1)) refuse("redirect_uri is required");
@@ -216,19 +225,6 @@ export class AuthorizationRequestValidator {
     return { client, redirectUri, responseMode, state, returnsTokens: tokens };
   }
 
-  /**
-   * Scopes and resources under the token endpoint's AccessPolicy (RFC 6749 §3.3, RFC 8707 §2), the OpenID scopes
-   * (OIDC Core §5.4, §11) always allowed; throws invalid_scope / invalid_target.
-   */
-  private async access(params: FormParams, client: Client): Promise<{ scopes: string[]; resources: string[] }> {
-    const scope = params.get("scope");
-    const requested = parseScope(scope);
-    if (!requested) throw OAuthErrors.invalidScope("scope contains illegal characters");
-    const others = requested.filter((s) => !OPENID_SCOPES.includes(s));
-    const granted = await this.policy.resolve({ client, scope: scope === undefined ? undefined : others.join(" "), resources: params.getAll("resource") });
-    const scopes = scope === undefined ? granted.scopes : requested.filter((s) => OPENID_SCOPES.includes(s) || granted.scopes.includes(s));
-    return { scopes, resources: granted.resources };
-  }
 
   /**
    * PKCE (RFC 7636 §4.3, RFC 9700 §2.1.1) for response types with a code: required for public clients, clients with

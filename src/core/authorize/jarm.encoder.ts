@@ -4,6 +4,7 @@ import type { Client } from "../../plugin-sdk/client.js";
 import { DI } from "../di-tokens.js";
 import { isSigningAlg, JwtSigner } from "../keys/jwt-signer.js";
 import type { Clock } from "../ports/clock.js";
+import { authorizationResponseAlgOf } from "../../plugin-sdk/client-metadata-defaults.js";
 
 /** Lifetime of a JARM response JWT in seconds; JARM §2.1 recommends at most 10 minutes. */
 export const JARM_TTL = 300;
@@ -22,7 +23,7 @@ export class JarmEncoder {
 
   /** Returns the compact JWS for the `response` parameter (JARM §2.3); never unsigned ("none" is refused at registration). */
   encode(client: Client, params: Readonly<Record<string, string>>): string {
-    const alg = client.metadata.authorization_signed_response_alg ?? "RS256";
+    const alg = authorizationResponseAlgOf(client.metadata);
     if (!isSigningAlg(alg)) throw new Error(`authorization_signed_response_alg "${alg}" is not supported`);
     const iat = Math.floor(this.clock.now() / 1000);
     return this.signer.sign(alg, "JWT", { ...params, iss: this.config.issuer, aud: client.clientId, iat, exp: iat + JARM_TTL });

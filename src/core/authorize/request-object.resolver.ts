@@ -40,9 +40,7 @@ export class RequestObjectResolver {
 
   /** The parameters to process for `client`; throws invalid_request, invalid_request_uri, invalid_request_object or request_uri_not_supported. */
   async resolve(params: FormParams, client: Client, channel: RequestChannel): Promise<ResolvedParams> {
-    for (const name of ["request", "request_uri"]) {
-      if (params.count(name) > 1) throw OAuthErrors.invalidRequest(`${name} must not be repeated`);
-    }
+    params.rejectRepeated({ only: ["request", "request_uri"] });
     if (channel === "par" && params.count("request_uri") > 0) {
       throw OAuthErrors.invalidRequest("request_uri must not be sent to the pushed authorization request endpoint");
     }

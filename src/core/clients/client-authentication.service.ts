@@ -8,6 +8,7 @@ import { DI } from "../di-tokens.js";
 import { AuthFailureThrottle } from "./auth-failure-throttle.js";
 import { CoreClientAuthContext } from "./client-auth-context.js";
 import { ClientAuthenticatorsToken } from "./client-auth.tokens.js";
+import { authMethodOf } from "../../plugin-sdk/client-metadata-defaults.js";
 
 export interface ClientAuthenticationOptions {
   /** Accept a public client identified by `client_id` alone (method "none"); default false. */
@@ -39,7 +40,7 @@ export class ClientAuthenticationService {
     try {
       if (!method) throw OAuthErrors.invalidClient("client authentication required");
       const authenticated = await method.authenticate(request, this.context);
-      const registered = authenticated.client.metadata.token_endpoint_auth_method ?? "client_secret_basic";
+      const registered = authMethodOf(authenticated.client.metadata);
       if (authenticated.method !== registered) throw OAuthErrors.invalidClient("client authentication method does not match the registered one");
       if (registered === "none" && !options.allowPublic) throw OAuthErrors.invalidClient("client authentication required");
       return authenticated;

@@ -3,6 +3,7 @@ import type { ClientMetadata } from "../../plugin-sdk/client.js";
 import { OAuthErrors } from "../../plugin-sdk/errors.js";
 import { INTERNAL_SCOPE_PREFIX, parseScope } from "../policy/scopes.js";
 import type { RegistrationSource } from "./client-registry.js";
+import { CLIENT_METADATA_DEFAULTS, responseTypesOf } from "../../plugin-sdk/client-metadata-defaults.js";
 
 /** Longest accepted string or URI value. */
 export const MAX_STRING_LENGTH = 2000;
@@ -71,8 +72,8 @@ const standardFields = z
   .partial()
   .extend({
     // RFC 7591 §2 defaults; response_types defaults below, from grant_types.
-    grant_types: list(text).min(1, "must name at least one grant type").default(() => ["authorization_code"]),
-    token_endpoint_auth_method: text.default("client_secret_basic"),
+    grant_types: list(text).min(1, "must name at least one grant type").default(() => [...CLIENT_METADATA_DEFAULTS.grant_types]),
+    token_endpoint_auth_method: text.default(CLIENT_METADATA_DEFAULTS.token_endpoint_auth_method),
   });
 
 /** Portcullis extensions only operators (CLI, admin RPC) may set; dynamic registration drops them like any unknown name. */
@@ -116,7 +117,7 @@ export function parseClientMetadata(raw: unknown, source: RegistrationSource): C
   const parsed = SCHEMAS[source].safeParse(Object.fromEntries(present));
   if (!parsed.success) throw metadataError(parsed.error.issues[0]!);
   const metadata = parsed.data as ClientMetadata & { grant_types: string[] };
-  metadata.response_types ??= metadata.grant_types.includes("authorization_code") ? ["code"] : [];
+  metadata.response_types ??= [...responseTypesOf(metadata)];
   if (source === "dynamic" && parseScope(metadata.scope)!.some((s) => s.startsWith(INTERNAL_SCOPE_PREFIX))) {
     throw OAuthErrors.invalidClientMetadata(`scope must not include internal ${INTERNAL_SCOPE_PREFIX} scopes`);
   }

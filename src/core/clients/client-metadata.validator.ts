@@ -6,6 +6,7 @@ import type { Capabilities } from "../capabilities.js";
 import { CLIENT_KEY_ALGORITHMS } from "./client-jwks-cache.js";
 import { isForbiddenAddress } from "../security/safe-fetch.js";
 import { sectorIdentifierOf } from "../users/subject-resolver.js";
+import { applicationTypeOf, authMethodOf, grantTypesOf, responseTypesOf } from "../../plugin-sdk/client-metadata-defaults.js";
 
 /** What the checks depend on besides the metadata itself. */
 export interface MetadataValidationContext {
@@ -59,8 +60,8 @@ function redirectUriProblem(uri: string, applicationType: "web" | "native"): str
 }
 
 function checkRedirectUris(metadata: ClientMetadata): void {
-  const applicationType = metadata.application_type ?? "web";
-  const grants = metadata.grant_types ?? [];
+  const applicationType = applicationTypeOf(metadata);
+  const grants = grantTypesOf(metadata);
   if ((grants.includes("authorization_code") || grants.includes("implicit")) && !metadata.redirect_uris?.length) {
     throw OAuthErrors.invalidRedirectUri("redirect_uris is required for the authorization_code and implicit grant types");
   }
@@ -108,8 +109,8 @@ function checkUrls(metadata: ClientMetadata, allowPrivateHosts: boolean): void {
 
 
 function checkGrantAndResponseTypes(metadata: ClientMetadata, capabilities: Capabilities): void {
-  const grants = metadata.grant_types ?? [];
-  const responseTypes = metadata.response_types ?? [];
+  const grants = grantTypesOf(metadata);
+  const responseTypes = responseTypesOf(metadata);
   for (const grant of grants) {
     if (!capabilities.grantTypes.includes(grant)) throw OAuthErrors.invalidClientMetadata(`grant type ${grant} is not supported`);
   }
@@ -137,7 +138,7 @@ function checkGrantAndResponseTypes(metadata: ClientMetadata, capabilities: Capa
 }
 
 function checkAuthentication(metadata: ClientMetadata, capabilities: Capabilities): void {
-  const method = metadata.token_endpoint_auth_method ?? "client_secret_basic";
+  const method = authMethodOf(metadata);
   if (!capabilities.clientAuthMethods.includes(method)) {
     throw OAuthErrors.invalidClientMetadata(`token_endpoint_auth_method ${method} is not supported`);
   }
@@ -167,7 +168,7 @@ function checkSigningAlgs(metadata: ClientMetadata, capabilities: Capabilities):
     }
   }
   // Exactly ["code"]: no ID token ever leaves the authorization endpoint (a client without response types gets none).
-  const responseTypes = metadata.response_types ?? [];
+  const responseTypes = responseTypesOf(metadata);
   const codeOnly = responseTypes.length > 0 && responseTypes.every((rt) => rt === "code");
   for (const field of ["id_token_signed_response_alg", "userinfo_signed_response_alg", "authorization_signed_response_alg", "request_object_signing_alg"] as const) {
     const alg = metadata[field];

@@ -12,6 +12,7 @@ import { OPERATOR_ONLY_METADATA, parseClientMetadata } from "./client-metadata.s
 import { validateClientMetadata } from "./client-metadata.validator.js";
 import type { ClientRegistry, RegisteredClient, RegistrationSource } from "./client-registry.js";
 import { SectorIdentifierVerifier } from "./sector-identifier.verifier.js";
+import { authMethodOf } from "../../plugin-sdk/client-metadata-defaults.js";
 
 /** Methods that authenticate with a client secret (RFC 7591 §2, OIDC Core §9). */
 const SECRET_METHODS = new Set(["client_secret_basic", "client_secret_post", "client_secret_jwt"]);
@@ -22,7 +23,6 @@ const SECRET_BYTES = 32;
 
 type StoredSecret = Pick<Client, "secretDigest" | "secretSealed" | "secretExpiresAt">;
 
-const authMethodOf = (metadata: ClientMetadata) => metadata.token_endpoint_auth_method ?? "client_secret_basic";
 /** The object without its undefined members, so stored and returned values compare equal to what storage reads back. */
 const defined = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 const withoutSecret = ({ secretDigest: _digest, secretSealed: _sealed, secretExpiresAt: _expiresAt, ...rest }: Client) => rest;

@@ -6,6 +6,7 @@ import { ClientAuthenticationService } from "../clients/client-authentication.se
 import { TokenIssuer, type TokenResponse } from "../tokens/token-issuer.js";
 import { GrantContextFactory } from "./grant-context.factory.js";
 import { GrantHandlersToken } from "./grant-handlers.js";
+import { grantTypesOf } from "../../plugin-sdk/client-metadata-defaults.js";
 
 /**
  * The token endpoint's protocol logic (RFC 6749 §3.2, §5): grant lookup, duplicate rejection, parameter
@@ -26,22 +27,19 @@ export class TokenRequestHandler {
 
   async handle(request: EndpointRequest): Promise<TokenResponse> {
     const params = request.params;
-    if (params.count("grant_type") > 1) throw OAuthErrors.invalidRequest("grant_type must not be repeated");
+    params.rejectRepeated({ only: ["grant_type"] });
     const grantType = params.get("grant_type");
     if (!grantType) throw OAuthErrors.invalidRequest("grant_type is required");
     const grant = this.grants.get(grantType);
     if (!grant) throw OAuthErrors.unsupportedGrantType(`grant_type "${grantType}" is not supported`);
     const allowed = this.allowLists.get(grantType)!;
-    for (const name of params.names()) {
-      const repeatable = grant.repeatable?.includes(name) && allowed.has(name);
-      if (params.count(name) > 1 && !repeatable) throw OAuthErrors.invalidRequest(`parameter "${name}" must not be repeated`);
-    }
+    params.rejectRepeated({ repeatable: grant.repeatable });
 
     const caller = await this.clientAuth.authenticate(request, { allowPublic: true });
     if (grant.clientAuthentication === "required" && caller.method === "none") {
       throw OAuthErrors.unauthorizedClient(`public clients may not use ${grantType}`);
     }
-    const registered = caller.client.metadata.grant_types ?? ["authorization_code"];
+    const registered = grantTypesOf(caller.client.metadata);
     if (!registered.includes(grantType)) throw OAuthErrors.unauthorizedClient(`the client is not registered for ${grantType}`);
 
     const filtered = params.pick(allowed);

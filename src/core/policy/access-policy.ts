@@ -17,8 +17,10 @@ export interface AccessRequest {
 }
 
 /**
- * Decides granted scopes and audiences. A client with `scope` metadata may request only those; without it,
- * the OpenID scopes and every registered resource's scopes. Internal `portcullis:` scopes need explicit metadata.
+ * The one owner of the scope and audience rule, at /authorize, /par, /token and every later grant: the OpenID scopes
+ * (OIDC Core §5.4, §11) are always allowed, since they ask about the end-user, who consents to them; beyond them a
+ * client with `scope` metadata may request only those, and a client without it every registered resource's scopes.
+ * Internal `portcullis:` scopes need explicit metadata.
  */
 @injectable()
 export class AccessPolicy {
@@ -42,9 +44,10 @@ export class AccessPolicy {
   }
 
   private async allowed(client: Client, registered: readonly string[], scope: string): Promise<boolean> {
+    if (OPENID_SCOPES.includes(scope)) return true;
     if (client.metadata.scope !== undefined) return registered.includes(scope);
     if (scope.startsWith(INTERNAL_SCOPE_PREFIX)) return false;
-    return OPENID_SCOPES.includes(scope) || (await this.resources.owning(scope)).length > 0;
+    return (await this.resources.owning(scope)).length > 0;
   }
 
   private async resolveResources(requested: readonly string[], max: readonly string[] | undefined): Promise<string[]> {

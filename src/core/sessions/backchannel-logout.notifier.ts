@@ -9,6 +9,7 @@ import type { Logger } from "../ports/logger.js";
 import { SafeFetcher, SafeFetchError } from "../security/safe-fetch.js";
 import { SubjectResolver } from "../users/subject-resolver.js";
 import type { Session } from "./session.js";
+import { CLIENT_METADATA_DEFAULTS, idTokenAlgOf } from "../../plugin-sdk/client-metadata-defaults.js";
 
 /** The event of a logout token (OIDC Back-Channel Logout §2.4). */
 export const BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout";
@@ -63,8 +64,8 @@ export class BackchannelLogoutNotifier {
 
   /** The logout token for `client` (§2.4): iss, aud, iat, exp, jti, events, sub and sid; never a nonce. */
   async #logoutToken(client: Client, session: Session): Promise<string> {
-    const registered = client.metadata.id_token_signed_response_alg;
-    const alg = isSigningAlg(registered) ? registered : "RS256";
+    const registered = idTokenAlgOf(client.metadata);
+    const alg = isSigningAlg(registered) ? registered : CLIENT_METADATA_DEFAULTS.id_token_signed_response_alg;
     const iat = Math.floor(this.clock.now() / 1000);
     return this.signer.sign(alg, LOGOUT_TOKEN_TYP, {
       iss: this.config.issuer,

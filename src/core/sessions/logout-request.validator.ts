@@ -35,7 +35,7 @@ export class LogoutRequestValidator {
 
   /** Returns the validated request; throws OAuthError invalid_request. */
   async validate(params: FormParams): Promise<LogoutRequest> {
-    for (const name of PARAMETERS) if (params.count(name) > 1) throw OAuthErrors.invalidRequest(`parameter "${name}" must not be repeated`);
+    params.rejectRepeated({ only: PARAMETERS });
     const hintValue = params.get("id_token_hint");
     const hint = hintValue === undefined ? undefined : await this.hints.verify(hintValue);
     const client = await this.client(params.get("client_id"), hint);

@@ -9,6 +9,7 @@ import type { Clock } from "../ports/clock.js";
 import { SubjectResolver } from "../users/subject-resolver.js";
 import { ClaimsProvidersToken, collectClaims } from "./claims-providers.js";
 import { tokenHash } from "./token-hash.js";
+import { CLIENT_METADATA_DEFAULTS, idTokenAlgOf } from "../../plugin-sdk/client-metadata-defaults.js";
 
 /** ID token lifetime in seconds when the caller gives none. */
 export const DEFAULT_ID_TOKEN_TTL = 3600;
@@ -53,8 +54,8 @@ export class IdTokenMinter {
    * "none" while the operator allows it (UNSIGNED_ID_TOKENS): once that is switched off they get RS256.
    */
   async mint(request: IdTokenMintRequest): Promise<string> {
-    const registered = request.client.metadata.id_token_signed_response_alg ?? "RS256";
-    const alg = registered === "none" && !this.config.unsignedIdTokens ? "RS256" : registered;
+    const registered = idTokenAlgOf(request.client.metadata);
+    const alg = registered === "none" && !this.config.unsignedIdTokens ? CLIENT_METADATA_DEFAULTS.id_token_signed_response_alg : registered;
     if (alg !== "none" && !isSigningAlg(alg)) throw new Error(`id_token_signed_response_alg "${alg}" is not supported`);
     const { client, subject, scopes, requestedClaims } = request;
     const [sub, provided, scoped] = await Promise.all([

@@ -3,7 +3,7 @@ import type { EndpointRequest } from "../../plugin-sdk/request.js";
 
 /** A required, non-repeated parameter (RFC 6749 §3.1). */
 export function singleParameter(request: EndpointRequest, name: string): string {
-  if (request.params.count(name) > 1) throw OAuthErrors.invalidRequest(`parameter "${name}" must not be repeated`);
+  request.params.rejectRepeated({ only: [name] });
   const value = request.params.get(name);
   if (!value) throw OAuthErrors.invalidRequest(`${name} is required`);
   return value;

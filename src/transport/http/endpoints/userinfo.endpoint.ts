@@ -60,7 +60,11 @@ export class UserinfoEndpoint implements HttpEndpoint {
   }
 
   private parameter(params: FormParams): string | undefined {
-    if (params.count("access_token") > 1) throw this.challenge("invalid_request", 'parameter "access_token" must not be repeated');
+    try {
+      params.rejectRepeated({ only: ["access_token"] });
+    } catch (error) {
+      throw this.challenge("invalid_request", (error as OAuthError).description ?? "");
+    }
     return params.get("access_token");
   }
 
