@@ -1,4 +1,4 @@
-import type { PluginModule } from "../src/plugin-sdk/index.js";
+import type { PluginModule } from "portcullis/plugin-sdk";
 import authorizationCode from "./grants/authorization-code/index.js";
 import clientCredentials from "./grants/client-credentials/index.js";
 import refreshToken from "./grants/refresh-token/index.js";

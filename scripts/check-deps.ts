@@ -1,6 +1,6 @@
 /**
  * Enforces the dependency direction of DESIGN.md "Layout":
- * plugins → src/plugin-sdk only (plus jose, node:*) · core → never gen, storage, transport, app, plugin-host ·
+ * plugins → portcullis/plugin-sdk only (plus jose, node:*) · core → never gen, storage, transport, app, plugin-host ·
  * storage → core only · plugin-host → plugin-sdk, core · transport → never app or storage.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -18,14 +18,14 @@ interface Rule {
 const inside = (target: string, folder: string) => target === folder || target.startsWith(`${folder}/`);
 const rules: Rule[] = [
   {
+    // A first-party plugin is written exactly as an external one: the SDK by its package name, nothing of core.
     scope: "plugins/",
     forbidden: (target, spec, file) => {
-      if (!spec.startsWith(".")) return !(spec === "jose" || spec.startsWith("node:"));
-      if (file === "plugins/index.ts") return !inside(target, "plugins") && !inside(target, "src/plugin-sdk");
-      const pluginFolder = file.split("/").slice(0, 3).join("/");
-      return !inside(target, pluginFolder) && !inside(target, "src/plugin-sdk");
+      if (!spec.startsWith(".")) return !(spec === "portcullis/plugin-sdk" || spec === "jose" || spec.startsWith("node:"));
+      if (file === "plugins/index.ts") return !inside(target, "plugins");
+      return !inside(target, file.split("/").slice(0, 3).join("/"));
     },
-    message: "plugins may import only src/plugin-sdk, jose and node:*",
+    message: "plugins may import only portcullis/plugin-sdk, jose, node:* and their own folder",
   },
   { scope: "src/core/", forbidden: (t) => ["gen", "src/storage", "src/transport", "src/app", "src/plugin-host", "plugins"].some((f) => inside(t, f)), message: "core must not import gen, storage, transport, app, plugin-host or plugins" },
   { scope: "src/storage/", forbidden: (t) => ["gen", "src/transport", "src/app", "src/plugin-host", "plugins"].some((f) => inside(t, f)), message: "storage may import only core" },

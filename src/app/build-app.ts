@@ -15,12 +15,14 @@ import { cryptoRandom, systemClock } from "../core/security/system-clock.js";
 import { firstPartyPlugins } from "../../plugins/index.js";
 import type { PluginModule } from "../plugin-sdk/plugin-module.js";
 import { assertClientsResolvable } from "../plugin-host/assert-clients-resolvable.js";
-import { loadPlugins } from "../plugin-host/load-plugins.js";
+import { loadPluginModules } from "../plugin-host/load-plugins.js";
+import { containerInstantiator } from "../plugin-host/plugin-instantiator.js";
+import { buildRegistries } from "../plugin-host/plugin-registries.js";
 import type { PluginRegistries } from "../plugin-host/plugin-registries.js";
 import { openEphemeral } from "../storage/open-ephemeral.js";
 import { openSqlStorage } from "../storage/sql/open-sql-storage.js";
 import { buildRouter } from "./build-router.js";
-import { createContainer } from "./create-container.js";
+import { createContainer, registerPlugins } from "./create-container.js";
 import { createLogger } from "./create-logger.js";
 import { startInternalServer } from "../transport/rpc/internal-server.js";
 import { startPublicServer } from "../transport/http/public-server.js";
@@ -55,17 +57,19 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   const clock = options.clock ?? systemClock;
   const random = options.random ?? cryptoRandom;
   const logger = options.logger ?? createLogger(config.logLevel);
-  const registries = await loadPlugins(options.plugins ?? firstPartyPlugins, config);
+  const modules = await loadPluginModules(options.plugins ?? firstPartyPlugins, config);
   const durable = await openSqlStorage(config.databaseUrl, { logger });
   const closers: (() => Promise<void>)[] = [() => durable.close()];
   try {
     await durable.migrate();
-    await assertClientsResolvable(durable.clients, registries);
     const ephemeral = await openEphemeral({ redisUrl: config.redisUrl, clock, logger });
     closers.unshift(() => ephemeral.signal.close(), () => ephemeral.store.close(), () => ephemeral.bus.close());
     const sealer = await loadSealer({ config, durable, random, logger });
 
-    const container = createContainer({ config, clock, random, logger, durable, ephemeral, sealer, registries });
+    const container = createContainer({ config, clock, random, logger, durable, ephemeral, sealer });
+    const registries = buildRegistries(modules, config.pluginOptions, containerInstantiator(container, logger));
+    registerPlugins(container, registries, config);
+    await assertClientsResolvable(durable.clients, registries);
 
     // Follow the change log from before any cache loads; the caches and relays it feeds subscribe at construction.
     const changes = container.resolve(ChangeFeed);
@@ -83,7 +87,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     const health = new HealthEndpoint();
     const metricsRegistry = new Registry();
     collectDefaultMetrics({ register: metricsRegistry, prefix: "portcullis_" });
-    const router = buildRouter(container, config, logger, health, new HttpMetrics(metricsRegistry));
+    const router = await buildRouter(container, registries, logger, health, new HttpMetrics(metricsRegistry));
     container.resolve(TokenRequestHandler);
 
     let listeners: { close(): Promise<void> }[] = [];

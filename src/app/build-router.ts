@@ -1,5 +1,8 @@
 import type { DependencyContainer } from "tsyringe";
-import type { Config } from "../config/config.js";
+import { DI } from "../core/di-tokens.js";
+import { ServerMetadata } from "../core/discovery/server-metadata.js";
+import { assertPluginSurfaces } from "../plugin-host/assert-plugin-surfaces.js";
+import type { PluginRegistries } from "../plugin-host/plugin-registries.js";
 import { ChangeFeed } from "../core/changes/change-feed.js";
 import type { Logger } from "../core/ports/logger.js";
 import type { HttpEndpoint } from "../transport/http/endpoint.js";
@@ -23,9 +26,15 @@ import type { HttpMetrics } from "../transport/metrics/http-metrics.js";
 /** Every public endpoint class; adding an endpoint is one line here. */
 const endpointClasses = [AuthorizeEndpoint, InteractionEndpoint, TokenEndpoint, ParEndpoint, IntrospectEndpoint, RevokeEndpoint, JwksEndpoint, OAuthMetadataEndpoint, OpenIdConfigurationEndpoint, RegisterEndpoint, RegisterManagementEndpoint, EndSessionEndpoint, EndSessionConfirmEndpoint, UserinfoEndpoint] as const;
 
-/** Resolves the endpoints eagerly (a bad wiring fails at boot) and builds the public router. */
-export function buildRouter(container: DependencyContainer, config: Config, logger: Logger, health: HealthEndpoint, metrics: HttpMetrics): OAuthRouter {
-  const endpoints: HttpEndpoint[] = endpointClasses.map((cls) => container.resolve<HttpEndpoint>(cls as never));
+/**
+ * Resolves core's endpoints eagerly (a bad wiring fails at boot) and builds the public router with the plugins'
+ * endpoints beside them; a plugin path or discovery member that core already owns fails the boot.
+ */
+export async function buildRouter(container: DependencyContainer, registries: PluginRegistries, logger: Logger, health: HealthEndpoint, metrics: HttpMetrics): Promise<OAuthRouter> {
+  const config = container.resolve(DI.Config);
+  const core: HttpEndpoint[] = [...endpointClasses.map((cls) => container.resolve<HttpEndpoint>(cls as never)), health];
+  const metadata = container.resolve(ServerMetadata);
+  assertPluginSurfaces(registries, { paths: core.map((e) => e.path), members: await metadata.coreMembers(), pluginMembers: metadata.pluginMembers() });
   const changes = container.resolve(ChangeFeed);
-  return new OAuthRouter([...endpoints, health], { issuer: config.issuer, bodyLimit: config.bodyLimit, logger, metrics, changes });
+  return new OAuthRouter([...core, ...registries.endpoints], { issuer: config.issuer, bodyLimit: config.bodyLimit, logger, metrics, changes });
 }

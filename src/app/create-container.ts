@@ -4,11 +4,19 @@ import type { Capabilities } from "../core/capabilities.js";
 import { AuthenticatorsToken } from "../core/authn/authenticators.js";
 import { AUTHORIZATION_RESPONSE_TYPES } from "../core/authorize/response-types.js";
 import { ClientAuthenticatorsToken } from "../core/clients/client-auth.tokens.js";
+import { ClientAuthenticationService } from "../core/clients/client-authentication.service.js";
+import { ClientMetadataFieldsToken } from "../core/clients/client-metadata-fields.js";
 import { ClientRegistryService } from "../core/clients/client-registry.service.js";
 import { DI } from "../core/di-tokens.js";
+import { DiscoveryContributorsToken, PluginEndpointsToken } from "../core/discovery/discovery-contributors.js";
 import { GrantHandlersToken } from "../core/grants/grant-handlers.js";
+import { ContributionOwnerToken } from "../core/plugin-owners.js";
 import type { Sealer } from "../core/keys/key-service.js";
 import { SigningKeyService } from "../core/keys/signing-key.service.js";
+import { AuthenticationSealService } from "../core/plugin-capabilities/authentication-seal.service.js";
+import { IssuedTokensService } from "../core/plugin-capabilities/issued-tokens.service.js";
+import { PluginRevocations } from "../core/plugin-capabilities/plugin-revocations.js";
+import { UserDirectoryService } from "../core/plugin-capabilities/user-directory.js";
 import type { ChangeSignal } from "../core/ports/change-log.js";
 import type { Clock, RandomSource } from "../core/ports/clock.js";
 import type { EphemeralStore, RevocationBus } from "../core/ports/ephemeral-store.js";
@@ -19,9 +27,12 @@ import { IntrospectionCustomizersToken } from "../core/tokens/introspection-cust
 import { JwtAccessTokenMinter } from "../core/tokens/jwt-access-token.minter.js";
 import { RevocationServiceImpl } from "../core/tokens/revocation.service.js";
 import { TokenCustomizersToken } from "../core/tokens/token-customizers.js";
+import { TokenResponseContributorsToken } from "../core/tokens/token-response-contributors.js";
 import { TokenValidatorService } from "../core/tokens/token-validator.service.js";
 import { UserClaimsProvider } from "../core/users/user-claims.provider.js";
 import type { PluginRegistries } from "../plugin-host/plugin-registries.js";
+import type { ClientAuthentication } from "../plugin-sdk/capabilities.js";
+import { PluginTokens } from "../plugin-sdk/plugin-tokens.js";
 import { singletonClasses } from "./singletons.js";
 
 export interface ContainerParts {
@@ -32,10 +43,9 @@ export interface ContainerParts {
   durable: DurableStorage;
   ephemeral: { store: EphemeralStore; bus: RevocationBus; signal: ChangeSignal };
   sealer: Sealer;
-  registries: PluginRegistries;
 }
 
-/** One child container per app: infrastructure as values, plugin registries, and every core service as a singleton. */
+/** One child container per app: infrastructure as values, the plugins' capabilities, and every core service as a singleton. */
 export function createContainer(parts: ContainerParts): DependencyContainer {
   const container = rootContainer.createChildContainer();
   container.register(DI.Config, { useValue: parts.config });
@@ -47,20 +57,43 @@ export function createContainer(parts: ContainerParts): DependencyContainer {
   container.register(DI.RevocationBus, { useValue: parts.ephemeral.bus });
   container.register(DI.ChangeSignal, { useValue: parts.ephemeral.signal });
   container.register(DI.Sealer, { useValue: parts.sealer });
-  container.register(DI.Capabilities, { useValue: capabilitiesOf(parts.registries, parts.config) });
-  container.register(GrantHandlersToken, { useValue: parts.registries.grants });
-  container.register(ClientAuthenticatorsToken, { useValue: parts.registries.clientAuthenticators });
-  container.register(TokenCustomizersToken, { useValue: parts.registries.tokenCustomizers });
-  container.register(IntrospectionCustomizersToken, { useValue: parts.registries.introspectionCustomizers });
-  container.register(ClaimsProvidersToken, { useValue: [new UserClaimsProvider(parts.durable), ...parts.registries.claimsProviders] });
-  container.register(AuthenticatorsToken, { useValue: parts.registries.authenticators });
   container.registerSingleton(DI.Keys, SigningKeyService);
   container.registerSingleton(DI.AccessTokenMinter, JwtAccessTokenMinter);
   container.registerSingleton(DI.TokenValidator, TokenValidatorService);
   container.registerSingleton(DI.Revocation, RevocationServiceImpl);
   container.registerSingleton(DI.ClientRegistry, ClientRegistryService);
   for (const cls of singletonClasses) container.registerSingleton(cls as never);
+  registerPluginCapabilities(container, parts);
   return container;
+}
+
+/** The shared PluginTokens (DESIGN "Plugin contracts"); options, logger and single-use store are per module (plugin-host). */
+function registerPluginCapabilities(container: DependencyContainer, parts: ContainerParts): void {
+  container.register(PluginTokens.Issuer, { useValue: parts.config.issuer });
+  container.register(PluginTokens.Clock, { useValue: Object.freeze({ now: () => parts.clock.now() }) });
+  container.registerSingleton(PluginTokens.Users, UserDirectoryService);
+  container.registerSingleton(PluginTokens.Tokens, IssuedTokensService);
+  container.registerSingleton(PluginTokens.Revocations, PluginRevocations);
+  container.registerSingleton(PluginTokens.AuthenticationSeal, AuthenticationSealService);
+  // Resolved at the first call: client authentication needs the client-auth plugins, which are being built meanwhile.
+  const clientAuthentication: ClientAuthentication = { authenticate: (request, options) => container.resolve(ClientAuthenticationService).authenticate(request, options) };
+  container.register(PluginTokens.ClientAuthentication, { useValue: clientAuthentication });
+}
+
+/** Registers what the plugins contributed and the capabilities derived from it (RFC 8414 §2). */
+export function registerPlugins(container: DependencyContainer, registries: PluginRegistries, config: Config): void {
+  container.register(DI.Capabilities, { useValue: capabilitiesOf(registries, config) });
+  container.register(GrantHandlersToken, { useValue: registries.grants });
+  container.register(ClientAuthenticatorsToken, { useValue: registries.clientAuthenticators });
+  container.register(TokenCustomizersToken, { useValue: registries.tokenCustomizers });
+  container.register(IntrospectionCustomizersToken, { useValue: registries.introspectionCustomizers });
+  container.register(ClaimsProvidersToken, { useValue: [container.resolve(UserClaimsProvider), ...registries.claimsProviders] });
+  container.register(AuthenticatorsToken, { useValue: registries.authenticators });
+  container.register(DiscoveryContributorsToken, { useValue: registries.discovery });
+  container.register(PluginEndpointsToken, { useValue: registries.endpoints });
+  container.register(ClientMetadataFieldsToken, { useValue: registries.clientMetadataFields });
+  container.register(TokenResponseContributorsToken, { useValue: registries.tokenResponseContributors });
+  container.register(ContributionOwnerToken, { useValue: (contribution: object) => registries.ownerOf(contribution) });
 }
 
 /** What discovery and registration validation advertise, derived from the enabled plugins (RFC 8414 §2). */
@@ -68,6 +101,7 @@ function capabilitiesOf(registries: PluginRegistries, config: Config): Capabilit
   const codeFlow = registries.grants.has("authorization_code");
   return {
     grantTypes: codeFlow ? [...registries.grants.keys(), "implicit"] : [...registries.grants.keys()],
+    confidentialGrantTypes: [...registries.grants.values()].filter((g) => g.clientAuthentication === "required").map((g) => g.grantType),
     clientAuthMethods: registries.clientAuthenticators.map((a) => a.method),
     clientAuthSigningAlgs: [...new Set(registries.clientAuthenticators.flatMap((a) => a.signingAlgorithms ?? []))],
     // OIDC Core §3: hybrid and implicit response types come with the authorization endpoint; clients opt in per response_types.

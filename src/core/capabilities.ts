@@ -1,6 +1,8 @@
 /** What this server instance supports, derived at boot from the enabled plugins and config (RFC 8414 §2). */
 export interface Capabilities {
   grantTypes: readonly string[];
+  /** Grant types only a client that authenticates may use (their handlers require client authentication, RFC 6749 §2.1). */
+  confidentialGrantTypes: readonly string[];
   clientAuthMethods: readonly string[];
   /** Algs per client-auth method family, for `token_endpoint_auth_signing_alg_values_supported`. */
   clientAuthSigningAlgs: readonly string[];

@@ -1,8 +1,12 @@
 import type { Authenticator } from "../plugin-sdk/authenticator.js";
 import type { ClientAuthenticator } from "../plugin-sdk/client-auth.js";
+import type { ClientMetadataField } from "../plugin-sdk/client-metadata.js";
+import type { DiscoveryContributor } from "../plugin-sdk/discovery.js";
+import type { PublicEndpoint } from "../plugin-sdk/endpoint.js";
 import type { GrantHandler } from "../plugin-sdk/grant.js";
 import type { ClaimsProvider, IntrospectionCustomizer, TokenCustomizer } from "../plugin-sdk/hooks.js";
 import { ExtensionPoints, type Contribution, type ExtensionPoint, type PluginHost, type PluginModule } from "../plugin-sdk/plugin-module.js";
+import type { TokenResponseContributor } from "../plugin-sdk/token-response.js";
 import { PluginBootError } from "./plugin-loader.js";
 
 /** Everything the enabled plugins contributed, validated and instantiated at boot. */
@@ -14,26 +18,41 @@ export interface PluginRegistries {
   claimsProviders: readonly ClaimsProvider[];
   /** Login steps (first and second factors), in plugin order. */
   authenticators: readonly Authenticator[];
+  endpoints: readonly PublicEndpoint[];
+  discovery: readonly DiscoveryContributor[];
+  /** Client metadata fields by name. */
+  clientMetadataFields: ReadonlyMap<string, ClientMetadataField>;
+  tokenResponseContributors: readonly TokenResponseContributor[];
+  /** The id of the module that contributed each instance (its namespace in the single-use store). */
+  ownerOf(contribution: object): string;
   /** Ids of the loaded modules, in load order. */
   moduleIds: readonly string[];
 }
 
-const instantiate = <T>(contribution: Contribution<T>): T =>
-  typeof contribution === "function" ? new (contribution as new () => T)() : contribution;
+/** Turns a contributed class into an instance: `new` without arguments by default; the app resolves it through DI. */
+export type Instantiator = (module: PluginModule, options: Readonly<Record<string, unknown>>, contribution: new (...args: never[]) => unknown) => unknown;
 
-/** Runs each module's register(), then builds registries; duplicates fail the boot (DESIGN "Plugin contracts"). */
-export function buildRegistries(modules: readonly PluginModule[], options: Readonly<Record<string, Record<string, unknown>>>): PluginRegistries {
+const construct: Instantiator = (_module, _options, contribution) => new (contribution as new () => unknown)();
+
+/** Runs each module's register(), instantiates its contributions, then builds registries; duplicates fail the boot (DESIGN "Plugin contracts"). */
+export function buildRegistries(
+  modules: readonly PluginModule[],
+  options: Readonly<Record<string, Record<string, unknown>>>,
+  instantiate: Instantiator = construct,
+): PluginRegistries {
   const contributions = new Map<string, { owner: string; value: unknown }[]>();
+  const owners = new WeakMap<object, string>();
   const seenIds = new Set<string>();
   for (const module of modules) {
     if (seenIds.has(module.id)) throw new PluginBootError(`plugin ${module.id}: loaded twice`);
     seenIds.add(module.id);
+    const moduleOptions = Object.freeze({ ...(options[module.id] ?? {}) });
     const host: PluginHost = {
-      options: options[module.id] ?? {},
+      options: moduleOptions,
       contribute<T>(point: ExtensionPoint<T>, contribution: Contribution<T>) {
-        const list = contributions.get(point.id) ?? [];
-        list.push({ owner: module.id, value: instantiate(contribution) });
-        contributions.set(point.id, list);
+        const value = typeof contribution === "function" ? instantiate(module, moduleOptions, contribution as new () => unknown) : contribution;
+        if (typeof value === "object" && value !== null) owners.set(value, module.id);
+        contributions.set(point.id, [...(contributions.get(point.id) ?? []), { owner: module.id, value }]);
       },
     };
     module.register(host);
@@ -53,6 +72,15 @@ export function buildRegistries(modules: readonly PluginModule[], options: Reado
     introspectionCustomizers: [...uniqueBy(of(ExtensionPoints.introspectionCustomizers), (h) => h.id, "introspection customizer").values()],
     claimsProviders: [...uniqueBy(of(ExtensionPoints.claimsProviders), (h) => h.id, "claims provider").values()],
     authenticators: loginSteps,
+    endpoints: [...uniqueBy(of(ExtensionPoints.endpoints), (e) => e.path, "endpoint path").values()],
+    discovery: [...uniqueBy(of(ExtensionPoints.discovery), (d) => d.id, "discovery contributor").values()],
+    clientMetadataFields: uniqueBy(of(ExtensionPoints.clientMetadata), (f) => f.name, "client metadata field"),
+    tokenResponseContributors: [...uniqueBy(of(ExtensionPoints.tokenResponse), (c) => c.id, "token response contributor").values()],
+    ownerOf(contribution) {
+      const owner = owners.get(contribution);
+      if (owner === undefined) throw new Error("not a plugin contribution");
+      return owner;
+    },
     moduleIds: [...seenIds],
   };
 }

@@ -1,4 +1,4 @@
-import type { AuthenticatedClient, Client } from "./client.js";
+import type { AuthenticatedClient, Client, ClientMetadata } from "./client.js";
 import type { EndpointRequest } from "./request.js";
 
 /** Expected shape of a JWT client assertion (RFC 7523 §3, OIDC Core §9). */
@@ -34,4 +34,6 @@ export interface ClientAuthenticator {
   claimedClientId(request: EndpointRequest): string | undefined;
   /** Authenticates or throws `invalid_client`; MUST compare secrets only through `ctx` (RFC 6749 §2.3). */
   authenticate(request: EndpointRequest, ctx: ClientAuthContext): Promise<AuthenticatedClient>;
+  /** The method's own metadata rules, run at registration for clients registering this method (RFC 7591 §2); throws invalid_client_metadata. */
+  validateMetadata?(metadata: Readonly<ClientMetadata>): void;
 }

@@ -18,13 +18,10 @@ export interface ClientMetadata {
   jwks?: JSONWebKeySet;
   software_id?: string;
   software_version?: string;
-  software_statement?: string;
   application_type?: "web" | "native";
   sector_identifier_uri?: string;
   subject_type?: "public" | "pairwise";
   id_token_signed_response_alg?: string;
-  id_token_encrypted_response_alg?: string;
-  id_token_encrypted_response_enc?: string;
   userinfo_signed_response_alg?: string;
   request_object_signing_alg?: string;
   authorization_signed_response_alg?: string;
@@ -36,16 +33,9 @@ export interface ClientMetadata {
   post_logout_redirect_uris?: string[];
   backchannel_logout_uri?: string;
   backchannel_logout_session_required?: boolean;
-  frontchannel_logout_uri?: string;
-  frontchannel_logout_session_required?: boolean;
   require_pushed_authorization_requests?: boolean;
-  dpop_bound_access_tokens?: boolean;
-  tls_client_auth_subject_dn?: string;
-  tls_client_auth_san_dns?: string;
-  tls_client_auth_san_uri?: string;
-  tls_client_auth_san_ip?: string;
-  tls_client_auth_san_email?: string;
-  tls_client_certificate_bound_access_tokens?: boolean;
+  /** RFC 9101 §10.5: authorization requests only as request objects. */
+  require_signed_request_object?: boolean;
   /** Portcullis: "jwt" (RFC 9068, default) or "opaque" reference access tokens. */
   access_token_format?: "jwt" | "opaque";
   /** Portcullis: access-token lifetime in seconds for this client. */
@@ -60,6 +50,7 @@ export interface ClientMetadata {
   require_pkce?: boolean;
   /** Portcullis (operator only): a first-party client whose users never see the consent page (OIDC Core §3.1.2.4). */
   skip_consent?: boolean;
+  /** Fields owned by plugins (ClientMetadataField), under their names. */
   [extension: string]: unknown;
 }
 

@@ -1,14 +1,18 @@
+import type { AuthenticatedUser, AuthenticationSeal, IssuedTokens, Revocations, SingleUseStore, UserDirectory } from "./capabilities.js";
 import type { AuthenticatedClient } from "./client.js";
 import type { FormParams } from "./form-params.js";
-import type { EndpointRequest } from "./request.js";
 
-/** A token request as a grant sees it: parameters already filtered to the grant's declared list (RFC 6749 §4). */
+/**
+ * A token request as a grant sees it (RFC 6749 §4): only its declared parameters (core strips the rest and rejects
+ * repeats), never the raw HTTP request.
+ */
 export interface GrantRequest {
   grantType: string;
   params: FormParams;
   /** The authenticated client, or the public client identified by client_id (auth method "none"). */
   client: AuthenticatedClient;
-  http: EndpointRequest;
+  /** The caller's address, for per-address throttling. */
+  remoteAddress: string;
 }
 
 /** Scopes and audiences granted after policy (RFC 6749 §3.3, RFC 8707 §2). */
@@ -18,7 +22,7 @@ export interface GrantedAccess {
   resources: string[];
 }
 
-/** An existing grant continued by a refresh-token rotation (RFC 6749 §6). */
+/** An existing grant continued by a refresh-token rotation (RFC 6749 §6); issued by core only. */
 export interface RefreshedGrant {
   grantId: string;
   subject: string;
@@ -44,7 +48,7 @@ export interface AuthenticationFacts {
   requestedClaims?: { id_token?: Record<string, unknown>; userinfo?: Record<string, unknown> };
 }
 
-/** An authorization code redeemed by core after its client, redirect_uri and PKCE bindings were checked (RFC 6749 §4.1.3, RFC 7636 §4.6). */
+/** An authorization code redeemed by core after its client, redirect_uri and PKCE bindings were checked (RFC 6749 §4.1.3, RFC 7636 §4.6); issued by core only. */
 export interface RedeemedCode extends AuthenticationFacts {
   subject: string;
   scopes: string[];
@@ -55,12 +59,15 @@ export interface RedeemedCode extends AuthenticationFacts {
   handle: string;
 }
 
-/** What a grant decided; core mints, signs and persists from it. Grants never do that themselves. */
+/**
+ * What a grant decided; core mints, signs and persists from it. Grants never do that themselves. `refreshed`,
+ * `redeemedCode` and `authentication` must be the very objects core handed out: core refuses anything else.
+ */
 export interface GrantDecision {
-  /** Token subject; defaults to the client id (RFC 9068 §2.2 for client_credentials). */
+  /** Token subject; defaults to the client id (RFC 9068 §2.2 for client_credentials); must be `authentication.subject` when that is set. */
   subject?: string;
   access: GrantedAccess;
-  /** Extra, non-reserved access-token claims. */
+  /** Extra access-token claims; reserved and authentication claims (iss, sub, acr, amr, auth_time …) are ignored. */
   claims?: Record<string, unknown>;
   /** Start a new grant with a refresh token. */
   issueRefreshToken?: boolean;
@@ -68,12 +75,23 @@ export interface GrantDecision {
   refreshed?: RefreshedGrant;
   /** The code this decision redeems (from `ctx.codes.redeem`); a later reuse of the code revokes what is minted now (RFC 6749 §4.1.2). */
   redeemedCode?: RedeemedCode;
+  /** The end-user authentication the tokens stand for: with the openid scope, core adds an ID token (OIDC Core §2). */
+  authentication?: AuthenticatedUser;
+  /** Extra members of the token response (RFC 6749 §5.1), e.g. `issued_token_type` (RFC 8693 §2.2.1); core's own members win. */
+  response?: Record<string, unknown>;
 }
 
 /** Core capabilities a grant may use; their security rules are enforced in core (DESIGN "Grants decide; core mints"). */
 export interface GrantContext {
   /** Epoch milliseconds. */
   now(): number;
+  users: UserDirectory;
+  /** Tokens this server issued: access, refresh and ID tokens, with their facts. */
+  tokens: IssuedTokens;
+  /** Single-use values with a TTL, in this plugin's namespace. */
+  singleUse: SingleUseStore;
+  revocations: Revocations;
+  authenticationSeal: AuthenticationSeal;
   /** Applies the scope/resource policy for this client: unknown resource → invalid_target, disallowed scope → invalid_scope (RFC 8707 §2, RFC 6749 §3.3). */
   resolveAccess(request: GrantRequest, options?: { maxScopes?: readonly string[]; maxResources?: readonly string[] }): Promise<GrantedAccess>;
   refreshTokens: {

@@ -1,7 +1,11 @@
 import type { Authenticator } from "./authenticator.js";
 import type { ClientAuthenticator } from "./client-auth.js";
+import type { ClientMetadataField } from "./client-metadata.js";
+import type { DiscoveryContributor } from "./discovery.js";
+import type { PublicEndpoint } from "./endpoint.js";
 import type { GrantHandler } from "./grant.js";
 import type { ClaimsProvider, IntrospectionCustomizer, TokenCustomizer } from "./hooks.js";
+import type { TokenResponseContributor } from "./token-response.js";
 
 /** A typed slot owned by the host that plugins contribute implementations to. */
 export interface ExtensionPoint<T> {
@@ -20,10 +24,22 @@ export const ExtensionPoints = {
   introspectionCustomizers: point<IntrospectionCustomizer>("portcullis.introspection-customizers"),
   claimsProviders: point<ClaimsProvider>("portcullis.claims-providers"),
   authenticators: point<Authenticator>("portcullis.authenticators"),
+  /** Public HTTP endpoints, served by the same router with the same limits and error model as core's. */
+  endpoints: point<PublicEndpoint>("portcullis.endpoints"),
+  /** Members of the discovery documents. */
+  discovery: point<DiscoveryContributor>("portcullis.discovery"),
+  /** Client metadata fields, parsed and validated by the plugin that reads them. */
+  clientMetadata: point<ClientMetadataField>("portcullis.client-metadata"),
+  /** Members of successful token responses. */
+  tokenResponse: point<TokenResponseContributor>("portcullis.token-response"),
 } as const;
 
-/** A contribution: a class with a no-argument constructor, or a ready instance. */
-export type Contribution<T> = (new () => T) | T;
+/**
+ * A contribution: a ready instance, or a class that the host constructs through the DI container, so its constructor
+ * may `@inject(PluginTokens.X)` (options, clock, logger, capabilities).
+ */
+// Constructor parameters are the container's to fill, hence any.
+export type Contribution<T> = (new (...args: any[]) => T) | T;
 
 /** What a plugin module sees at registration time. */
 export interface PluginHost {

@@ -48,7 +48,7 @@ describe("repeated parameters", () => {
       ["/par", { response_type: "code", redirect_uri: "https://rp.example.test/cb", code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", code_challenge_method: "S256", state: ["1", "2"] }, "state"],
     ] as const) {
       it(`${path} with a repeated ${name}`, async () => {
-        const res = await t.postForm(path, form as Record<string, string | string[]>, basic(client.client_id, client.client_secret!));
+        const res = await t.postForm(path, form as unknown as Record<string, string | string[]>, basic(client.client_id, client.client_secret!));
         assert.equal(res.status, 400);
         assert.deepEqual(await res.json(), REPEATED(name));
       });

@@ -1,4 +1,4 @@
-import type { AuthenticationResult, Authenticator, AuthenticatorContext } from "../../../src/plugin-sdk/index.js";
+import type { AuthenticationResult, Authenticator, AuthenticatorContext } from "portcullis/plugin-sdk";
 
 /** Username and password, checked by core against the user's scrypt hash (OIDC Core §3.1.2.3; RFC 8176 §2 `pwd`). */
 export class PasswordAuthenticator implements Authenticator {

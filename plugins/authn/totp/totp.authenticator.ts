@@ -1,5 +1,5 @@
 import { timingSafeEqual } from "node:crypto";
-import type { AuthenticationResult, Authenticator, AuthenticatorContext } from "../../../src/plugin-sdk/index.js";
+import type { AuthenticationResult, Authenticator, AuthenticatorContext } from "portcullis/plugin-sdk";
 import { hotp, timeStep, TOTP_STEP_MS } from "./rfc6238.js";
 
 /** Steps accepted either side of the current one (RFC 6238 §5.2: one step of network delay and clock drift). */

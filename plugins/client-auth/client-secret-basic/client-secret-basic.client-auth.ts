@@ -1,4 +1,4 @@
-import { authenticateBySecret } from "../../../src/plugin-sdk/client-auth-support.js";
+import { authenticateBySecret } from "portcullis/plugin-sdk";
 import {
   headerValue,
   OAuthErrors,
@@ -6,7 +6,7 @@ import {
   type ClientAuthContext,
   type ClientAuthenticator,
   type EndpointRequest,
-} from "../../../src/plugin-sdk/index.js";
+} from "portcullis/plugin-sdk";
 
 const BASIC = /^basic(?:\s+(.*))?$/is;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;

@@ -1,4 +1,4 @@
-import { JwtClientAssertionAuthenticator } from "../../../src/plugin-sdk/client-auth-support.js";
+import { JwtClientAssertionAuthenticator } from "portcullis/plugin-sdk";
 
 /** `client_secret_jwt`: a JWT assertion MACed with the client secret (RFC 7523 §2.2, OIDC Core §9). */
 export class ClientSecretJwtClientAuth extends JwtClientAssertionAuthenticator {

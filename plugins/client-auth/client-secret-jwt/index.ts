@@ -1,4 +1,4 @@
-import { ExtensionPoints, type PluginModule } from "../../../src/plugin-sdk/index.js";
+import { ExtensionPoints, type PluginModule } from "portcullis/plugin-sdk";
 import { ClientSecretJwtClientAuth } from "./client-secret-jwt.client-auth.js";
 
 /** `client_secret_jwt` client authentication (RFC 7523 §2.2, OIDC Core §9). */

@@ -1,5 +1,5 @@
-import { authenticateBySecret } from "../../../src/plugin-sdk/client-auth-support.js";
-import type { AuthenticatedClient, ClientAuthContext, ClientAuthenticator, EndpointRequest } from "../../../src/plugin-sdk/index.js";
+import { authenticateBySecret } from "portcullis/plugin-sdk";
+import type { AuthenticatedClient, ClientAuthContext, ClientAuthenticator, EndpointRequest } from "portcullis/plugin-sdk";
 
 /** `client_secret_post`: `client_id` and `client_secret` in the request body (RFC 6749 §2.3.1). */
 export class ClientSecretPostClientAuth implements ClientAuthenticator {

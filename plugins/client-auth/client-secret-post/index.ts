@@ -1,4 +1,4 @@
-import { ExtensionPoints, type PluginModule } from "../../../src/plugin-sdk/index.js";
+import { ExtensionPoints, type PluginModule } from "portcullis/plugin-sdk";
 import { ClientSecretPostClientAuth } from "./client-secret-post.client-auth.js";
 
 /** `client_secret_post` client authentication (RFC 6749 §2.3.1). */

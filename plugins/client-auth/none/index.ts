@@ -1,4 +1,4 @@
-import { ExtensionPoints, type PluginModule } from "../../../src/plugin-sdk/index.js";
+import { ExtensionPoints, type PluginModule } from "portcullis/plugin-sdk";
 import { NoneClientAuth } from "./none.client-auth.js";
 
 /** `none` (public clients) client authentication (RFC 6749 §2.1). */

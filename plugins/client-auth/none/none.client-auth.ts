@@ -5,7 +5,7 @@ import {
   type ClientAuthContext,
   type ClientAuthenticator,
   type EndpointRequest,
-} from "../../../src/plugin-sdk/index.js";
+} from "portcullis/plugin-sdk";
 
 const CREDENTIAL_PARAMETERS = ["client_secret", "client_assertion", "client_assertion_type"] as const;
 

@@ -1,4 +1,4 @@
-import { ExtensionPoints, type PluginModule } from "../../../src/plugin-sdk/index.js";
+import { ExtensionPoints, type PluginModule } from "portcullis/plugin-sdk";
 import { PrivateKeyJwtClientAuth } from "./private-key-jwt.client-auth.js";
 
 /** `private_key_jwt` client authentication (RFC 7523 §2.2, OIDC Core §9). */

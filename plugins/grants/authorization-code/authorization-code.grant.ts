@@ -1,4 +1,4 @@
-import { OAuthErrors, type GrantContext, type GrantDecision, type GrantHandler, type GrantRequest } from "../../../src/plugin-sdk/index.js";
+import { OAuthErrors, type GrantContext, type GrantDecision, type GrantHandler, type GrantRequest } from "portcullis/plugin-sdk";
 
 const OFFLINE_ACCESS = "offline_access";
 

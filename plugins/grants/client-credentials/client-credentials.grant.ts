@@ -1,4 +1,4 @@
-import type { GrantContext, GrantDecision, GrantHandler, GrantRequest } from "../../../src/plugin-sdk/index.js";
+import type { GrantContext, GrantDecision, GrantHandler, GrantRequest } from "portcullis/plugin-sdk";
 
 /** The client credentials grant (RFC 6749 §4.4): the client acts on its own behalf; never a refresh token (§4.4.3). */
 export class ClientCredentialsGrant implements GrantHandler {

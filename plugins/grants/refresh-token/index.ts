@@ -1,4 +1,4 @@
-import { ExtensionPoints, type PluginModule } from "../../../src/plugin-sdk/index.js";
+import { ExtensionPoints, type PluginModule } from "portcullis/plugin-sdk";
 import { RefreshTokenGrant } from "./refresh-token.grant.js";
 
 const plugin: PluginModule = {

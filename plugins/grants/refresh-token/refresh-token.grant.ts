@@ -1,4 +1,4 @@
-import { OAuthErrors, type GrantContext, type GrantDecision, type GrantHandler, type GrantRequest } from "../../../src/plugin-sdk/index.js";
+import { OAuthErrors, type GrantContext, type GrantDecision, type GrantHandler, type GrantRequest } from "portcullis/plugin-sdk";
 
 /** The refresh token grant (RFC 6749 §6) with rotation; narrowing scope or resources is allowed, widening is not. */
 export class RefreshTokenGrant implements GrantHandler {

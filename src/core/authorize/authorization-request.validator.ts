@@ -113,6 +113,10 @@ export class AuthorizationRequestValidator {
     const resolution = await this.resolver.resolve(params, client, options.via).catch((error: unknown) => {
       throw isOAuthError(error) ? new AuthorizationEndpointError(error) : error;
     });
+    // RFC 9101 §10.5: the client registered that its requests come only as request objects; there is no trusted target yet.
+    if (client.metadata.require_signed_request_object === true && !resolution.signed) {
+      throw new AuthorizationEndpointError(OAuthErrors.invalidRequest("this client must send its authorization requests as signed request objects"));
+    }
     const p = resolution.params;
     const redirectUri = this.redirectUri(p, client);
     const responseType = p.has("response_type") ? normalizeResponseType(p.get("response_type")!) : undefined;

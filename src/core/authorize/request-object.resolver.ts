@@ -16,6 +16,8 @@ export type RequestChannel = "authorize" | "par";
 export interface ResolvedParams {
   params: FormParams;
   pushedRequestUri?: string;
+  /** The parameters came from a verified request object, or from a push (where require_signed_request_object was enforced). */
+  signed: boolean;
 }
 
 /** Largest remote request object fetched (OIDC Core §6.2; corpus I59). */
@@ -49,11 +51,11 @@ export class RequestObjectResolver {
     if (request !== undefined && requestUri !== undefined) throw OAuthErrors.invalidRequest("request and request_uri must not both be present");
     if (requestUri?.startsWith(REQUEST_URI_PREFIX)) {
       // What was pushed was validated and resolved at /par; it never holds request or request_uri (RFC 9126 §2.1).
-      return { params: FormParams.from(await this.pushed.load(requestUri, client.clientId)), pushedRequestUri: requestUri };
+      return { params: FormParams.from(await this.pushed.load(requestUri, client.clientId)), pushedRequestUri: requestUri, signed: true };
     }
     if (requestUri !== undefined) return this.fromRequestObject(await this.fetchRemote(requestUri, client), client, channel);
     if (request !== undefined) return this.fromRequestObject(request, client, channel);
-    return { params };
+    return { params, signed: false };
   }
 
   /** Only the request object's parameters are used (RFC 9101 §5); client_id defaults to the verified client. */
@@ -66,7 +68,7 @@ export class RequestObjectResolver {
     if (typeof claims.redirect_uri !== "string") throw OAuthErrors.invalidRequestObject("the request object must contain redirect_uri");
     const params = claimsToParams(claims);
     if (!params.has("client_id")) params.append("client_id", client.clientId);
-    return { params };
+    return { params, signed: true };
   }
 
   /** The request object at one of the client's registered `request_uris`, fetched safely (OIDC Core §6.2, RFC 9101 §5.2.3). */

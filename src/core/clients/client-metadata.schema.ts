@@ -1,8 +1,10 @@
 import { z } from "zod";
 import type { ClientMetadata } from "../../plugin-sdk/client.js";
+import type { ClientMetadataField } from "../../plugin-sdk/client-metadata.js";
 import { OAuthErrors } from "../../plugin-sdk/errors.js";
 import { INTERNAL_SCOPE_PREFIX, parseScope } from "../policy/scopes.js";
 import type { RegistrationSource } from "./client-registry.js";
+import { UNSUPPORTED_METADATA } from "./unsupported-metadata.js";
 import { CLIENT_METADATA_DEFAULTS, responseTypesOf } from "../../plugin-sdk/client-metadata-defaults.js";
 
 /** Longest accepted string or URI value. */
@@ -26,7 +28,7 @@ const bool = z.boolean({ error: "must be a boolean" });
 const seconds = (min: number) => z.number({ error: "must be a number" }).int("must be an integer").min(min, `must be at least ${min}`);
 const scope = text.refine((v) => parseScope(v) !== undefined, "must be space-separated scope tokens (RFC 6749 §3.3)");
 
-/** RFC 7591 §2, OIDC Registration §2, RFC 8705 §2, RFC 9126 §6, RFC 9449 §5.2, OIDC logout specs; all optional. */
+/** RFC 7591 §2, OIDC Registration §2, RFC 9101 §10.5, RFC 9126 §6, OIDC Back-Channel and RP-Initiated Logout; all optional. */
 const standardFields = z
   .object({
     redirect_uris: list(uri),
@@ -58,16 +60,8 @@ const standardFields = z
     post_logout_redirect_uris: list(uri),
     backchannel_logout_uri: uri,
     backchannel_logout_session_required: bool,
-    frontchannel_logout_uri: uri,
-    frontchannel_logout_session_required: bool,
     require_pushed_authorization_requests: bool,
-    dpop_bound_access_tokens: bool,
-    tls_client_auth_subject_dn: text,
-    tls_client_auth_san_dns: text,
-    tls_client_auth_san_uri: text,
-    tls_client_auth_san_ip: text,
-    tls_client_auth_san_email: text,
-    tls_client_certificate_bound_access_tokens: bool,
+    require_signed_request_object: bool,
   })
   .partial()
   .extend({
@@ -108,15 +102,24 @@ export function asJsonObject(value: unknown): Record<string, unknown> {
 }
 
 /**
- * Parses registration JSON into metadata (RFC 7591 §2, §3.1): unknown names and server-assigned values such as
- * client_id are dropped, null counts as absent, RFC 7591 defaults are filled in. Throws invalid_redirect_uri for
- * a malformed redirect_uris, invalid_client_metadata otherwise (RFC 7591 §3.2.2).
+ * Parses registration JSON into metadata (RFC 7591 §2, §3.1): core's fields by its schema, plugin-owned fields by
+ * their plugin, features the server lacks refused by name; unknown names and server-assigned values such as
+ * client_id are dropped, null counts as absent, RFC 7591 defaults are filled in. Throws invalid_redirect_uri for a
+ * malformed redirect_uris, invalid_client_metadata otherwise (RFC 7591 §3.2.2).
  */
-export function parseClientMetadata(raw: unknown, source: RegistrationSource): ClientMetadata {
+export function parseClientMetadata(raw: unknown, source: RegistrationSource, fields: ReadonlyMap<string, ClientMetadataField> = new Map()): ClientMetadata {
   const present = Object.entries(asJsonObject(raw)).filter(([, value]) => value !== null);
   const parsed = SCHEMAS[source].safeParse(Object.fromEntries(present));
   if (!parsed.success) throw metadataError(parsed.error.issues[0]!);
   const metadata = parsed.data as ClientMetadata & { grant_types: string[] };
+  for (const [name, value] of present) {
+    const field = fields.get(name);
+    if (field) {
+      if (field.setBy !== "operator" || source === "operator") metadata[name] = field.parse(value);
+    } else if (UNSUPPORTED_METADATA.has(name)) {
+      throw OAuthErrors.invalidClientMetadata(`${name} is not supported by this server: it has no ${UNSUPPORTED_METADATA.get(name)}`);
+    }
+  }
   metadata.response_types ??= [...responseTypesOf(metadata)];
   if (source === "dynamic" && parseScope(metadata.scope)!.some((s) => s.startsWith(INTERNAL_SCOPE_PREFIX))) {
     throw OAuthErrors.invalidClientMetadata(`scope must not include internal ${INTERNAL_SCOPE_PREFIX} scopes`);

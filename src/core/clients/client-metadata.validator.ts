@@ -1,5 +1,7 @@
 import { isIP } from "node:net";
 import type { ClientMetadata } from "../../plugin-sdk/client.js";
+import type { ClientAuthenticator } from "../../plugin-sdk/client-auth.js";
+import type { ClientMetadataField } from "../../plugin-sdk/client-metadata.js";
 import { OAuthErrors } from "../../plugin-sdk/errors.js";
 import { normalizeResponseType } from "../authorize/response-types.js";
 import type { Capabilities } from "../capabilities.js";
@@ -13,6 +15,10 @@ export interface MetadataValidationContext {
   capabilities: Capabilities;
   /** FETCH_ALLOW_PRIVATE: development and tests may point fetched URLs at loopback/private hosts, over http too. */
   allowPrivateHosts: boolean;
+  /** The enabled client-authentication plugins: each owns the rules of its method's metadata. */
+  authenticators: readonly ClientAuthenticator[];
+  /** Plugin-owned metadata fields, each with its own cross-field rule. */
+  fields: ReadonlyMap<string, ClientMetadataField>;
 }
 
 /** Hosts for which `http` redirect URIs stay allowed, for development and native apps (RFC 8252 §7.3). */
@@ -30,21 +36,22 @@ const HTTPS_URL_FIELDS = [
   "backchannel_logout_uri",
   "initiate_login_uri",
 ] as const;
-const TLS_SUBJECT_FIELDS = ["tls_client_auth_subject_dn", "tls_client_auth_san_dns", "tls_client_auth_san_uri", "tls_client_auth_san_ip", "tls_client_auth_san_email"] as const;
 /** JWK members that only private or symmetric keys have (RFC 7518 §6). */
 const PRIVATE_JWK_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
 
 /**
- * Semantic checks of parsed metadata (RFC 7591 §2, §2.1, §3.2.2; OIDC Registration §2; RFC 8252 §7; RFC 8705 §2);
- * throws invalid_redirect_uri or invalid_client_metadata naming the offending value.
+ * Semantic checks of parsed metadata (RFC 7591 §2, §2.1, §3.2.2; OIDC Registration §2; RFC 8252 §7); the rules of an
+ * auth method or of a plugin-owned field are its plugin's. Throws invalid_redirect_uri or invalid_client_metadata
+ * naming the offending value.
  */
 export function validateClientMetadata(metadata: ClientMetadata, context: MetadataValidationContext): void {
   checkRedirectUris(metadata);
   checkUrls(metadata, context.allowPrivateHosts);
   checkGrantAndResponseTypes(metadata, context.capabilities);
-  checkAuthentication(metadata, context.capabilities);
+  checkAuthentication(metadata, context);
   checkSigningAlgs(metadata, context.capabilities);
   checkSubjectType(metadata);
+  for (const [name, field] of context.fields) if (metadata[name] !== undefined) field.validate?.(metadata);
 }
 
 /** Why `uri` cannot be a redirection URI of this application type, or undefined (RFC 6749 §3.1.2, RFC 8252 §7). */
@@ -73,9 +80,6 @@ function checkRedirectUris(metadata: ClientMetadata): void {
     const problem = redirectUriProblem(uri, applicationType);
     if (problem) throw OAuthErrors.invalidClientMetadata(`post_logout_redirect_uris[${i}] ${problem}`);
   });
-  const frontchannel = metadata.frontchannel_logout_uri;
-  const problem = frontchannel === undefined ? undefined : redirectUriProblem(frontchannel, applicationType);
-  if (problem) throw OAuthErrors.invalidClientMetadata(`frontchannel_logout_uri ${problem}`);
 }
 
 /** True for a non-public IP literal (`2130706433` arrives as 127.0.0.1) or a localhost name (RFC 6761 §6.3); DNS names are vetted when fetched. */
@@ -137,36 +141,28 @@ function checkGrantAndResponseTypes(metadata: ClientMetadata, capabilities: Capa
   }
 }
 
-function checkAuthentication(metadata: ClientMetadata, capabilities: Capabilities): void {
+/** The method's plugin must exist and accept the metadata; grants that need client authentication exclude `none` (RFC 6749 §2.1). */
+function checkAuthentication(metadata: ClientMetadata, context: MetadataValidationContext): void {
   const method = authMethodOf(metadata);
-  if (!capabilities.clientAuthMethods.includes(method)) {
-    throw OAuthErrors.invalidClientMetadata(`token_endpoint_auth_method ${method} is not supported`);
-  }
-  if (method === "none" && metadata.grant_types?.includes("client_credentials")) {
-    throw OAuthErrors.invalidClientMetadata("grant type client_credentials requires client authentication, not token_endpoint_auth_method none");
+  const authenticator = context.authenticators.find((a) => a.method === method);
+  if (!authenticator) throw OAuthErrors.invalidClientMetadata(`token_endpoint_auth_method ${method} is not supported`);
+  const confidential = grantTypesOf(metadata).find((grant) => context.capabilities.confidentialGrantTypes.includes(grant));
+  if (method === "none" && confidential) {
+    throw OAuthErrors.invalidClientMetadata(`grant type ${confidential} requires client authentication, not token_endpoint_auth_method none`);
   }
   if (metadata.jwks && metadata.jwks_uri) throw OAuthErrors.invalidClientMetadata("jwks and jwks_uri must not both be present");
-  if ((method === "private_key_jwt" || method === "self_signed_tls_client_auth") && !metadata.jwks && !metadata.jwks_uri) {
-    throw OAuthErrors.invalidClientMetadata(`token_endpoint_auth_method ${method} requires jwks or jwks_uri`);
-  }
-  if (method === "tls_client_auth" && TLS_SUBJECT_FIELDS.filter((field) => metadata[field] !== undefined).length !== 1) {
-    throw OAuthErrors.invalidClientMetadata(`token_endpoint_auth_method tls_client_auth requires exactly one of ${TLS_SUBJECT_FIELDS.join(", ")}`);
-  }
   metadata.jwks?.keys.forEach((key, i) => {
     const member = PRIVATE_JWK_MEMBERS.find((name) => name in key);
     if (member) throw OAuthErrors.invalidClientMetadata(`jwks.keys[${i}] must be a public key (it has the private member ${member})`);
   });
+  const authAlg = metadata.token_endpoint_auth_signing_alg;
+  if (authAlg !== undefined && !authenticator.signingAlgorithms?.includes(authAlg)) {
+    throw OAuthErrors.invalidClientMetadata(`token_endpoint_auth_signing_alg ${authAlg} is not supported for ${method}`);
+  }
+  authenticator.validateMetadata?.(metadata);
 }
 
 function checkSigningAlgs(metadata: ClientMetadata, capabilities: Capabilities): void {
-  const authAlg = metadata.token_endpoint_auth_signing_alg;
-  if (authAlg !== undefined) {
-    const method = metadata.token_endpoint_auth_method;
-    const symmetric = authAlg.startsWith("HS");
-    if (!capabilities.clientAuthSigningAlgs.includes(authAlg) || (method === "client_secret_jwt" && !symmetric) || (method === "private_key_jwt" && symmetric)) {
-      throw OAuthErrors.invalidClientMetadata(`token_endpoint_auth_signing_alg ${authAlg} is not supported for ${method}`);
-    }
-  }
   // Exactly ["code"]: no ID token ever leaves the authorization endpoint (a client without response types gets none).
   const responseTypes = responseTypesOf(metadata);
   const codeOnly = responseTypes.length > 0 && responseTypes.every((rt) => rt === "code");

@@ -1,6 +1,8 @@
 import { inject, injectable } from "tsyringe";
 import type { Config } from "../../config/config.js";
 import type { Client, ClientMetadata } from "../../plugin-sdk/client.js";
+import type { ClientAuthenticator } from "../../plugin-sdk/client-auth.js";
+import type { ClientMetadataField } from "../../plugin-sdk/client-metadata.js";
 import { OAuthErrors } from "../../plugin-sdk/errors.js";
 import type { Capabilities } from "../capabilities.js";
 import { DI } from "../di-tokens.js";
@@ -8,6 +10,8 @@ import type { Sealer } from "../keys/key-service.js";
 import type { Clock, RandomSource } from "../ports/clock.js";
 import type { DurableStorage } from "../ports/repositories.js";
 import { secretDigest } from "../security/digest.js";
+import { ClientAuthenticatorsToken } from "./client-auth.tokens.js";
+import { ClientMetadataFieldsToken } from "./client-metadata-fields.js";
 import { OPERATOR_ONLY_METADATA, parseClientMetadata } from "./client-metadata.schema.js";
 import { validateClientMetadata } from "./client-metadata.validator.js";
 import type { ClientRegistry, RegisteredClient, RegistrationSource } from "./client-registry.js";
@@ -43,6 +47,8 @@ export class ClientRegistryService implements ClientRegistry {
     @inject(DI.Capabilities) private readonly capabilities: Capabilities,
     @inject(DI.Config) private readonly config: Config,
     @inject(SectorIdentifierVerifier) private readonly sectorIdentifiers: SectorIdentifierVerifier,
+    @inject(ClientAuthenticatorsToken) private readonly authenticators: readonly ClientAuthenticator[],
+    @inject(ClientMetadataFieldsToken) private readonly fields: ReadonlyMap<string, ClientMetadataField>,
   ) {}
 
   async register(raw: unknown, source: RegistrationSource): Promise<RegisteredClient> {
@@ -109,11 +115,13 @@ export class ClientRegistryService implements ClientRegistry {
   }
 
   private async metadataFrom(raw: unknown, source: RegistrationSource, previous?: ClientMetadata): Promise<ClientMetadata> {
-    const metadata = parseClientMetadata(raw, source);
+    const metadata = parseClientMetadata(raw, source, this.fields);
     if (source === "dynamic" && previous) {
-      for (const name of OPERATOR_ONLY_METADATA) if (previous[name] !== undefined) metadata[name] = previous[name];
+      const operatorOnly = [...OPERATOR_ONLY_METADATA, ...[...this.fields.values()].filter((f) => f.setBy === "operator").map((f) => f.name)];
+      for (const name of operatorOnly) if (previous[name] !== undefined) metadata[name] = previous[name];
     }
-    validateClientMetadata(metadata, { capabilities: this.capabilities, allowPrivateHosts: this.config.fetchAllowPrivate });
+    const context = { capabilities: this.capabilities, allowPrivateHosts: this.config.fetchAllowPrivate, authenticators: this.authenticators, fields: this.fields };
+    validateClientMetadata(metadata, context);
     await this.sectorIdentifiers.verify(metadata);
     return metadata;
   }

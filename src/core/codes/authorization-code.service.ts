@@ -8,6 +8,7 @@ import type { EphemeralStore } from "../ports/ephemeral-store.js";
 import { secretDigest } from "../security/digest.js";
 import { MAX_ACCESS_TOKEN_TTL, type RevocationService } from "../tokens/access-token.js";
 import { verifyPkce, type PkceMethod } from "./pkce.js";
+import { vouch } from "../security/vouched.js";
 
 /** What the authorization endpoint granted, stored with the code (RFC 6749 §4.1.2). */
 export interface CodeGrant extends AuthenticationFacts {
@@ -83,7 +84,7 @@ export class AuthorizationCodeService {
     if ((await this.store.take(codeKey(digest))) === undefined) throw invalid();
     await this.store.putIfAbsent(usedKey(digest), "{}", USED_MARKER_TTL_MS);
     const { clientId: _client, redirectUri: _redirect, codeChallenge: _challenge, codeChallengeMethod: _method, claims, ...granted } = record;
-    return { ...granted, claims: claims ?? {}, handle: digest };
+    return vouch({ ...granted, claims: claims ?? {}, handle: digest });
   }
 
   /** Links the tokens minted for a redeemed code to its used-marker, so a later reuse revokes them. */

@@ -4,7 +4,10 @@ import { ACR_VALUES } from "../authn/acr.js";
 import { PROMPT_VALUES, RESPONSE_MODES } from "../authorize/response-types.js";
 import type { Capabilities } from "../capabilities.js";
 import { CLIENT_KEY_ALGORITHMS } from "../clients/client-jwks-cache.js";
+import type { DiscoveryContributor } from "../../plugin-sdk/discovery.js";
+import type { PublicEndpoint } from "../../plugin-sdk/endpoint.js";
 import { DI } from "../di-tokens.js";
+import { DiscoveryContributorsToken, PluginEndpointsToken } from "./discovery-contributors.js";
 import { OPENID_SCOPES } from "../policy/scopes.js";
 import { ResourceCatalog } from "../resources/resource-catalog.js";
 import { USER_CLAIMS } from "../users/user-claims.provider.js";
@@ -12,17 +15,49 @@ import { USER_CLAIMS } from "../users/user-claims.provider.js";
 /** Claims core puts in ID tokens (OIDC Core §2); user claims come from the claims providers. */
 const ID_TOKEN_CLAIMS: readonly string[] = ["iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "sid", "azp", "at_hash", "c_hash"];
 
-/** Builds RFC 8414 / OIDC Discovery metadata from what is actually registered and enabled. */
+/**
+ * Builds RFC 8414 / OIDC Discovery metadata from what is actually registered and enabled: core's members, then the
+ * plugins' (their endpoints' URLs and their contributors' members), which never replace one of core's.
+ */
 @injectable()
 export class ServerMetadata {
   constructor(
     @inject(DI.Config) private readonly config: Config,
     @inject(DI.Capabilities) private readonly capabilities: Capabilities,
     @inject(ResourceCatalog) private readonly resources: ResourceCatalog,
+    @inject(DiscoveryContributorsToken) private readonly contributors: readonly DiscoveryContributor[],
+    @inject(PluginEndpointsToken) private readonly endpoints: readonly PublicEndpoint[],
   ) {}
 
   /** RFC 8414 §2 authorization server metadata. */
   async oauth(): Promise<Record<string, unknown>> {
+    return this.withPluginMembers(await this.coreOAuth());
+  }
+
+  /** OIDC Discovery 1.0 §3 provider metadata: RFC 8414 plus the OpenID members. */
+  async openid(): Promise<Record<string, unknown>> {
+    return this.withPluginMembers(await this.coreOpenId());
+  }
+
+  /** The members core publishes, by document (the boot checks that no plugin contributes one of them). */
+  async coreMembers(): Promise<ReadonlySet<string>> {
+    return new Set(Object.keys(await this.coreOpenId()));
+  }
+
+  /** What the plugins add, by member name. */
+  pluginMembers(): Record<string, unknown> {
+    const members: Record<string, unknown> = {};
+    for (const endpoint of this.endpoints) if (endpoint.metadataMember) members[endpoint.metadataMember] = `${this.config.issuer}${endpoint.path}`;
+    for (const contributor of this.contributors) Object.assign(members, contributor.members());
+    return members;
+  }
+
+  private withPluginMembers(core: Record<string, unknown>): Record<string, unknown> {
+    const added = Object.entries(this.pluginMembers()).filter(([name]) => !Object.hasOwn(core, name));
+    return { ...core, ...Object.fromEntries(added) };
+  }
+
+  private async coreOAuth(): Promise<Record<string, unknown>> {
     const issuer = this.config.issuer;
     const caps = this.capabilities;
     const authMethods = [...caps.clientAuthMethods];
@@ -57,6 +92,7 @@ export class ServerMetadata {
       pushed_authorization_request_endpoint: `${issuer}/par`,
       require_pushed_authorization_requests: requirePar,
       request_parameter_supported: true,
+      require_signed_request_object: false,
       request_uri_parameter_supported: requestUriFetch,
       require_request_uri_registration: true,
       request_object_signing_alg_values_supported: [...CLIENT_KEY_ALGORITHMS],
@@ -71,10 +107,9 @@ export class ServerMetadata {
     };
   }
 
-  /** OIDC Discovery 1.0 §3 provider metadata: RFC 8414 plus the OpenID members. */
-  async openid(): Promise<Record<string, unknown>> {
+  private async coreOpenId(): Promise<Record<string, unknown>> {
     return {
-      ...(await this.oauth()),
+      ...(await this.coreOAuth()),
       userinfo_endpoint: `${this.config.issuer}/userinfo`,
       subject_types_supported: ["public", "pairwise"],
       // "none" only when the operator enables it, and then only for clients whose response_types is exactly ["code"]

@@ -43,7 +43,7 @@ export class TokenRequestHandler {
     if (!registered.includes(grantType)) throw OAuthErrors.unauthorizedClient(`the client is not registered for ${grantType}`);
 
     const filtered = params.pick(allowed);
-    const decision = await grant.handle({ grantType, params: filtered, client: caller, http: request }, this.contexts.get());
+    const decision = await grant.handle({ grantType, params: filtered, client: caller, remoteAddress: request.remoteAddress }, this.contexts.get(grant));
     return this.issuer.issue(caller, grantType, decision);
   }
 }

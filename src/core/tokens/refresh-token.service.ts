@@ -9,6 +9,7 @@ import type { DurableStorage, GrantRecord, RefreshTokenRecord } from "../ports/r
 import { secretDigest } from "../security/digest.js";
 import type { RevocationService } from "./access-token.js";
 import { openSuccessor, sealSuccessor } from "./successor-seal.js";
+import { vouch } from "../security/vouched.js";
 
 export interface NewGrant {
   client: Client;
@@ -91,7 +92,7 @@ export class RefreshTokenService {
   }
 
   private refreshed(grant: GrantRecord, refreshToken: string): RefreshedGrant {
-    return {
+    return vouch({
       grantId: grant.id,
       subject: grant.subject,
       scopes: grant.scopes,
@@ -99,6 +100,6 @@ export class RefreshTokenService {
       refreshToken,
       refreshTokenExpiresAt: grant.expiresAt,
       claims: grant.claims,
-    };
+    });
   }
 }

@@ -1,7 +1,11 @@
 import { inject, injectable } from "tsyringe";
 import type { Config } from "../../config/config.js";
 import type { AuthenticatedClient, Client } from "../../plugin-sdk/client.js";
+import type { AuthenticatedUser } from "../../plugin-sdk/capabilities.js";
 import type { GrantDecision } from "../../plugin-sdk/grant.js";
+import type { TokenResponseContributor } from "../../plugin-sdk/token-response.js";
+import { isVouched } from "../security/vouched.js";
+import { TokenResponseContributorsToken } from "./token-response-contributors.js";
 import type { TokenCustomizer } from "../../plugin-sdk/hooks.js";
 import { AuthorizationCodeService } from "../codes/authorization-code.service.js";
 import { DI } from "../di-tokens.js";
@@ -26,8 +30,35 @@ export interface TokenResponse {
   [member: string]: unknown;
 }
 
-/** Claims a customizer may not set: those only core sets, plus the authentication facts it must not forge (RFC 9068 §2.2.1). */
+/** Claims a grant or customizer may not set: those only core sets, plus the authentication facts it must not forge (RFC 9068 §2.2.1). */
 const NOT_CUSTOMIZABLE: ReadonlySet<string> = new Set([...RESERVED_CLAIMS, "auth_time", "acr", "amr"]);
+/** Token-response members only core sets (RFC 6749 §5.1, OIDC Core §3.1.3.3); a grant may add others, e.g. issued_token_type (RFC 8693 §2.2.1). */
+const CORE_RESPONSE_MEMBERS: ReadonlySet<string> = new Set(["access_token", "token_type", "expires_in", "scope", "refresh_token", "id_token"]);
+
+const withoutProtectedClaims = (claims: Record<string, unknown>) => Object.fromEntries(Object.entries(claims).filter(([name]) => !NOT_CUSTOMIZABLE.has(name)));
+
+/** `response` plus the `added` members whose names are not `protectedNames`. */
+function withMembers(response: TokenResponse, added: Record<string, unknown> | undefined, protectedNames: ReadonlySet<string>): TokenResponse {
+  const allowed = Object.entries(added ?? {}).filter(([name, value]) => !protectedNames.has(name) && name !== "__proto__" && value !== undefined);
+  return allowed.length === 0 ? response : { ...response, ...Object.fromEntries(allowed) };
+}
+
+/** The facts of a core-vouched authentication, as OpenID grants keep them (OIDC Core §2). */
+const factsOf = (user: AuthenticatedUser): OidcGrantFacts => ({ authTime: user.authTime, amr: [...user.amr], ...(user.acr !== undefined && { acr: user.acr }) });
+
+/**
+ * A decision's redeemed code, refreshed grant and authentication must be the objects core handed out (DESIGN "Grants
+ * decide; core mints"); a plugin that forges one is a bug, answered as server_error and never minted. The subject of
+ * an authentication is the token subject.
+ */
+function assertCoreIssued(decision: GrantDecision, grantType: string): void {
+  for (const name of ["redeemedCode", "refreshed", "authentication"] as const) {
+    if (decision[name] !== undefined && !isVouched(decision[name])) throw new Error(`the ${grantType} grant returned a ${name} that core did not issue`);
+  }
+  if (decision.authentication && decision.subject !== undefined && decision.subject !== decision.authentication.subject) {
+    throw new Error(`the ${grantType} grant returned a subject other than its authentication's`);
+  }
+}
 
 /**
  * Turns a grant's decision into tokens: refresh token first (so the access token carries its grant), then the access
@@ -46,16 +77,19 @@ export class TokenIssuer {
     @inject(DI.Config) private readonly config: Config,
     @inject(IdTokenMinter) private readonly idTokens: IdTokenMinter,
     @inject(UserinfoClaimsRequests) private readonly userinfoRequests: UserinfoClaimsRequests,
+    @inject(TokenResponseContributorsToken) private readonly responseContributors: readonly TokenResponseContributor[],
   ) {}
 
   /** Mints what `decision` grants to `caller` (RFC 6749 §5.1, RFC 9068 §2). */
   async issue(caller: AuthenticatedClient, grantType: string, decision: GrantDecision): Promise<TokenResponse> {
+    assertCoreIssued(decision, grantType);
     const client = caller.client;
-    const subject = decision.refreshed?.subject ?? decision.subject ?? client.clientId;
-    const openid = decision.access.scopes.includes("openid") && (decision.redeemedCode !== undefined || decision.refreshed !== undefined);
+    const { authentication } = decision;
+    const subject = decision.refreshed?.subject ?? authentication?.subject ?? decision.subject ?? client.clientId;
+    const openid = decision.access.scopes.includes("openid") && (decision.redeemedCode !== undefined || decision.refreshed !== undefined || authentication !== undefined);
     const stored = splitFacts(decision.refreshed?.claims);
-    const own = splitFacts(decision.claims).claims;
-    const facts = decision.redeemedCode ? factsOfCode(decision.redeemedCode) : stored.facts;
+    const own = withoutProtectedClaims(splitFacts(decision.claims).claims);
+    const facts = decision.redeemedCode ? factsOfCode(decision.redeemedCode) : (stored.facts ?? (authentication && factsOf(authentication)));
     let grantId = decision.refreshed?.grantId;
     let refreshToken = decision.refreshed?.refreshToken;
     if (!decision.refreshed && decision.issueRefreshToken) {
@@ -82,7 +116,16 @@ export class TokenIssuer {
     if (decision.access.scopes.length > 0) response.scope = decision.access.scopes.join(" ");
     if (refreshToken) response.refresh_token = refreshToken;
     if (openid) response.id_token = await this.openIdResponse(client, subject, decision, minted, facts);
-    return response;
+    return this.withContributedMembers(client, grantType, withMembers(response, decision.response, CORE_RESPONSE_MEMBERS));
+  }
+
+  /** Members the token-response contributors add for this client (global ones, or those it opted into); none replaces a member already set. */
+  private async withContributedMembers(client: Client, grantType: string, response: TokenResponse): Promise<TokenResponse> {
+    let current = response;
+    for (const contributor of this.responseContributors.filter((c) => c.global || client.metadata.hooks?.includes(c.id))) {
+      current = withMembers(current, await contributor.members({ client, grantType, response: current }), new Set(Object.keys(current)));
+    }
+    return current;
   }
 
   /** Keeps the userinfo claims request for this access token and mints the ID token (OIDC Core §3.1.3.3, §12.2). */
@@ -95,7 +138,7 @@ export class TokenIssuer {
       subject,
       scopes: decision.access.scopes,
       accessToken: minted.token,
-      ...(code ? { nonce: code.nonce, sessionId: code.sessionId } : {}),
+      ...(code ? { nonce: code.nonce, sessionId: code.sessionId } : { sessionId: decision.authentication?.sessionId }),
       authTime: facts?.authTime,
       acr: facts?.acr,
       amr: facts?.amr,

@@ -1,4 +1,5 @@
 import type { AuthenticatorContext, AuthnUser } from "../authenticator.js";
+import type { AuthenticatedUser, IssuedTokenFacts, SingleUseStore } from "../capabilities.js";
 import type { AuthenticatedClient, Client, ClientMetadata } from "../client.js";
 import { OAuthErrors } from "../errors.js";
 import { FormParams } from "../form-params.js";
@@ -22,8 +23,37 @@ export function endpointRequest(params: Record<string, string | string[]> = {}, 
 
 /** A token request as a grant receives it (parameters already filtered by core). */
 export function grantRequest(grantType: string, params: Record<string, string | string[]> = {}, client: AuthenticatedClient = { client: testClient(), method: "client_secret_basic" }): GrantRequest {
-  const http = endpointRequest({ grant_type: grantType, ...params });
-  return { grantType, params: http.params, client, http };
+  return { grantType, params: FormParams.from({ grant_type: grantType, ...params }), client, remoteAddress: "127.0.0.1" };
+}
+
+/** An in-memory SingleUseStore whose entries expire by `now()` (core's shared, atomic store is not emulated). */
+export function memorySingleUseStore(now: () => number): SingleUseStore {
+  const entries = new Map<string, { value: string; expiresAt: number }>();
+  const live = (key: string) => {
+    const entry = entries.get(key);
+    if (entry && entry.expiresAt <= now()) entries.delete(key);
+    return entries.get(key);
+  };
+  return {
+    put: async (key, value, ttlMs) => void entries.set(key, { value, expiresAt: now() + ttlMs }),
+    async putIfAbsent(key, value, ttlMs) {
+      if (live(key)) return false;
+      entries.set(key, { value, expiresAt: now() + ttlMs });
+      return true;
+    },
+    get: async (key) => live(key)?.value,
+    async take(key) {
+      const value = live(key)?.value;
+      entries.delete(key);
+      return value;
+    },
+    delete: async (key) => void entries.delete(key),
+    async increment(key, ttlMs) {
+      const next = Number(live(key)?.value ?? 0) + 1;
+      entries.set(key, { value: String(next), expiresAt: live(key)?.expiresAt ?? now() + ttlMs });
+      return next;
+    },
+  };
 }
 
 export interface RecordingGrantContext extends GrantContext {
@@ -33,24 +63,59 @@ export interface RecordingGrantContext extends GrantContext {
   readonly rotated: string[];
   /** Each authorization code passed to redeem, in order. */
   readonly redeemed: string[];
+  /** Each grant id and token passed to the revocations, in order. */
+  readonly revoked: { grants: string[]; tokens: string[] };
+  /** Moves `now()` forward; single-use entries expire by it. */
+  advance(ms: number): void;
 }
 
 /**
  * A GrantContext whose access policy grants the requested scope and resources (bounded by maxScopes/maxResources,
- * else invalid_scope/invalid_target), whose refresh tokens come from `refreshGrants` and whose authorization codes
- * come from `codes` (unknown → invalid_grant; core's binding and PKCE checks are not emulated).
+ * else invalid_scope/invalid_target), whose refresh tokens come from `refreshGrants`, authorization codes from
+ * `codes`, users from `users` and issued tokens from `tokens` (unknown → invalid_grant or undefined; core's binding,
+ * PKCE and signature checks are not emulated). Its seal is plain JSON: only core's seal is authenticated.
  */
 export function recordingGrantContext(
-  options: { now?: number; refreshGrants?: Record<string, RefreshedGrant>; codes?: Record<string, RedeemedCode> } = {},
+  options: {
+    now?: number;
+    refreshGrants?: Record<string, RefreshedGrant>;
+    codes?: Record<string, RedeemedCode>;
+    users?: readonly AuthnUser[];
+    tokens?: Record<string, IssuedTokenFacts>;
+  } = {},
 ): RecordingGrantContext {
   const accessCalls: RecordingGrantContext["accessCalls"] = [];
   const rotated: string[] = [];
   const redeemed: string[] = [];
+  const revoked = { grants: [] as string[], tokens: [] as string[] };
+  let now = options.now ?? 0;
+  const users = options.users ?? [];
   return {
     accessCalls,
     rotated,
     redeemed,
-    now: () => options.now ?? 0,
+    revoked,
+    advance: (ms) => void (now += ms),
+    now: () => now,
+    users: {
+      findById: async (id) => users.find((u) => u.id === id),
+      findByUsername: async (username) => users.find((u) => u.username === username),
+    },
+    tokens: {
+      async validate(token, kind) {
+        const facts = options.tokens?.[token];
+        return facts && (kind === undefined || facts.kind === kind) ? facts : undefined;
+      },
+    },
+    singleUse: memorySingleUseStore(() => now),
+    revocations: {
+      revokeGrant: async (grantId) => void revoked.grants.push(grantId),
+      revokeToken: async (token) => void revoked.tokens.push(token),
+    },
+    authenticationSeal: {
+      seal: (user: AuthenticatedUser) => JSON.stringify(user),
+      unseal: (sealed: string) => JSON.parse(sealed) as AuthenticatedUser,
+    },
     async resolveAccess(request, bounds): Promise<GrantedAccess> {
       const scope = request.params.get("scope");
       const resources = request.params.getAll("resource");

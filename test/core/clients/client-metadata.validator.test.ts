@@ -3,10 +3,10 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseClientMetadata } from "../../../src/core/clients/client-metadata.schema.js";
 import { validateClientMetadata } from "../../../src/core/clients/client-metadata.validator.js";
-import { assertOAuthError, CAPABILITIES, WEB_CLIENT } from "./registry-fixture.js";
+import { assertOAuthError, AUTHENTICATORS, CAPABILITIES, WEB_CLIENT } from "./registry-fixture.js";
 
-const validate = (raw: Record<string, unknown>, allowPrivateHosts = false) =>
-  validateClientMetadata(parseClientMetadata(raw, "dynamic"), { capabilities: CAPABILITIES, allowPrivateHosts });
+const context = (allowPrivateHosts = false, capabilities = CAPABILITIES) => ({ capabilities, allowPrivateHosts, authenticators: AUTHENTICATORS, fields: new Map() });
+const validate = (raw: Record<string, unknown>, allowPrivateHosts = false) => validateClientMetadata(parseClientMetadata(raw, "dynamic"), context(allowPrivateHosts));
 const accepts = (raw: Record<string, unknown>, allowPrivateHosts = false) => assert.doesNotThrow(() => validate(raw, allowPrivateHosts));
 const rejects = (raw: Record<string, unknown>, code: string, description: RegExp) => assert.throws(() => validate(raw), (e) => assertOAuthError(e, code, description));
 
@@ -53,8 +53,7 @@ describe("redirect URIs (RFC 7591 §2, RFC 8252 §7, corpus 87)", () => {
 
   it("applies the same rules to post-logout and front-channel logout URIs", () => {
     rejects({ ...WEB_CLIENT, post_logout_redirect_uris: ["https://rp.example.com/bye#x"] }, "invalid_client_metadata", /^post_logout_redirect_uris\[0\] must not contain a fragment$/);
-    rejects({ ...WEB_CLIENT, frontchannel_logout_uri: "javascript:alert(1)" }, "invalid_client_metadata", /^frontchannel_logout_uri must not use the javascript: scheme$/);
-    accepts({ ...WEB_CLIENT, post_logout_redirect_uris: ["https://rp.example.com/bye"], frontchannel_logout_uri: "https://rp.example.com/fc" });
+    accepts({ ...WEB_CLIENT, post_logout_redirect_uris: ["https://rp.example.com/bye"] });
     rejects({ ...WEB_CLIENT, backchannel_logout_uri: "https://rp.example.com/bc#x" }, "invalid_client_metadata", /^backchannel_logout_uri must not contain a fragment$/);
     rejects({ ...WEB_CLIENT, backchannel_logout_uri: "http://rp.example.com/bc" }, "invalid_client_metadata", /^backchannel_logout_uri must be an https URL$/);
     accepts({ ...WEB_CLIENT, backchannel_logout_uri: "https://rp.example.com/bc?tenant=1" });
@@ -135,9 +134,8 @@ describe("grant types, response types and auth methods (RFC 7591 §2.1, corpus 8
 describe("client keys (RFC 7591 §2, RFC 8705 §2)", () => {
   it("refuses both jwks and jwks_uri", () =>
     rejects({ ...PRIVATE_KEY_JWT, jwks_uri: "https://rp.example.com/jwks" }, "invalid_client_metadata", /^jwks and jwks_uri must not both be present$/));
-  it("requires jwks or jwks_uri for private_key_jwt and self_signed_tls_client_auth", () => {
+  it("requires jwks or jwks_uri for private_key_jwt (the plugin's rule)", () => {
     rejects({ ...WEB_CLIENT, token_endpoint_auth_method: "private_key_jwt" }, "invalid_client_metadata", /^token_endpoint_auth_method private_key_jwt requires jwks or jwks_uri$/);
-    rejects({ ...WEB_CLIENT, token_endpoint_auth_method: "self_signed_tls_client_auth" }, "invalid_client_metadata", /self_signed_tls_client_auth requires jwks or jwks_uri/);
     accepts(PRIVATE_KEY_JWT);
     accepts({ ...WEB_CLIENT, token_endpoint_auth_method: "private_key_jwt", jwks_uri: "https://rp.example.com/jwks" });
   });
@@ -145,11 +143,10 @@ describe("client keys (RFC 7591 §2, RFC 8705 §2)", () => {
     rejects({ ...PRIVATE_KEY_JWT, jwks: { keys: [PUBLIC_EC_KEY, { ...PUBLIC_EC_KEY, d: "secret" }] } }, "invalid_client_metadata", /^jwks\.keys\[1\] must be a public key \(it has the private member d\)$/);
     rejects({ ...PRIVATE_KEY_JWT, jwks: { keys: [{ kty: "oct", k: "c2VjcmV0" }] } }, "invalid_client_metadata", /private member k/);
   });
-  it("requires exactly one certificate subject for tls_client_auth", () => {
-    const tls = { ...WEB_CLIENT, token_endpoint_auth_method: "tls_client_auth" };
-    rejects(tls, "invalid_client_metadata", /tls_client_auth requires exactly one of tls_client_auth_subject_dn/);
-    rejects({ ...tls, tls_client_auth_subject_dn: "CN=rp", tls_client_auth_san_dns: "rp.example.com" }, "invalid_client_metadata", /exactly one/);
-    accepts({ ...tls, tls_client_auth_san_dns: "rp.example.com" });
+  it("refuses the mutual-TLS methods and their metadata while no plugin provides them", () => {
+    rejects({ ...WEB_CLIENT, token_endpoint_auth_method: "tls_client_auth" }, "invalid_client_metadata", /^token_endpoint_auth_method tls_client_auth is not supported$/);
+    rejects({ ...WEB_CLIENT, token_endpoint_auth_method: "self_signed_tls_client_auth" }, "invalid_client_metadata", /^token_endpoint_auth_method self_signed_tls_client_auth is not supported$/);
+    rejects({ ...WEB_CLIENT, tls_client_auth_san_dns: "rp.example.com" }, "invalid_client_metadata", /^tls_client_auth_san_dns is not supported by this server: it has no mutual-TLS client authentication \(RFC 8705\)$/);
   });
 });
 
@@ -178,7 +175,7 @@ describe("signing algorithms (OIDC Registration §2)", () => {
   it("refuses unsigned ID tokens while the operator has not enabled them (the default)", () => {
     const strict = { ...CAPABILITIES, unsignedIdTokens: false };
     assert.throws(
-      () => validateClientMetadata(parseClientMetadata({ ...WEB_CLIENT, id_token_signed_response_alg: "none" }, "dynamic"), { capabilities: strict, allowPrivateHosts: false }),
+      () => validateClientMetadata(parseClientMetadata({ ...WEB_CLIENT, id_token_signed_response_alg: "none" }, "dynamic"), context(false, strict)),
       (e) => assertOAuthError(e, "invalid_client_metadata", /^id_token_signed_response_alg none: unsigned ID tokens are not enabled on this server$/),
     );
   });

@@ -10,7 +10,9 @@ import { ClientRegistryService, lacksClientSecret } from "../../../src/core/clie
 import { DI } from "../../../src/core/di-tokens.js";
 import { digestMatches, secretDigest } from "../../../src/core/security/digest.js";
 import { cryptoRandom } from "../../../src/core/security/system-clock.js";
-import { assertOAuthError, CAPABILITIES, ISSUER, openRegistryFixture, WEB_CLIENT, type RegistryFixture } from "./registry-fixture.js";
+import { assertOAuthError, AUTHENTICATORS, CAPABILITIES, ISSUER, openRegistryFixture, WEB_CLIENT, type RegistryFixture } from "./registry-fixture.js";
+import { ClientAuthenticatorsToken } from "../../../src/core/clients/client-auth.tokens.js";
+import { ClientMetadataFieldsToken } from "../../../src/core/clients/client-metadata-fields.js";
 
 const BASE64URL_128_BITS = /^[A-Za-z0-9_-]{22,}$/;
 const BASE64URL_256_BITS = /^[A-Za-z0-9_-]{43}$/;
@@ -253,6 +255,8 @@ describe("ClientRegistryService", () => {
     container.register(DI.Capabilities, { useValue: CAPABILITIES });
     container.register(DI.RevocationBus, { useValue: f.bus });
     container.register(DI.Config, { useValue: f.config });
+    container.register(ClientAuthenticatorsToken, { useValue: AUTHENTICATORS });
+    container.register(ClientMetadataFieldsToken, { useValue: new Map() });
     container.registerSingleton(DI.ClientRegistry, ClientRegistryService);
     assert.ok(container.resolve(DI.ClientRegistry) instanceof ClientRegistryService);
   });

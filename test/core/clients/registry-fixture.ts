@@ -19,13 +19,19 @@ import { openSqlStorage } from "../../../src/storage/sql/open-sql-storage.js";
 import { RevocationServiceImpl } from "../../../src/core/tokens/revocation.service.js";
 import { startedChangeFeed } from "../../support/change-feed.js";
 import { FakeClock } from "../../support/fake-clock.js";
+import { firstPartyPlugins } from "../../../plugins/index.js";
+import { buildRegistries } from "../../../src/plugin-host/plugin-registries.js";
 
 export const ISSUER = "https://as.example.com";
+
+/** The first-party client-authentication plugins, as the app instantiates them. */
+export const AUTHENTICATORS = buildRegistries(firstPartyPlugins.filter((m) => m.id.startsWith("client-auth.")), {}).clientAuthenticators;
 
 /** A server with every first-party grant, auth method and response type enabled, signing with ES256 and RS256, unsigned ID tokens allowed. */
 export const CAPABILITIES: Capabilities = {
   grantTypes: ["authorization_code", "implicit", "refresh_token", "client_credentials", "urn:ietf:params:oauth:grant-type:device_code"],
-  clientAuthMethods: ["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt", "tls_client_auth", "self_signed_tls_client_auth", "none"],
+  confidentialGrantTypes: ["client_credentials"],
+  clientAuthMethods: ["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt", "none"],
   clientAuthSigningAlgs: ["HS256", "HS512", "RS256", "ES256", "PS256", "EdDSA"],
   responseTypes: ["code", "id_token", "token", "code id_token", "code token", "id_token token", "code id_token token", "none"],
   signingAlgs: ["ES256", "RS256"],
@@ -61,7 +67,7 @@ export async function openRegistryFixture(
   ephemeral.bus.subscribe((event) => events.push(event));
   const sealer = new AesGcmSealer(randomBytes(32));
   const sectorIdentifiers = new SectorIdentifierVerifier(new SafeFetcher(config));
-  const registry = new ClientRegistryService(durable, clock, cryptoRandom, sealer, CAPABILITIES, config, sectorIdentifiers);
+  const registry = new ClientRegistryService(durable, clock, cryptoRandom, sealer, CAPABILITIES, config, sectorIdentifiers, AUTHENTICATORS, new Map());
   // Client events reach revocation listeners through the change feed, as in the app.
   const changes = await startedChangeFeed(durable, { config });
   new RevocationServiceImpl(config, clock, durable, ephemeral.store, ephemeral.bus, changes);

@@ -1,0 +1,105 @@
+import type { AuthnUser } from "./authenticator.js";
+import type { AuthenticatedClient } from "./client.js";
+import type { EndpointRequest } from "./request.js";
+
+/**
+ * An end-user authentication vouched for by core (OIDC Core §2 `auth_time`, `acr`, `amr`): a plugin may read it,
+ * carry it, seal it for later and return it in a grant decision, but never create or change one; core refuses a
+ * decision whose authentication it did not issue.
+ */
+export interface AuthenticatedUser {
+  /** The local user id (the `sub` of access tokens). */
+  readonly subject: string;
+  /** Epoch seconds of the authentication. */
+  readonly authTime: number;
+  /** RFC 8176 methods, e.g. ["pwd", "otp"]. */
+  readonly amr: readonly string[];
+  readonly acr?: string;
+  /** The SSO session it belongs to (`sid`), when there is one. */
+  readonly sessionId?: string;
+}
+
+/** End-user accounts as plugins see them: never a password hash or a secret. */
+export interface UserDirectory {
+  findById(id: string): Promise<AuthnUser | undefined>;
+  findByUsername(username: string): Promise<AuthnUser | undefined>;
+}
+
+/** What core knows about a token it issued and that is still valid (RFC 7662 §2.2, OIDC Core §2). */
+export interface IssuedTokenFacts {
+  kind: "access_token" | "refresh_token" | "id_token";
+  /** The local user id, or the client id of a client's own token. */
+  subject: string;
+  clientId: string;
+  scopes: readonly string[];
+  audiences: readonly string[];
+  /** Epoch seconds. */
+  issuedAt: number;
+  expiresAt: number;
+  /** The grant it belongs to; revoking that grant revokes this token. */
+  grantId?: string;
+  /** Proof-of-possession binding (RFC 7800 §3.1: `jkt`, `x5t#S256`). */
+  confirmation?: Readonly<Record<string, string>>;
+  /** Every claim the token carries (for ID tokens, `sub` as issued to their client). */
+  claims: Readonly<Record<string, unknown>>;
+  /** The end-user authentication the token stands for, when it records one (ID tokens, OpenID grants). */
+  authentication?: AuthenticatedUser;
+}
+
+/** Validates tokens this server issued (RFC 7662 §2.2): signature, expiry, revocation and client; undefined otherwise. */
+export interface IssuedTokens {
+  /** The token's facts when active; `kind` restricts the token types tried (default: access, refresh, then ID token). */
+  validate(token: string, kind?: IssuedTokenFacts["kind"]): Promise<IssuedTokenFacts | undefined>;
+}
+
+/**
+ * Short-lived values with a TTL in the ephemeral store, shared by every node, in the plugin's own namespace: replay
+ * caches, device codes, counters. Single use is atomic: of any number of concurrent `take`s exactly one gets the value.
+ */
+export interface SingleUseStore {
+  put(key: string, value: string, ttlMs: number): Promise<void>;
+  /** Stores only if absent; true when this call stored it (a `jti` seen once, RFC 7523 §3). */
+  putIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  get(key: string): Promise<string | undefined>;
+  /** Reads and deletes atomically. */
+  take(key: string): Promise<string | undefined>;
+  delete(key: string): Promise<void>;
+  /** Adds one; the TTL is set when the counter is created. Returns the new value. */
+  increment(key: string, ttlMs: number): Promise<number>;
+}
+
+/** Revocation with core's rules (RFC 7009 §2.1): every node stops accepting what is revoked at once. */
+export interface Revocations {
+  /** Revokes a grant: its refresh tokens and every access token issued from it. */
+  revokeGrant(grantId: string): Promise<void>;
+  /** Revokes one token this server issued (a refresh token revokes its whole grant); unknown tokens are ignored. */
+  revokeToken(token: string): Promise<void>;
+}
+
+/** Carries a vouched authentication across requests and nodes (e.g. a device approved on another request). */
+export interface AuthenticationSeal {
+  /** An opaque, authenticated-encrypted string of `user`. */
+  seal(user: AuthenticatedUser): string;
+  /** The authentication sealed by `seal`; throws invalid_grant when the value was altered or forged. */
+  unseal(sealed: string): AuthenticatedUser;
+}
+
+/** Client authentication with core's rules (RFC 6749 §2.3): exactly one method, the client's registered one. */
+export interface ClientAuthentication {
+  /** The authenticated client; `allowPublic` accepts a public client named by `client_id`. Throws invalid_client. */
+  authenticate(request: EndpointRequest, options?: { allowPublic?: boolean }): Promise<AuthenticatedClient>;
+}
+
+/** A structured logger; never give it a token, code, secret or assertion. */
+export interface PluginLogger {
+  debug(fields: object, message?: string): void;
+  info(fields: object, message?: string): void;
+  warn(fields: object, message?: string): void;
+  error(fields: object, message?: string): void;
+}
+
+/** The server's clock (tests inject a fake one). */
+export interface PluginClock {
+  /** Epoch milliseconds. */
+  now(): number;
+}

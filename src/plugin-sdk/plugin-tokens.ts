@@ -1,0 +1,29 @@
+import "reflect-metadata";
+import type { InjectionToken } from "tsyringe";
+import type { AuthenticationSeal, ClientAuthentication, IssuedTokens, PluginClock, PluginLogger, Revocations, SingleUseStore, UserDirectory } from "./capabilities.js";
+
+export { inject, injectable } from "tsyringe";
+
+const token = <T>(name: string) => Symbol(`portcullis.plugin.${name}`) as InjectionToken<T>;
+
+/**
+ * What a contributed class may ask for in its constructor with `@inject(PluginTokens.X)` (DESIGN "Plugin contracts":
+ * plugins are resolved through the DI container). Every constructor parameter needs its `@inject`; an unknown token
+ * fails the boot, naming the plugin.
+ */
+export const PluginTokens = {
+  /** This module's options from PLUGIN_OPTIONS (an empty object when none). */
+  Options: token<Readonly<Record<string, unknown>>>("options"),
+  /** The issuer identifier (RFC 8414 §2), e.g. for endpoint URLs. */
+  Issuer: token<string>("issuer"),
+  Clock: token<PluginClock>("clock"),
+  /** A logger bound to this module's id. */
+  Logger: token<PluginLogger>("logger"),
+  Users: token<UserDirectory>("users"),
+  Tokens: token<IssuedTokens>("tokens"),
+  /** This module's own namespace of the ephemeral store. */
+  SingleUse: token<SingleUseStore>("single-use"),
+  Revocations: token<Revocations>("revocations"),
+  AuthenticationSeal: token<AuthenticationSeal>("authentication-seal"),
+  ClientAuthentication: token<ClientAuthentication>("client-authentication"),
+} as const;
