@@ -1,4 +1,5 @@
 import type { DependencyContainer } from "tsyringe";
+import { CORE_METADATA_FIELDS } from "../core/clients/client-metadata.schema.js";
 import { DI } from "../core/di-tokens.js";
 import { ServerMetadata } from "../core/discovery/server-metadata.js";
 import { assertPluginSurfaces } from "../plugin-host/assert-plugin-surfaces.js";
@@ -34,7 +35,7 @@ export async function buildRouter(container: DependencyContainer, registries: Pl
   const config = container.resolve(DI.Config);
   const core: HttpEndpoint[] = [...endpointClasses.map((cls) => container.resolve<HttpEndpoint>(cls as never)), health];
   const metadata = container.resolve(ServerMetadata);
-  assertPluginSurfaces(registries, { paths: core.map((e) => e.path), members: await metadata.coreMembers(), pluginMembers: metadata.pluginMembers() });
+  assertPluginSurfaces(registries, { paths: core.map((e) => e.path), discoveryMembers: await metadata.coreMembers(), metadataFields: CORE_METADATA_FIELDS });
   const changes = container.resolve(ChangeFeed);
   return new OAuthRouter([...core, ...registries.endpoints], { issuer: config.issuer, bodyLimit: config.bodyLimit, logger, metrics, changes });
 }

@@ -88,6 +88,9 @@ const operatorExtensions = z
 /** Metadata names only an operator may set; a dynamic update keeps the operator's values (RFC 7592 §2.2). */
 export const OPERATOR_ONLY_METADATA: readonly string[] = Object.keys(operatorExtensions.shape);
 
+/** Every metadata name core parses itself; a plugin field of the same name would fail the boot. */
+export const CORE_METADATA_FIELDS: ReadonlySet<string> = new Set([...Object.keys(standardFields.shape), ...OPERATOR_ONLY_METADATA]);
+
 const SCHEMAS = {
   dynamic: standardFields,
   operator: standardFields.extend(operatorExtensions.shape),

@@ -45,7 +45,7 @@ export class ServerMetadata {
   }
 
   /** What the plugins add, by member name. */
-  pluginMembers(): Record<string, unknown> {
+  private pluginMembers(): Record<string, unknown> {
     const members: Record<string, unknown> = {};
     for (const endpoint of this.endpoints) if (endpoint.metadataMember) members[endpoint.metadataMember] = `${this.config.issuer}${endpoint.path}`;
     for (const contributor of this.contributors) Object.assign(members, contributor.members());

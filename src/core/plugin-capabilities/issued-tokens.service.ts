@@ -45,7 +45,7 @@ export class IssuedTokensService implements IssuedTokens {
   async validate(token: string, kind?: IssuedTokenFacts["kind"]): Promise<IssuedTokenFacts | undefined> {
     if (kind === undefined || kind === "access_token") {
       const active = await this.validator.validateAccessToken(token);
-      if (active) return this.facts(active, authenticationIn(active.claims as unknown as Claims, active.subject));
+      if (active) return this.facts(active, authenticationIn(active.claims as unknown as Claims, active.subject) ?? (await this.grantAuthentication(active)));
     }
     if (kind === undefined || kind === "refresh_token") {
       const active = await this.validator.validateRefreshToken(token);
@@ -71,7 +71,7 @@ export class IssuedTokensService implements IssuedTokens {
     };
   }
 
-  /** The OpenID facts a refresh-token grant keeps (OIDC Core §12.2). */
+  /** The end-user authentication the token's grant records (OIDC Core §12.2: kept for refreshed ID tokens). */
   private async grantAuthentication(active: ActiveToken): Promise<AuthenticatedUser | undefined> {
     const grant = active.grantId === undefined ? undefined : await this.storage.grants.findGrant(active.grantId);
     const facts = splitFacts(grant?.claims).facts;

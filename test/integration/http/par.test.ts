@@ -83,6 +83,19 @@ describe("/par", () => {
     assert.equal(request.state, "jar", "the pushed request object's parameters replace the outer ones");
   });
 
+  it("require_signed_request_object (RFC 9101 §10.5): plain parameters are refused at /par and /authorize; a signed request object is accepted", async () => {
+    const strict = await t.createClient({ redirect_uris: [CB], jwks: { keys: [es.publicJwk] }, require_signed_request_object: true });
+    const headers = basic(strict.client_id, strict.client_secret!);
+    const description = "this client must send its authorization requests as signed request objects";
+    assert.equal((await expectOAuthError(await t.postForm("/par", form(), headers), 400, "invalid_request")).error_description, description);
+    await expectRefused(validate(t, { client_id: strict.client_id, ...form() }), "invalid_request", false);
+    const now = Math.floor(clock.now() / 1000);
+    const signed = await signRequestObject(es.privateKey, { alg: "ES256", kid: es.kid }, { iss: strict.client_id, aud: t.issuer, client_id: strict.client_id, ...form({ state: "signed" }), nbf: now, exp: now + 120 });
+    assert.equal((await validate(t, { client_id: strict.client_id, request: signed })).state, "signed");
+    const request_uri = await push({ request: signed }, headers);
+    assert.equal((await validate(t, { client_id: strict.client_id, request_uri })).state, "signed");
+  });
+
   it("H50: the request_uri loads twice before completion; after completion it is invalid_request_uri", async () => {
     const request_uri = await push(form({ nonce: "n" }));
     for (let i = 0; i < 2; i++) assert.equal((await validate(t, { client_id: web.client_id, request_uri })).pushedRequestUri, request_uri);

@@ -37,6 +37,28 @@ describe("/register over HTTP (RFC 7591 §3, corpus 91 and 97)", () => {
     assert.equal(((await res.json()) as { error: string }).error, "invalid_token");
   });
 
+  for (const [field, value] of [
+    ["dpop_bound_access_tokens", true],
+    ["tls_client_certificate_bound_access_tokens", true],
+    ["tls_client_auth_subject_dn", "CN=rp"],
+    ["software_statement", "eyJhbGciOiJub25lIn0.e30."],
+    ["id_token_encrypted_response_alg", "RSA-OAEP-256"],
+  ] as const) {
+    test(`refuses ${field}, a protection this server does not provide yet, naming the field (issue 8)`, async () => {
+      const res = await register(JSON.stringify({ ...CLIENT, [field]: value }));
+      assert.equal(res.status, 400);
+      const body = (await res.json()) as { error: string; error_description: string };
+      assert.equal(body.error, "invalid_client_metadata");
+      assert.match(body.error_description, new RegExp(`^${field} is not supported by this server`));
+    });
+  }
+
+  test("ignores metadata names it does not know (RFC 7591 §2)", async () => {
+    const res = await register(JSON.stringify({ ...CLIENT, x_unknown_extension: true }));
+    assert.equal(res.status, 201);
+    assert.equal(((await res.json()) as Record<string, unknown>).x_unknown_extension, undefined);
+  });
+
   test("answers 413 to a 1 MB body", async () => {
     const res = await register(JSON.stringify({ ...CLIENT, client_name: "x".repeat(1_000_000) }));
     assert.equal(res.status, 413);
