@@ -14,3 +14,10 @@ test("README shows the two commands first", () => {
 test("README configuration table matches src/config/defaults.ts", () => {
   assert.ok(readme.includes(settingsTable()), "regenerate with: npx tsx scripts/settings-table.ts");
 });
+
+test("README's plugin walkthrough imports the SDK by name only (issue 8: portcullis/plugin-sdk)", () => {
+  const section = readme.slice(readme.indexOf("## Write a grant plugin"), readme.indexOf("## Tests and benchmarks"));
+  const imports = [...section.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]!);
+  assert.ok(imports.length >= 2);
+  for (const specifier of imports) assert.ok(specifier === "portcullis/plugin-sdk" || specifier.startsWith("./"), specifier);
+});
