@@ -12,7 +12,7 @@ export interface AccessTokenDraft {
 /** Adds non-reserved claims to access tokens and may shorten their lifetime (RFC 9068 §2.2). */
 export interface TokenCustomizer {
   readonly id: string;
-  /** Returns extra claims; reserved claims (iss, sub, aud, exp, iat, jti, client_id, scope, cnf) are ignored. */
+  /** Returns extra claims; reserved and authentication claims (iss, sub, aud, exp, iat, jti, client_id, scope, cnf, acr, amr, auth_time, sid, nonce …) are ignored. */
   customize(draft: AccessTokenDraft): Promise<{ claims?: Record<string, unknown>; ttl?: number }>;
 }
 

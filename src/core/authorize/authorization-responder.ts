@@ -86,7 +86,7 @@ export class AuthorizationResponder {
 
   /** An implicit access token without a refresh token (RFC 6749 §4.2.2); the front channel authenticates no client. */
   private async accessToken(request: AuthorizationRequest, user: AuthorizedUser): Promise<Record<string, string>> {
-    const minted = await this.tokens.issue({ client: request.client, method: "none" }, IMPLICIT, {
+    const { response: minted } = await this.tokens.issue(request.client, IMPLICIT, {
       subject: user.userId,
       access: { scopes: user.scopes, resources: request.resources },
     });

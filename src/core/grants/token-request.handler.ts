@@ -44,6 +44,6 @@ export class TokenRequestHandler {
 
     const filtered = params.pick(allowed);
     const decision = await grant.handle({ grantType, params: filtered, client: caller, remoteAddress: request.remoteAddress }, this.contexts.get(grant));
-    return this.issuer.issue(caller, grantType, decision);
+    return (await this.issuer.issue(caller.client, grantType, decision)).response;
   }
 }

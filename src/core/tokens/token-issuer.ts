@@ -1,6 +1,6 @@
 import { inject, injectable } from "tsyringe";
 import type { Config } from "../../config/config.js";
-import type { AuthenticatedClient, Client } from "../../plugin-sdk/client.js";
+import type { Client } from "../../plugin-sdk/client.js";
 import type { AuthenticatedUser } from "../../plugin-sdk/capabilities.js";
 import type { GrantDecision } from "../../plugin-sdk/grant.js";
 import type { TokenResponseContributor } from "../../plugin-sdk/token-response.js";
@@ -30,8 +30,24 @@ export interface TokenResponse {
   [member: string]: unknown;
 }
 
-/** Claims a grant or customizer may not set: those only core sets, plus the authentication facts it must not forge (RFC 9068 §2.2.1). */
-const NOT_CUSTOMIZABLE: ReadonlySet<string> = new Set([...RESERVED_CLAIMS, "auth_time", "acr", "amr"]);
+/** What a token request issued: the response (RFC 6749 §5.1) and the access token in it, with its claims (RFC 9068 §2.2). */
+export interface TokenIssuance {
+  response: TokenResponse;
+  accessToken: IssuedAccessToken;
+}
+
+/** Access-token settings a caller chose, replacing the client's, the resource's and the default (README "Access-token format"). */
+export interface AccessTokenSettings {
+  format?: "jwt" | "opaque";
+  /** Seconds; token customizers may still shorten it. */
+  ttl?: number;
+}
+
+/**
+ * Claims a grant, a customizer or a Mint caller may not set: those only core sets, plus the authentication and session
+ * facts it must not forge (RFC 9068 §2.2.1, OIDC Core §2). They are stripped, not refused.
+ */
+const NOT_CUSTOMIZABLE: ReadonlySet<string> = new Set([...RESERVED_CLAIMS, "auth_time", "acr", "amr", "sid", "nonce"]);
 /** Token-response members only core sets (RFC 6749 §5.1, OIDC Core §3.1.3.3); a grant may add others, e.g. issued_token_type (RFC 8693 §2.2.1). */
 const CORE_RESPONSE_MEMBERS: ReadonlySet<string> = new Set(["access_token", "token_type", "expires_in", "scope", "refresh_token", "id_token"]);
 
@@ -80,10 +96,9 @@ export class TokenIssuer {
     @inject(TokenResponseContributorsToken) private readonly responseContributors: readonly TokenResponseContributor[],
   ) {}
 
-  /** Mints what `decision` grants to `caller` (RFC 6749 §5.1, RFC 9068 §2). */
-  async issue(caller: AuthenticatedClient, grantType: string, decision: GrantDecision): Promise<TokenResponse> {
+  /** Mints what `decision` grants to `client` (RFC 6749 §5.1, RFC 9068 §2); `settings` replace the resolved format and lifetime. */
+  async issue(client: Client, grantType: string, decision: GrantDecision, settings: AccessTokenSettings = {}): Promise<TokenIssuance> {
     assertCoreIssued(decision, grantType);
-    const client = caller.client;
     const { authentication } = decision;
     const subject = decision.refreshed?.subject ?? authentication?.subject ?? decision.subject ?? client.clientId;
     const openid = decision.access.scopes.includes("openid") && (decision.redeemedCode !== undefined || decision.refreshed !== undefined || authentication !== undefined);
@@ -98,7 +113,7 @@ export class TokenIssuer {
       grantId = issued.grantId;
       refreshToken = issued.refreshToken;
     }
-    const { format, ttl } = await this.formatAndTtl(client, decision.access.resources);
+    const { format, ttl } = await this.formatAndTtl(client, decision.access.resources, settings);
     const customized = await this.customize(client, grantType, { ...stored.claims, ...own }, ttl);
     const minted = await this.minter.mint({
       client,
@@ -116,7 +131,7 @@ export class TokenIssuer {
     if (decision.access.scopes.length > 0) response.scope = decision.access.scopes.join(" ");
     if (refreshToken) response.refresh_token = refreshToken;
     if (openid) response.id_token = await this.openIdResponse(client, subject, decision, minted, facts);
-    return this.withContributedMembers(client, grantType, withMembers(response, decision.response, CORE_RESPONSE_MEMBERS));
+    return { response: await this.withContributedMembers(client, grantType, withMembers(response, decision.response, CORE_RESPONSE_MEMBERS)), accessToken: minted };
   }
 
   /** Members the token-response contributors add for this client (global ones, or those it opted into); none replaces a member already set. */
@@ -146,12 +161,12 @@ export class TokenIssuer {
     });
   }
 
-  /** Client setting, then the single audience's setting, then defaults (README "Access-token format"). */
-  private async formatAndTtl(client: Client, audiences: readonly string[]): Promise<{ format: "jwt" | "opaque"; ttl: number }> {
+  /** The caller's setting, then the client's, then the single audience's, then defaults (README "Access-token format"). */
+  private async formatAndTtl(client: Client, audiences: readonly string[], chosen: AccessTokenSettings): Promise<Required<AccessTokenSettings>> {
     const resource = audiences.length === 1 ? await this.resources.find(audiences[0]!) : undefined;
     return {
-      format: client.metadata.access_token_format ?? resource?.accessTokenFormat ?? "jwt",
-      ttl: client.metadata.access_token_lifetime ?? resource?.accessTokenTtl ?? this.config.accessTokenTtl,
+      format: chosen.format ?? client.metadata.access_token_format ?? resource?.accessTokenFormat ?? "jwt",
+      ttl: chosen.ttl ?? client.metadata.access_token_lifetime ?? resource?.accessTokenTtl ?? this.config.accessTokenTtl,
     };
   }
 

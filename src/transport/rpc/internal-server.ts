@@ -7,6 +7,8 @@ import { ChangeFeed } from "../../core/changes/change-feed.js";
 import { DI } from "../../core/di-tokens.js";
 import { LogoutService } from "../../core/sessions/logout.service.js";
 import { SessionManager } from "../../core/sessions/session-manager.js";
+import { IntrospectionService } from "../../core/tokens/introspection.service.js";
+import { TokenIssuer } from "../../core/tokens/token-issuer.js";
 import { TokenRevoker } from "../../core/tokens/token-revoker.js";
 import { callerAuthInterceptor } from "./interceptors/caller-auth.interceptor.js";
 import { errorMappingInterceptor } from "./interceptors/error-mapping.interceptor.js";
@@ -90,7 +92,8 @@ function resolveDeps(container: DependencyContainer): InternalRpcDeps {
     logger: container.resolve(DI.Logger).child({ listener: "internal" }),
     validator: container.resolve(DI.TokenValidator),
     revoker: container.resolve(TokenRevoker),
-    minter: container.resolve(DI.AccessTokenMinter),
+    issuer: container.resolve(TokenIssuer),
+    introspection: container.resolve(IntrospectionService),
     clients: container.resolve(DI.ClientRegistry),
     bus: container.resolve(DI.RevocationBus),
     sessions: container.resolve(SessionManager),

@@ -4,7 +4,9 @@ import type { RevocationBus } from "../../core/ports/ephemeral-store.js";
 import type { Logger } from "../../core/ports/logger.js";
 import type { LogoutService } from "../../core/sessions/logout.service.js";
 import type { SessionManager } from "../../core/sessions/session-manager.js";
-import type { AccessTokenMinter, TokenValidator } from "../../core/tokens/access-token.js";
+import type { TokenValidator } from "../../core/tokens/access-token.js";
+import type { IntrospectionService } from "../../core/tokens/introspection.service.js";
+import type { TokenIssuer } from "../../core/tokens/token-issuer.js";
 import type { TokenRevoker } from "../../core/tokens/token-revoker.js";
 
 /** The core services the internal RPC handlers use, resolved once from the app container (DESIGN "Listeners"). */
@@ -13,7 +15,8 @@ export interface InternalRpcDeps {
   logger: Logger;
   validator: TokenValidator;
   revoker: TokenRevoker;
-  minter: AccessTokenMinter;
+  issuer: TokenIssuer;
+  introspection: IntrospectionService;
   clients: ClientRegistry;
   bus: RevocationBus;
   sessions: SessionManager;

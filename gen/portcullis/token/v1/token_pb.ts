@@ -11,7 +11,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file portcullis/token/v1/token.proto.
  */
 export const file_portcullis_token_v1_token: GenFile = /*@__PURE__*/
-  fileDesc("Ch9wb3J0Y3VsbGlzL3Rva2VuL3YxL3Rva2VuLnByb3RvEhNwb3J0Y3VsbGlzLnRva2VuLnYxIpgBCgtNaW50UmVxdWVzdBIRCgljbGllbnRfaWQYASABKAkSDwoHc3ViamVjdBgCIAEoCRIOCgZzY29wZXMYAyADKAkSEQoJYXVkaWVuY2VzGAQgAygJEhMKC3R0bF9zZWNvbmRzGAUgASgDEi0KDGV4dHJhX2NsYWltcxgGIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QiWQoMTWludFJlc3BvbnNlEhQKDGFjY2Vzc190b2tlbhgBIAEoCRISCgp0b2tlbl90eXBlGAIgASgJEhIKCmV4cGlyZXNfaW4YAyABKAMSCwoDanRpGAQgASgJIjsKEUludHJvc3BlY3RSZXF1ZXN0Eg0KBXRva2VuGAEgASgJEhcKD3Rva2VuX3R5cGVfaGludBgCIAEoCSKoAQoSSW50cm9zcGVjdFJlc3BvbnNlEg4KBmFjdGl2ZRgBIAEoCBINCgVzY29wZRgCIAEoCRIRCgljbGllbnRfaWQYAyABKAkSCwoDc3ViGAQgASgJEgsKA2F1ZBgFIAMoCRILCgNleHAYBiABKAMSCwoDaWF0GAcgASgDEgsKA2p0aRgIIAEoCRISCgp0b2tlbl90eXBlGAkgASgJEgsKA2lzcxgKIAEoCSI3Cg1SZXZva2VSZXF1ZXN0Eg0KBXRva2VuGAEgASgJEhcKD3Rva2VuX3R5cGVfaGludBgCIAEoCSIQCg5SZXZva2VSZXNwb25zZTKNAgoMVG9rZW5TZXJ2aWNlEksKBE1pbnQSIC5wb3J0Y3VsbGlzLnRva2VuLnYxLk1pbnRSZXF1ZXN0GiEucG9ydGN1bGxpcy50b2tlbi52MS5NaW50UmVzcG9uc2USXQoKSW50cm9zcGVjdBImLnBvcnRjdWxsaXMudG9rZW4udjEuSW50cm9zcGVjdFJlcXVlc3QaJy5wb3J0Y3VsbGlzLnRva2VuLnYxLkludHJvc3BlY3RSZXNwb25zZRJRCgZSZXZva2USIi5wb3J0Y3VsbGlzLnRva2VuLnYxLlJldm9rZVJlcXVlc3QaIy5wb3J0Y3VsbGlzLnRva2VuLnYxLlJldm9rZVJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_struct]);
+  fileDesc("Ch9wb3J0Y3VsbGlzL3Rva2VuL3YxL3Rva2VuLnByb3RvEhNwb3J0Y3VsbGlzLnRva2VuLnYxIpgBCgtNaW50UmVxdWVzdBIRCgljbGllbnRfaWQYASABKAkSDwoHc3ViamVjdBgCIAEoCRIOCgZzY29wZXMYAyADKAkSEQoJYXVkaWVuY2VzGAQgAygJEhMKC3R0bF9zZWNvbmRzGAUgASgDEi0KDGV4dHJhX2NsYWltcxgGIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QiWQoMTWludFJlc3BvbnNlEhQKDGFjY2Vzc190b2tlbhgBIAEoCRISCgp0b2tlbl90eXBlGAIgASgJEhIKCmV4cGlyZXNfaW4YAyABKAMSCwoDanRpGAQgASgJIjsKEUludHJvc3BlY3RSZXF1ZXN0Eg0KBXRva2VuGAEgASgJEhcKD3Rva2VuX3R5cGVfaGludBgCIAEoCSLYAQoSSW50cm9zcGVjdFJlc3BvbnNlEg4KBmFjdGl2ZRgBIAEoCBINCgVzY29wZRgCIAEoCRIRCgljbGllbnRfaWQYAyABKAkSCwoDc3ViGAQgASgJEgsKA2F1ZBgFIAMoCRILCgNleHAYBiABKAMSCwoDaWF0GAcgASgDEgsKA2p0aRgIIAEoCRISCgp0b2tlbl90eXBlGAkgASgJEgsKA2lzcxgKIAEoCRIuCg1leHRyYV9tZW1iZXJzGAsgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdCI3Cg1SZXZva2VSZXF1ZXN0Eg0KBXRva2VuGAEgASgJEhcKD3Rva2VuX3R5cGVfaGludBgCIAEoCSIQCg5SZXZva2VSZXNwb25zZTKNAgoMVG9rZW5TZXJ2aWNlEksKBE1pbnQSIC5wb3J0Y3VsbGlzLnRva2VuLnYxLk1pbnRSZXF1ZXN0GiEucG9ydGN1bGxpcy50b2tlbi52MS5NaW50UmVzcG9uc2USXQoKSW50cm9zcGVjdBImLnBvcnRjdWxsaXMudG9rZW4udjEuSW50cm9zcGVjdFJlcXVlc3QaJy5wb3J0Y3VsbGlzLnRva2VuLnYxLkludHJvc3BlY3RSZXNwb25zZRJRCgZSZXZva2USIi5wb3J0Y3VsbGlzLnRva2VuLnYxLlJldm9rZVJlcXVlc3QaIy5wb3J0Y3VsbGlzLnRva2VuLnYxLlJldm9rZVJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_struct]);
 
 /**
  * @generated from message portcullis.token.v1.MintRequest
@@ -47,7 +47,8 @@ export type MintRequest = Message<"portcullis.token.v1.MintRequest"> & {
   ttlSeconds: bigint;
 
   /**
-   * Additional non-reserved claims.
+   * Additional claims; reserved and authentication claims (iss, sub, aud, exp, jti, cnf, acr, amr, auth_time, sid,
+   * nonce …) are stripped, as from a grant's claims at the token endpoint.
    *
    * @generated from field: google.protobuf.Struct extra_claims = 6;
    */
@@ -120,7 +121,7 @@ export const IntrospectRequestSchema: GenMessage<IntrospectRequest> = /*@__PURE_
   messageDesc(file_portcullis_token_v1_token, 2);
 
 /**
- * RFC 7662 §2.2 members; only `active` is set for an inactive token.
+ * RFC 7662 §2.2 members, the same as the HTTP introspection endpoint answers; only `active` is set for an inactive token.
  *
  * @generated from message portcullis.token.v1.IntrospectResponse
  */
@@ -174,6 +175,13 @@ export type IntrospectResponse = Message<"portcullis.token.v1.IntrospectResponse
    * @generated from field: string iss = 10;
    */
   iss: string;
+
+  /**
+   * Every other member of the answer (e.g. `cnf`, members added by introspection customizers), under its RFC 7662 name.
+   *
+   * @generated from field: google.protobuf.Struct extra_members = 11;
+   */
+  extraMembers?: JsonObject | undefined;
 };
 
 /**

@@ -1,7 +1,8 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
-import type { ActiveToken, IssuedAccessToken } from "../../../core/tokens/access-token.js";
+import type { IssuedAccessToken } from "../../../core/tokens/access-token.js";
+import type { IntrospectionResponse } from "../../../core/tokens/introspection.service.js";
 import type { IntrospectResponseSchema, MintRequest, MintResponseSchema } from "../../../../gen/portcullis/token/v1/token_pb.js";
-import { toInt64 } from "./json.mapper.js";
+import { toInt64, toJsonObject } from "./json.mapper.js";
 
 /** A Mint request in domain form; `ttl` is 0 when the caller wants the configured default. */
 export interface MintInput {
@@ -30,19 +31,24 @@ export function toMintResponse(issued: IssuedAccessToken): MessageInitShape<type
   return { accessToken: issued.token, tokenType: "Bearer", expiresIn: toInt64(issued.expiresIn), jti: issued.claims.jti };
 }
 
-/** An RFC 7662 §2.2 answer: only `active: false` for an inactive token; refresh tokens say so in `token_type`. */
-export function toIntrospectResponse(token: ActiveToken | undefined, issuer: string): MessageInitShape<typeof IntrospectResponseSchema> {
-  if (!token) return { active: false };
+/** The IntrospectResponse fields that are RFC 7662 §2.2 members of their own; every other member goes to `extra_members`. */
+const FIELD_MEMBERS: ReadonlySet<string> = new Set(["active", "scope", "client_id", "sub", "aud", "exp", "iat", "jti", "token_type", "iss"]);
+
+/** IntrospectionService's answer as an IntrospectResponse, member for member (RFC 7662 §2.2). */
+export function toIntrospectResponse(answer: IntrospectionResponse): MessageInitShape<typeof IntrospectResponseSchema> {
+  if (!answer.active) return { active: false };
+  const extra = Object.entries(answer).filter(([name]) => !FIELD_MEMBERS.has(name));
   return {
     active: true,
-    scope: token.scopes.join(" "),
-    clientId: token.clientId,
-    sub: token.subject,
-    aud: token.audiences,
-    exp: toInt64(token.expiresAt),
-    iat: toInt64(token.issuedAt),
-    jti: token.jti,
-    tokenType: token.kind === "refresh_token" ? "refresh_token" : token.tokenType,
-    iss: issuer,
+    scope: answer.scope,
+    clientId: answer.client_id,
+    sub: answer.sub,
+    aud: answer.aud === undefined ? [] : [answer.aud].flat(),
+    exp: toInt64(answer.exp),
+    iat: toInt64(answer.iat),
+    jti: answer.jti,
+    tokenType: answer.token_type,
+    iss: answer.iss,
+    extraMembers: extra.length > 0 ? toJsonObject(Object.fromEntries(extra)) : undefined,
   };
 }
