@@ -1,6 +1,7 @@
 import { LoginService } from "../core/authn/login.service.js";
+import { SignInMachine } from "../core/authn/sign-in.machine.js";
 import { ChangeFeed } from "../core/changes/change-feed.js";
-import { SignInService } from "../core/sessions/sign-in.service.js";
+import { SessionEstablisher } from "../core/sessions/session-establisher.js";
 import { HousekeepingService } from "../core/maintenance/housekeeping.service.js";
 import { AuthorizationFlow } from "../core/authorize/authorization-flow.js";
 import { AuthorizationRequestValidator } from "../core/authorize/authorization-request.validator.js";
@@ -63,6 +64,7 @@ export const singletonClasses = [
   UserAccessService,
   TotpSecretService,
   LoginService,
+  SignInMachine,
   SubjectResolver,
   UserinfoClaimsRequests,
   UserinfoService,
@@ -89,7 +91,7 @@ export const singletonClasses = [
   TokenRevoker,
   ServerMetadata,
   InteractionStore,
-  SignInService,
+  SessionEstablisher,
   HousekeepingService,
   SessionManager,
   ConsentService,

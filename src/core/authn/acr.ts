@@ -13,3 +13,11 @@ export const ACR_VALUES: readonly string[] = [ACR.singleFactor, ACR.multiFactor]
 export function acrFor(amr: readonly string[]): string {
   return new Set(amr).size >= 2 ? ACR.multiFactor : ACR.singleFactor;
 }
+
+/**
+ * Whether a login of `acr` satisfies the requested acr values (OIDC Core §3.1.2.1 `acr_values`, §5.5.1.1 `acr` claim):
+ * only a request for the multi-factor acr is enforced, and only a multi-factor login meets it. The one place this is decided.
+ */
+export function satisfiesAcr(acr: string | undefined, requested: readonly string[]): boolean {
+  return !requested.includes(ACR.multiFactor) || acr === ACR.multiFactor;
+}

@@ -6,7 +6,7 @@ export type LoginStepOutcome =
   | { ok: false; reason: "invalid" }
   | { ok: false; reason: "throttled"; retryAfterSeconds: number };
 
-/** What the login pages need from core's login service (implemented by core/authn/login.service.ts). */
+/** What the SignInMachine needs from core's login service (implemented by core/authn/login.service.ts). */
 export interface LoginSteps {
   /** The enabled first-factor authenticators, in plugin order. */
   firstFactors(): readonly Authenticator[];

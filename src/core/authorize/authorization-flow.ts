@@ -1,10 +1,9 @@
 import { inject, injectable } from "tsyringe";
 import { OAuthErrors, type OAuthError } from "../../plugin-sdk/errors.js";
-import { DI } from "../di-tokens.js";
-import type { Clock } from "../ports/clock.js";
+import type { AuthenticateStep, SelectAccountStep, SignInContext, SignInRequirements, SignInView } from "../authn/sign-in.js";
+import { SignInMachine } from "../authn/sign-in.machine.js";
 import { ConsentService } from "../sessions/consent.service.js";
 import type { Session } from "../sessions/session.js";
-import { ACR } from "../authn/acr.js";
 import { IdTokenHintVerifier } from "../tokens/id-token-hint.verifier.js";
 import { SubjectResolver } from "../users/subject-resolver.js";
 import { AuthorizationEndpointError, type AuthorizationRequest, type AuthorizedUser } from "./authorization-request.js";
@@ -12,20 +11,19 @@ import type { Interaction } from "./interaction.store.js";
 
 /** What the user must do next for an authorization request, or the user it completes for (OIDC Core §3.1.2.3–3.1.2.5). */
 export type NextStep =
-  | { step: "login" }
-  | { step: "select_account"; session: Session }
+  | { step: "sign_in"; signIn: SignInView<AuthenticateStep | SelectAccountStep> }
   | { step: "consent"; session: Session }
   | { step: "complete"; user: AuthorizedUser };
 
 /**
- * Decides each authorization step from the request, the browser's SSO session and what the user already did in this
- * interaction: prompt, max_age, acr_values and id_token_hint (OIDC Core §3.1.2.1), remembered consent (§3.1.2.4); prompt=none
- * turns any needed interaction into its error (§3.1.2.6), redirected to the validated redirect URI.
+ * Decides each authorization step: the sign-in (login, step-up, account selection) through the SignInMachine from the
+ * request's prompt, max_age, acr_values and id_token_hint (OIDC Core §3.1.2.1), then remembered consent (§3.1.2.4);
+ * prompt=none turns any needed interaction into its error (§3.1.2.6), redirected to the validated redirect URI.
  */
 @injectable()
 export class AuthorizationFlow {
   constructor(
-    @inject(DI.Clock) private readonly clock: Clock,
+    @inject(SignInMachine) private readonly signIn: SignInMachine,
     @inject(ConsentService) private readonly consents: ConsentService,
     @inject(IdTokenHintVerifier) private readonly hints: IdTokenHintVerifier,
     @inject(SubjectResolver) private readonly subjects: SubjectResolver,
@@ -36,28 +34,26 @@ export class AuthorizationFlow {
     const refuse = (error: OAuthError): never => {
       throw new AuthorizationEndpointError(error, request);
     };
-    if (!session || (await this.needsLogin(request, session, progress))) {
-      return silent ? refuse(OAuthErrors.loginRequired("the end-user must sign in")) : { step: "login" };
+    const { state, step } = await this.signIn.current(progress?.signIn ?? {}, this.signInContext(request, session));
+    if (step.kind === "authenticate") {
+      return silent ? refuse(OAuthErrors.loginRequired("the end-user must sign in")) : { step: "sign_in", signIn: { state, step } };
     }
-    if (request.prompt.has("select_account") && !progress?.accountSelected && !progress?.authenticated) {
-      return silent ? refuse(OAuthErrors.accountSelectionRequired("the end-user must select an account")) : { step: "select_account", session };
+    if (step.kind === "select_account") {
+      return silent ? refuse(OAuthErrors.accountSelectionRequired("the end-user must select an account")) : { step: "sign_in", signIn: { state, step } };
     }
-    if (await this.needsConsent(request, session, progress)) {
-      return silent ? refuse(OAuthErrors.consentRequired("the end-user must consent")) : { step: "consent", session };
+    const signedIn = step.session;
+    if (await this.needsConsent(request, signedIn, progress)) {
+      return silent ? refuse(OAuthErrors.consentRequired("the end-user must consent")) : { step: "consent", session: signedIn };
     }
     return {
       step: "complete",
-      user: { userId: session.userId, sessionId: session.id, authTime: session.authTime, acr: session.acr, amr: session.amr, scopes: request.scopes },
+      user: { userId: signedIn.userId, sessionId: signedIn.id, authTime: signedIn.authTime, acr: signedIn.acr, amr: signedIn.amr, scopes: request.scopes },
     };
   }
 
-  /** prompt=login, "use another account", an exceeded max_age, or an id_token_hint naming another user. */
-  private async needsLogin(request: AuthorizationRequest, session: Session, progress: Interaction | undefined): Promise<boolean> {
-    if (progress?.authenticated) return false;
-    if (progress?.forceLogin || request.prompt.has("login")) return true;
-    if (request.maxAge !== undefined && Math.floor(this.clock.now() / 1000) - session.authTime > request.maxAge) return true;
-    if (wantsMultiFactor(request) && session.acr !== ACR.multiFactor) return true;
-    return !(await this.hintMatches(request, session));
+  /** The sign-in this request asks for: its requirements, the session, and an id_token_hint that must name the session's user. */
+  signInContext(request: AuthorizationRequest, session: Session | undefined): SignInContext {
+    return { requirements: requirementsOf(request), session, acceptsSession: (candidate) => this.hintMatches(request, candidate) };
   }
 
   /** True without a hint; a hint that fails verification is invalid_request (OIDC Core §3.1.2.1). */
@@ -80,12 +76,14 @@ export class AuthorizationFlow {
   }
 }
 
-/**
- * True when the request asks for the multi-factor acr, in acr_values or as the `acr` claim's value(s) (OIDC Core
- * §3.1.2.1, §5.5.1.1): a single-factor session then signs in again once, so an enrolled second factor is used.
- */
-function wantsMultiFactor(request: AuthorizationRequest): boolean {
+/** The sign-in requirements of an authorization request; requested acr values come from acr_values and the `acr` claim (OIDC Core §3.1.2.1, §5.5.1.1). */
+function requirementsOf(request: AuthorizationRequest): SignInRequirements {
   const claim = request.claims?.id_token?.acr;
-  const claimed = claim ? [claim.value, ...(claim.values ?? [])] : [];
-  return request.acrValues.includes(ACR.multiFactor) || claimed.includes(ACR.multiFactor);
+  const claimed = claim ? [claim.value, ...(claim.values ?? [])].filter((value): value is string => typeof value === "string") : [];
+  return {
+    reauthenticate: request.prompt.has("login"),
+    maxAge: request.maxAge,
+    acrValues: [...request.acrValues, ...claimed],
+    selectAccount: request.prompt.has("select_account"),
+  };
 }

@@ -1,5 +1,6 @@
 import { inject, injectable } from "tsyringe";
 import type { Config } from "../../config/config.js";
+import type { SignInState } from "../authn/sign-in.js";
 import { DI } from "../di-tokens.js";
 import type { RandomSource } from "../ports/clock.js";
 import type { EphemeralStore } from "../ports/ephemeral-store.js";
@@ -10,26 +11,14 @@ import type { AuthorizationRequest, Prompt } from "./authorization-request.js";
 /** An authorization request as stored while the user interacts (the client is re-read on every step). */
 type StoredRequest = Omit<AuthorizationRequest, "client" | "prompt"> & { clientId: string; prompt: Prompt[] };
 
-/** A first factor passed in this interaction; second factors still to pass, in order (OIDC Core §3.1.2.3). */
-export interface PendingLogin {
-  userId: string;
-  amr: string[];
-  remaining: string[];
-}
-
 /** One browser's authorization in progress: the request plus what the user has done so far (OIDC Core §3.1.2.3–3.1.2.4). */
 export interface Interaction {
   id: string;
   /** Anti-CSRF token echoed by every form of this interaction. */
   csrf: string;
   request: AuthorizationRequest;
-  login?: PendingLogin;
-  /** The user authenticated during this interaction: prompt=login and max_age are then satisfied. */
-  authenticated?: boolean;
-  /** prompt=select_account was answered. */
-  accountSelected?: boolean;
-  /** The user chose "use another account": the existing session does not count. */
-  forceLogin?: boolean;
+  /** The sign-in of this interaction, as the SignInMachine (core/authn) left it. */
+  signIn: SignInState;
   /** prompt=consent was answered. */
   consented?: boolean;
 }
@@ -53,7 +42,7 @@ export class InteractionStore {
 
   /** Starts an interaction for a validated request. */
   async create(request: AuthorizationRequest): Promise<Interaction> {
-    const interaction: Interaction = { id: this.random.token(32), csrf: this.random.token(32), request };
+    const interaction: Interaction = { id: this.random.token(32), csrf: this.random.token(32), request, signIn: {} };
     await this.save(interaction);
     return interaction;
   }

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { inject, injectable } from "tsyringe";
-import { LoginService } from "../../../core/authn/login.service.js";
+import type { SignInState } from "../../../core/authn/sign-in.js";
+import { SignInMachine } from "../../../core/authn/sign-in.machine.js";
 import { AuthorizationFlow } from "../../../core/authorize/authorization-flow.js";
 import { InteractionStore, type Interaction } from "../../../core/authorize/interaction.store.js";
 import type { Config } from "../../../config/config.js";
@@ -8,9 +9,8 @@ import { DI } from "../../../core/di-tokens.js";
 import { ConsentService } from "../../../core/sessions/consent.service.js";
 import type { Session } from "../../../core/sessions/session.js";
 import { SessionManager } from "../../../core/sessions/session-manager.js";
-import { SignInService } from "../../../core/sessions/sign-in.service.js";
+import { SessionEstablisher } from "../../../core/sessions/session-establisher.js";
 import { secretDigest } from "../../../core/security/digest.js";
-import type { Authenticator } from "../../../plugin-sdk/authenticator.js";
 import { OAuthErrors } from "../../../plugin-sdk/errors.js";
 import type { EndpointRequest } from "../../../plugin-sdk/request.js";
 import { AuthorizationSteps, expiredInteraction } from "../authorize/authorization-steps.js";
@@ -39,10 +39,10 @@ export class InteractionEndpoint implements HttpEndpoint {
     @inject(AuthorizationFlow) private readonly flow: AuthorizationFlow,
     @inject(AuthorizationSteps) private readonly steps: AuthorizationSteps,
     @inject(InteractionPages) private readonly pages: InteractionPages,
-    @inject(LoginService) private readonly login: LoginService,
+    @inject(SignInMachine) private readonly machine: SignInMachine,
     @inject(SessionManager) private readonly sessions: SessionManager,
     @inject(ConsentService) private readonly consents: ConsentService,
-    @inject(SignInService) private readonly signIn: SignInService,
+    @inject(SessionEstablisher) private readonly establisher: SessionEstablisher,
     @inject(DI.Config) config: Config,
   ) {
     this.prefix = new URL(config.issuer).pathname.replace(/\/$/, "");
@@ -70,7 +70,6 @@ export class InteractionEndpoint implements HttpEndpoint {
 
   /** Renders the current step, or completes the request when nothing is left to do. */
   private async show(http: EndpointRequest, interaction: Interaction): Promise<EndpointResponse> {
-    if (interaction.login) return this.pages.login(interaction, await this.loginStep(interaction));
     const session = await this.sessions.fromCookie(readCookie(http, SESSION_COOKIE));
     let next;
     try {
@@ -78,44 +77,40 @@ export class InteractionEndpoint implements HttpEndpoint {
     } catch (thrown) {
       return this.steps.fail(thrown, interaction.request, interaction);
     }
-    if (next.step === "login") return this.pages.login(interaction, this.firstFactor());
-    if (next.step === "select_account") return this.pages.selectAccount(interaction, next.session.userId);
+    if (next.step === "sign_in") {
+      await this.keep(interaction, next.signIn.state);
+      const { step } = next.signIn;
+      return step.kind === "authenticate" ? this.pages.login(interaction, step.authenticator) : this.pages.selectAccount(interaction, step.userId);
+    }
     if (next.step === "consent") return this.pages.consent(interaction, next.session.userId);
     return this.steps.advance(interaction.request, session, interaction);
   }
 
-  /** One login step (OIDC Core §3.1.2.3): a first factor identifies the user, then every enrolled second factor. */
+  /** One login step (OIDC Core §3.1.2.3): the machine runs it; another login step is shown in place, a completed login starts the session. */
   private async submitLogin(http: EndpointRequest, interaction: Interaction, session: Session | undefined): Promise<EndpointResponse> {
     const fields = Object.fromEntries(http.params.names().map((name) => [name, http.params.get(name) ?? ""]));
-    const authenticator = await this.loginStep(interaction);
-    const pending = interaction.login;
-    if (fields.authenticator !== authenticator.id) return this.pages.login(interaction, authenticator, { error: "invalid" });
-    const outcome = pending
-      ? await this.login.verify(authenticator.id, pending.userId, fields, http.remoteAddress)
-      : await this.login.identify(authenticator.id, fields, http.remoteAddress);
-    if (!outcome.ok) {
-      const state = outcome.reason === "throttled" ? { error: "throttled" as const, retryAfterSeconds: outcome.retryAfterSeconds } : { error: "invalid" as const };
-      return this.pages.login(interaction, authenticator, state);
+    const input = { kind: "authenticate", authenticatorId: http.params.get("authenticator") ?? "", fields } as const;
+    const outcome = await this.machine.submit(interaction.signIn, input, this.flow.signInContext(interaction.request, session), http.remoteAddress);
+    if (outcome.kind !== "done") await this.keep(interaction, outcome.state);
+    if (outcome.kind === "invalid") return this.pages.login(interaction, outcome.step.authenticator, { error: "invalid" });
+    if (outcome.kind === "throttled") return this.pages.login(interaction, outcome.step.authenticator, { error: "throttled", retryAfterSeconds: outcome.retryAfterSeconds });
+    if (outcome.kind === "next") {
+      return outcome.step.kind === "authenticate" ? this.pages.login(interaction, outcome.step.authenticator) : this.steps.advance(interaction.request, session, interaction);
     }
-    const login = pending
-      ? { ...pending, amr: [...new Set([...pending.amr, ...outcome.amr])], remaining: pending.remaining.slice(1) }
-      : { userId: outcome.userId, amr: outcome.amr, remaining: (await this.login.secondFactorsFor(outcome.userId)).map((a) => a.id) };
-    if (login.remaining.length > 0) {
-      interaction.login = login;
-      await this.interactions.save(interaction);
-      return this.pages.login(interaction, await this.loginStep(interaction));
-    }
-    const signedIn = await this.signIn.complete(login, session);
-    delete interaction.login;
-    interaction.authenticated = true;
+    const signedIn = await this.establisher.establish(outcome.login, session);
+    interaction.signIn = outcome.state;
     const cookie = signedIn.cookieValue && this.cookies.session(signedIn.cookieValue, this.sessions.cookieMaxAge(signedIn.session));
     return this.steps.advance(interaction.request, signedIn.session, interaction, cookie ? [cookie] : []);
   }
 
   /** prompt=select_account: continue as the signed-in user, or sign in as another one. */
   private async submitSelection(http: EndpointRequest, interaction: Interaction, session: Session | undefined): Promise<EndpointResponse> {
-    if (http.params.get("choice") === "other") interaction.forceLogin = true;
-    else interaction.accountSelected = true;
+    const input = { kind: "select_account", choice: http.params.get("choice") === "other" ? "other" : "current" } as const;
+    try {
+      interaction.signIn = (await this.machine.submit(interaction.signIn, input, this.flow.signInContext(interaction.request, session), http.remoteAddress)).state;
+    } catch (thrown) {
+      return this.steps.fail(thrown, interaction.request, interaction);
+    }
     return this.steps.advance(interaction.request, session, interaction);
   }
 
@@ -131,25 +126,11 @@ export class InteractionEndpoint implements HttpEndpoint {
     return this.steps.advance(request, session, interaction);
   }
 
-  private firstFactor() {
-    const first = this.login.firstFactors()[0];
-    if (!first) throw new Error("no first-factor authenticator is enabled");
-    return first;
-  }
-
-  /**
-   * The login step to show: the pending second factor, or the first factor when none is pending or the user no longer
-   * has the pending one (an operator disabled it mid-sign-in): the sign-in then starts over.
-   */
-  private async loginStep(interaction: Interaction): Promise<Authenticator> {
-    const pending = interaction.login;
-    if (pending) {
-      const next = (await this.login.secondFactorsFor(pending.userId)).find((a) => a.id === pending.remaining[0]);
-      if (next) return next;
-      delete interaction.login;
-      await this.interactions.save(interaction);
-    }
-    return this.firstFactor();
+  /** Stores the sign-in state the machine returned, when it changed (an unchanged interaction keeps its expiry). */
+  private async keep(interaction: Interaction, signIn: SignInState): Promise<void> {
+    if (signIn === interaction.signIn) return;
+    interaction.signIn = signIn;
+    await this.interactions.save(interaction);
   }
 }
 
