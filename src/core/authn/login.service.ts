@@ -1,18 +1,17 @@
 import { inject, injectable } from "tsyringe";
 import type { Config } from "../../config/config.js";
-import type { AuthenticationResult, Authenticator, AuthenticatorContext, AuthnUser } from "../../plugin-sdk/authenticator.js";
+import type { AuthenticationResult, Authenticator, AuthenticatorContext } from "../../plugin-sdk/authenticator.js";
 import { OAuthErrors } from "../../plugin-sdk/errors.js";
 import { DI } from "../di-tokens.js";
 import type { Clock } from "../ports/clock.js";
 import type { EphemeralStore } from "../ports/ephemeral-store.js";
-import type { DurableStorage, User } from "../ports/repositories.js";
+import type { DurableStorage } from "../ports/repositories.js";
 import { FailureLockout, type LockoutSubject } from "../security/failure-lockout.js";
 import { DUMMY_PASSWORD_HASH, verifyPassword } from "../users/password-hasher.js";
 import { TotpSecretService } from "../users/totp-secret.service.js";
+import { toAuthnUser } from "../plugin-capabilities/user-directory.js";
 import { AuthenticatorsToken } from "./authenticators.js";
 import type { LoginStepOutcome, LoginSteps } from "./login-steps.js";
-
-const authnUser = (user: User | undefined): AuthnUser | undefined => user && { id: user.id, username: user.username, disabled: user.disabled };
 
 /**
  * Runs the login-step plugins (OIDC Core §3.1.2.3) with core's capabilities and brute-force protection (RFC 9700
@@ -89,8 +88,8 @@ export class LoginService implements LoginSteps {
     return {
       now: () => this.clock.now(),
       users: {
-        findByUsername: async (username) => authnUser(await users.findByUsername(username)),
-        findById: async (id) => authnUser(await users.findById(id)),
+        findByUsername: async (username) => toAuthnUser(await users.findByUsername(username)),
+        findById: async (id) => toAuthnUser(await users.findById(id)),
         verifyPassword: async (userId, password) => {
           const user = await users.findById(userId);
           const matches = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
