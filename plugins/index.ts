@@ -2,6 +2,7 @@ import type { PluginModule } from "portcullis/plugin-sdk";
 import authorizationCode from "./grants/authorization-code/index.js";
 import clientCredentials from "./grants/client-credentials/index.js";
 import refreshToken from "./grants/refresh-token/index.js";
+import tokenExchange from "./grants/token-exchange/index.js";
 import clientSecretBasic from "./client-auth/client-secret-basic/index.js";
 import clientSecretPost from "./client-auth/client-secret-post/index.js";
 import clientSecretJwt from "./client-auth/client-secret-jwt/index.js";
@@ -9,12 +10,14 @@ import privateKeyJwt from "./client-auth/private-key-jwt/index.js";
 import none from "./client-auth/none/index.js";
 import password from "./authn/password/index.js";
 import totp from "./authn/totp/index.js";
+import tokenExchangePolicy from "./policies/token-exchange/index.js";
 
 /** The first-party plugin modules; adding a plugin is one line here. */
 export const firstPartyPlugins: readonly PluginModule[] = [
   authorizationCode,
   clientCredentials,
   refreshToken,
+  tokenExchange,
   clientSecretBasic,
   clientSecretPost,
   clientSecretJwt,
@@ -22,4 +25,5 @@ export const firstPartyPlugins: readonly PluginModule[] = [
   none,
   password,
   totp,
+  tokenExchangePolicy,
 ];

@@ -10,6 +10,7 @@ import { ClientRegistryService } from "../core/clients/client-registry.service.j
 import { DI } from "../core/di-tokens.js";
 import { DiscoveryContributorsToken, PluginEndpointsToken } from "../core/discovery/discovery-contributors.js";
 import { GrantHandlersToken } from "../core/grants/grant-handlers.js";
+import { TokenExchangePoliciesToken, TokenExchangePolicyChain } from "../core/grants/token-exchange-policies.js";
 import { ContributionOwnerToken } from "../core/plugin-owners.js";
 import type { Sealer } from "../core/keys/key-service.js";
 import { SigningKeyService } from "../core/keys/signing-key.service.js";
@@ -32,6 +33,7 @@ import { TokenValidatorService } from "../core/tokens/token-validator.service.js
 import { UserClaimsProvider } from "../core/users/user-claims.provider.js";
 import type { PluginRegistries } from "../plugin-host/plugin-registries.js";
 import type { ClientAuthentication } from "../plugin-sdk/capabilities.js";
+import type { TokenExchangePolicies } from "../plugin-sdk/token-exchange.js";
 import { PluginTokens } from "../plugin-sdk/plugin-tokens.js";
 import { singletonClasses } from "./singletons.js";
 
@@ -78,6 +80,9 @@ function registerPluginCapabilities(container: DependencyContainer, parts: Conta
   // Resolved at the first call: client authentication needs the client-auth plugins, which are being built meanwhile.
   const clientAuthentication: ClientAuthentication = { authenticate: (request, options) => container.resolve(ClientAuthenticationService).authenticate(request, options) };
   container.register(PluginTokens.ClientAuthentication, { useValue: clientAuthentication });
+  // Likewise: the policies are contributions, built after the grant that asks for them.
+  const exchangePolicies: TokenExchangePolicies = { evaluate: (query) => container.resolve(TokenExchangePolicyChain).evaluate(query) };
+  container.register(PluginTokens.TokenExchangePolicies, { useValue: exchangePolicies });
 }
 
 /** Registers what the plugins contributed and the capabilities derived from it (RFC 8414 §2). */
@@ -93,6 +98,7 @@ export function registerPlugins(container: DependencyContainer, registries: Plug
   container.register(PluginEndpointsToken, { useValue: registries.endpoints });
   container.register(ClientMetadataFieldsToken, { useValue: registries.clientMetadataFields });
   container.register(TokenResponseContributorsToken, { useValue: registries.tokenResponseContributors });
+  container.register(TokenExchangePoliciesToken, { useValue: registries.tokenExchangePolicies });
   container.register(ContributionOwnerToken, { useValue: (contribution: object) => registries.ownerOf(contribution) });
 }
 

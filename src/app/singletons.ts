@@ -21,6 +21,7 @@ import { SectorIdentifierVerifier } from "../core/clients/sector-identifier.veri
 import { AuthorizationCodeService } from "../core/codes/authorization-code.service.js";
 import { ServerMetadata } from "../core/discovery/server-metadata.js";
 import { GrantContextFactory } from "../core/grants/grant-context.factory.js";
+import { TokenExchangePolicyChain } from "../core/grants/token-exchange-policies.js";
 import { TokenRequestHandler } from "../core/grants/token-request.handler.js";
 import { JwtSigner } from "../core/keys/jwt-signer.js";
 import { JwtVerifier } from "../core/keys/jwt-verifier.js";
@@ -86,6 +87,7 @@ export const singletonClasses = [
   TokenIssuer,
   IdTokenMinter,
   GrantContextFactory,
+  TokenExchangePolicyChain,
   TokenRequestHandler,
   IntrospectionService,
   TokenRevoker,

@@ -6,6 +6,7 @@ import type { PublicEndpoint } from "../plugin-sdk/endpoint.js";
 import type { GrantHandler } from "../plugin-sdk/grant.js";
 import type { ClaimsProvider, IntrospectionCustomizer, TokenCustomizer } from "../plugin-sdk/hooks.js";
 import { ExtensionPoints, type Contribution, type ExtensionPoint, type PluginHost, type PluginModule } from "../plugin-sdk/plugin-module.js";
+import type { TokenExchangePolicy } from "../plugin-sdk/token-exchange.js";
 import type { TokenResponseContributor } from "../plugin-sdk/token-response.js";
 import { PluginBootError } from "./plugin-loader.js";
 
@@ -23,6 +24,8 @@ export interface PluginRegistries {
   /** Client metadata fields by name. */
   clientMetadataFields: ReadonlyMap<string, ClientMetadataField>;
   tokenResponseContributors: readonly TokenResponseContributor[];
+  /** Token-exchange policies (RFC 8693 §5), in plugin order; every one must permit an exchange. */
+  tokenExchangePolicies: readonly TokenExchangePolicy[];
   /** The id of the module that contributed each instance (its namespace in the single-use store). */
   ownerOf(contribution: object): string;
   /** Ids of the loaded modules, in load order. */
@@ -76,6 +79,7 @@ export function buildRegistries(
     discovery: [...uniqueBy(of(ExtensionPoints.discovery), (d) => d.id, "discovery contributor").values()],
     clientMetadataFields: uniqueBy(of(ExtensionPoints.clientMetadata), (f) => f.name, "client metadata field"),
     tokenResponseContributors: [...uniqueBy(of(ExtensionPoints.tokenResponse), (c) => c.id, "token response contributor").values()],
+    tokenExchangePolicies: [...uniqueBy(of(ExtensionPoints.tokenExchangePolicies), (p) => p.id, "token-exchange policy").values()],
     ownerOf(contribution) {
       const owner = owners.get(contribution);
       if (owner === undefined) throw new Error("not a plugin contribution");

@@ -1,6 +1,7 @@
-import type { AuthenticatedUser, AuthenticationSeal, IssuedTokens, Revocations, SingleUseStore, UserDirectory } from "./capabilities.js";
+import type { AuthenticatedUser, AuthenticationSeal, IssuedTokenFacts, IssuedTokens, Revocations, SingleUseStore, UserDirectory } from "./capabilities.js";
 import type { AuthenticatedClient } from "./client.js";
 import type { FormParams } from "./form-params.js";
+import type { ActorClaim } from "./token-exchange.js";
 
 /**
  * A token request as a grant sees it (RFC 6749 §4): only its declared parameters (core strips the rest and rejects
@@ -18,8 +19,21 @@ export interface GrantRequest {
 /** Scopes and audiences granted after policy (RFC 6749 §3.3, RFC 8707 §2). */
 export interface GrantedAccess {
   scopes: string[];
-  /** Registered resource-server identifiers that become the token audience. */
+  /** The token audience: registered resource-server identifiers, and client ids a token exchange's `audience` named (RFC 8693 §2.1). */
   resources: string[];
+}
+
+/** Bounds and extra targets of `GrantContext.resolveAccess`. */
+export interface AccessBounds {
+  /** The scopes of what the request continues (a grant, a code, a subject token): wider ones are invalid_scope (RFC 6749 §6). */
+  maxScopes?: readonly string[];
+  /** The resources of what the request continues: others are invalid_target (RFC 8707 §2.2). */
+  maxResources?: readonly string[];
+  /**
+   * RFC 8693 §2.1 `audience` values: each must name a registered resource (then it counts as a `resource`) or a
+   * registered client (then its client_id joins the audience); anything else is invalid_target.
+   */
+  audiences?: readonly string[];
 }
 
 /** An existing grant continued by a refresh-token rotation (RFC 6749 §6); issued by core only. */
@@ -61,7 +75,7 @@ export interface RedeemedCode extends AuthenticationFacts {
 
 /**
  * What a grant decided; core mints, signs and persists from it. Grants never do that themselves. `refreshed`,
- * `redeemedCode` and `authentication` must be the very objects core handed out: core refuses anything else.
+ * `redeemedCode`, `authentication` and `derivedFrom` must be the very objects core handed out: core refuses anything else.
  */
 export interface GrantDecision {
   /** Token subject; defaults to the client id (RFC 9068 §2.2 for client_credentials); must be `authentication.subject` when that is set. */
@@ -79,6 +93,16 @@ export interface GrantDecision {
   authentication?: AuthenticatedUser;
   /** Extra members of the token response (RFC 6749 §5.1), e.g. `issued_token_type` (RFC 8693 §2.2.1); core's own members win. */
   response?: Record<string, unknown>;
+  /**
+   * The subject token a token exchange redeems (from `ctx.tokens.validate`, RFC 8693 §2.1; not with `refreshed`; its
+   * subject must be `subject`): when it belongs to a grant, revoking that grant revokes what is minted now, and a new
+   * refresh-token grant never outlives it.
+   */
+  derivedFrom?: IssuedTokenFacts;
+  /** The acting party of a delegation (RFC 8693 §4.1; not with `refreshed`): core writes it as the `act` claim, which no plugin claim or customizer can set. */
+  actor?: ActorClaim;
+  /** The access-token format the grant needs (e.g. "jwt" for RFC 8693 requested_token_type jwt); replaces the client's and the resource's. */
+  accessTokenFormat?: "jwt" | "opaque";
 }
 
 /** Core capabilities a grant may use; their security rules are enforced in core (DESIGN "Grants decide; core mints"). */
@@ -93,7 +117,7 @@ export interface GrantContext {
   revocations: Revocations;
   authenticationSeal: AuthenticationSeal;
   /** Applies the scope/resource policy for this client: unknown resource → invalid_target, disallowed scope → invalid_scope (RFC 8707 §2, RFC 6749 §3.3). */
-  resolveAccess(request: GrantRequest, options?: { maxScopes?: readonly string[]; maxResources?: readonly string[] }): Promise<GrantedAccess>;
+  resolveAccess(request: GrantRequest, options?: AccessBounds): Promise<GrantedAccess>;
   refreshTokens: {
     /** Rotates a refresh token atomically, with reuse detection and a grace window for lost responses (RFC 9700 §4.14.2). */
     rotate(refreshToken: string, client: AuthenticatedClient): Promise<RefreshedGrant>;

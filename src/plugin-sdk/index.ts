@@ -15,3 +15,4 @@ export * from "./endpoint.js";
 export * from "./discovery.js";
 export * from "./client-metadata.js";
 export * from "./token-response.js";
+export * from "./token-exchange.js";

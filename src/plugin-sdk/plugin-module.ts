@@ -5,6 +5,7 @@ import type { DiscoveryContributor } from "./discovery.js";
 import type { PublicEndpoint } from "./endpoint.js";
 import type { GrantHandler } from "./grant.js";
 import type { ClaimsProvider, IntrospectionCustomizer, TokenCustomizer } from "./hooks.js";
+import type { TokenExchangePolicy } from "./token-exchange.js";
 import type { TokenResponseContributor } from "./token-response.js";
 
 /** A typed slot owned by the host that plugins contribute implementations to. */
@@ -32,6 +33,8 @@ export const ExtensionPoints = {
   clientMetadata: point<ClientMetadataField>("portcullis.client-metadata"),
   /** Members of successful token responses. */
   tokenResponse: point<TokenResponseContributor>("portcullis.token-response"),
+  /** Who may exchange which tokens, for whom, toward which audience (RFC 8693 §5); every enabled policy must permit. */
+  tokenExchangePolicies: point<TokenExchangePolicy>("portcullis.token-exchange-policies"),
 } as const;
 
 /**

@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import type { InjectionToken } from "tsyringe";
 import type { AuthenticationSeal, ClientAuthentication, IssuedTokens, PluginClock, PluginLogger, Revocations, SingleUseStore, UserDirectory } from "./capabilities.js";
+import type { TokenExchangePolicies } from "./token-exchange.js";
 
 export { inject, injectable } from "tsyringe";
 
@@ -26,4 +27,6 @@ export const PluginTokens = {
   Revocations: token<Revocations>("revocations"),
   AuthenticationSeal: token<AuthenticationSeal>("authentication-seal"),
   ClientAuthentication: token<ClientAuthentication>("client-authentication"),
+  /** Every enabled token-exchange policy, combined by core (RFC 8693 §5). */
+  TokenExchangePolicies: token<TokenExchangePolicies>("token-exchange-policies"),
 } as const;

@@ -22,12 +22,18 @@ const authModule = (id: string, method: string): PluginModule => ({
 
 test("the first-party plugins build registries with every grant and auth method", () => {
   const registries = buildRegistries(firstPartyPlugins, {});
-  assert.deepEqual([...registries.grants.keys()], ["authorization_code", "client_credentials", "refresh_token"]);
+  assert.deepEqual([...registries.grants.keys()], ["authorization_code", "client_credentials", "refresh_token", "urn:ietf:params:oauth:grant-type:token-exchange"]);
+  assert.deepEqual(registries.tokenExchangePolicies.map((p) => p.id), ["client-metadata"]);
   assert.deepEqual(registries.clientAuthenticators.map((a) => a.method), ["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt", "none"]);
 });
 
 test("a duplicate auth method fails with both owners named", () => {
   assert.throws(() => buildRegistries([authModule("client-auth.a", "x"), authModule("client-auth.b", "x")], {}), /duplicate client authentication method "x": contributed by client-auth.a and client-auth.b/);
+});
+
+test("a duplicate token-exchange policy id fails with both owners named", () => {
+  const policyModule = (id: string): PluginModule => ({ id, apiVersion: 1, register: (host) => host.contribute(ExtensionPoints.tokenExchangePolicies, { id: "same", evaluate: async () => ({}) }) });
+  assert.throws(() => buildRegistries([policyModule("policies.a"), policyModule("policies.b")], {}), /duplicate token-exchange policy "same": contributed by policies.a and policies.b/);
 });
 
 test("a module loaded twice fails", () => {

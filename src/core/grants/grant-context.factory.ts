@@ -1,5 +1,5 @@
 import { inject, injectable } from "tsyringe";
-import type { GrantContext, GrantHandler, GrantRequest } from "../../plugin-sdk/grant.js";
+import type { AccessBounds, GrantContext, GrantHandler, GrantRequest } from "../../plugin-sdk/grant.js";
 import { DI } from "../di-tokens.js";
 import { AuthorizationCodeService } from "../codes/authorization-code.service.js";
 import type { AuthenticationSeal, IssuedTokens, Revocations, UserDirectory } from "../../plugin-sdk/capabilities.js";
@@ -33,7 +33,7 @@ export class GrantContextFactory {
   ) {
     this.shared = {
       now: () => clock.now(),
-      resolveAccess: (request: GrantRequest, options?: { maxScopes?: readonly string[]; maxResources?: readonly string[] }) =>
+      resolveAccess: (request: GrantRequest, options?: AccessBounds) =>
         policy.resolve({ client: request.client.client, scope: request.params.get("scope"), resources: request.params.getAll("resource"), ...options }),
       refreshTokens: Object.freeze({ rotate: refreshTokens.rotate.bind(refreshTokens) }),
       codes: Object.freeze({

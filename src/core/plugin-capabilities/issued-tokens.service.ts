@@ -29,7 +29,8 @@ function authenticationIn(claims: Claims, subject: string, sessionId?: unknown):
 /**
  * Tokens this server issued, as plugins see them (PluginTokens.Tokens, GrantContext.tokens): access and refresh tokens
  * through the token validator (signature, expiry, revocation, client), ID tokens by signature, `typ`, issuer and expiry.
- * An ID token of a pairwise client names the user only by its pairwise `sub`, so it carries no authentication.
+ * An ID token of a pairwise client names the user only by its pairwise `sub`, so it carries no authentication. Facts are
+ * vouched, so a grant can hand them back (`GrantDecision.derivedFrom`) but not forge them.
  */
 @injectable()
 export class IssuedTokensService implements IssuedTokens {
@@ -56,7 +57,7 @@ export class IssuedTokensService implements IssuedTokens {
 
   private facts(active: ActiveToken, authentication: AuthenticatedUser | undefined): IssuedTokenFacts {
     const claims = active.claims as unknown as Claims;
-    return {
+    return vouch({
       kind: active.kind,
       subject: active.subject,
       clientId: active.clientId,
@@ -68,7 +69,7 @@ export class IssuedTokensService implements IssuedTokens {
       ...(active.claims.cnf && { confirmation: active.claims.cnf as Record<string, string> }),
       claims,
       ...(authentication && { authentication }),
-    };
+    });
   }
 
   /** The end-user authentication the token's grant records (OIDC Core §12.2: kept for refreshed ID tokens). */
@@ -92,6 +93,6 @@ export class IssuedTokensService implements IssuedTokens {
     const client = await this.clients.find(clientId);
     if (!client) return undefined;
     const authentication = client.metadata.subject_type === "pairwise" ? undefined : authenticationIn(claims, sub, claims.sid);
-    return { kind: "id_token", subject: sub, clientId, scopes: [], audiences, issuedAt: iat, expiresAt: exp, claims, ...(authentication && { authentication }) };
+    return vouch<IssuedTokenFacts>({ kind: "id_token", subject: sub, clientId, scopes: [], audiences, issuedAt: iat, expiresAt: exp, claims, ...(authentication && { authentication }) });
   }
 }

@@ -98,6 +98,8 @@ export interface GrantRecord {
   createdAt: number;
   expiresAt: number;
   revokedAt?: number;
+  /** The grant this one derives from (RFC 8693 token exchange): revoking the parent revokes this grant too. */
+  parentId?: string;
 }
 
 export interface RefreshTokenRecord {
@@ -118,8 +120,11 @@ export interface RefreshTokenRecord {
 
 /** Grants and their refresh tokens; every multi-row change is one transaction. */
 export interface GrantRepository {
-  /** Inserts a grant and its first refresh token together. */
-  create(grant: GrantRecord, refreshToken: RefreshTokenRecord): Promise<void>;
+  /**
+   * Inserts a grant and its first refresh token together. A grant with a parent is inserted only while the parent is
+   * unrevoked, checked under a lock that a concurrent revocation of the parent waits for; false when it was not.
+   */
+  create(grant: GrantRecord, refreshToken: RefreshTokenRecord): Promise<boolean>;
   findGrant(id: string): Promise<GrantRecord | undefined>;
   findRefreshToken(digest: string): Promise<RefreshTokenRecord | undefined>;
   findRefreshTokenById(id: string): Promise<RefreshTokenRecord | undefined>;
@@ -128,11 +133,15 @@ export interface GrantRepository {
    * transaction. False when another request rotated it first.
    */
   rotate(currentId: string, rotatedAt: number, successor: RefreshTokenRecord, successorSealed: string): Promise<boolean>;
-  /** Revokes the grant and all its refresh tokens; false when already revoked or absent. */
-  revokeGrant(grantId: string, revokedAt: number): Promise<boolean>;
   /**
-   * Revokes every live grant (and its refresh tokens) of `subject`, only those of `clientId` when given, in one
-   * transaction recorded in the change log (other processes index the revocation); returns their ids.
+   * Revokes the grant, the live grants derived from it (transitively) and all their refresh tokens in one transaction;
+   * returns the ids it revoked (empty when all were already revoked or absent).
+   */
+  revokeGrant(grantId: string, revokedAt: number): Promise<string[]>;
+  /**
+   * Revokes every live grant (and its refresh tokens) of `subject`, only those of `clientId` when given, and the live
+   * grants derived from them, in one transaction recorded in the change log (other processes index the revocation);
+   * returns their ids.
    */
   revokeForUser(subject: string, revokedAt: number, clientId?: string): Promise<string[]>;
   /** Deletes grants and tokens expired before `now`; returns the number of rows removed. */

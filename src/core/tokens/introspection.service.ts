@@ -22,6 +22,8 @@ export interface ActiveIntrospection {
   scope?: string;
   aud?: string | string[];
   cnf?: AccessTokenClaims["cnf"];
+  /** The actor of a delegated token (RFC 8693 §4.1), nested for chains. */
+  act?: unknown;
   [member: string]: unknown;
 }
 
@@ -32,7 +34,7 @@ export type IntrospectionResponse = { readonly active: false } | ActiveIntrospec
 export type IntrospectionCaller = AuthenticatedClient | InternalCaller;
 
 const INACTIVE = Object.freeze({ active: false } as const);
-const RESERVED = new Set(["active", "scope", "client_id", "username", "token_type", "exp", "iat", "nbf", "sub", "aud", "iss", "jti", "cnf"]);
+const RESERVED = new Set(["active", "scope", "client_id", "username", "token_type", "exp", "iat", "nbf", "sub", "aud", "iss", "jti", "cnf", "act"]);
 
 /**
  * RFC 7662 introspection, for HTTP and gRPC alike. A caller sees a token when it was issued to it, when the caller is in
@@ -64,6 +66,7 @@ export class IntrospectionService {
     if (found.scopes.length > 0) response.scope = found.scopes.join(" ");
     if (found.audiences.length > 0) response.aud = found.audiences.length === 1 ? found.audiences[0] : found.audiences;
     if (found.claims.cnf) response.cnf = found.claims.cnf;
+    if (found.claims.act !== undefined) response.act = found.claims.act;
     return caller.client ? this.customize(response, caller.client) : response;
   }
 

@@ -17,9 +17,12 @@ export interface NewGrant {
   scopes: readonly string[];
   resources: readonly string[];
   claims?: Record<string, unknown>;
+  /** The grant this one derives from (RFC 8693 token exchange): revoking that grant revokes this one, which never outlives it. */
+  parentGrantId?: string;
 }
 
 const invalid = () => OAuthErrors.invalidGrant("refresh token is invalid, expired or revoked");
+const parentRevoked = () => OAuthErrors.invalidRequest("the token this grant derives from is expired or revoked");
 
 /**
  * Refresh tokens: one grant per authorization, rotation on every use in one transaction, reuse detection that
@@ -36,10 +39,12 @@ export class RefreshTokenService {
     @inject(DI.Config) private readonly config: Config,
   ) {}
 
-  /** Creates a grant with its first refresh token. */
+  /** Creates a grant with its first refresh token; a derived grant only while its parent is live, and never past it. */
   async issue(input: NewGrant): Promise<{ grantId: string; refreshToken: string; expiresAt: number }> {
     const now = this.clock.now();
     const ttl = (input.client.metadata.refresh_token_lifetime ?? this.config.refreshTokenTtl) * 1000;
+    const parent = input.parentGrantId === undefined ? undefined : await this.storage.grants.findGrant(input.parentGrantId);
+    if (input.parentGrantId !== undefined && (!parent || parent.revokedAt !== undefined || parent.expiresAt <= now)) throw parentRevoked();
     const grant: GrantRecord = {
       id: this.random.id(),
       clientId: input.client.clientId,
@@ -48,10 +53,12 @@ export class RefreshTokenService {
       resources: [...input.resources],
       claims: input.claims ?? {},
       createdAt: now,
-      expiresAt: now + ttl,
+      expiresAt: Math.min(now + ttl, parent?.expiresAt ?? Infinity),
+      ...(parent && { parentId: parent.id }),
     };
     const refreshToken = this.random.token(32);
-    await this.storage.grants.create(grant, this.record(grant, refreshToken, now));
+    // The repository re-checks the parent under a lock, so a revocation racing this insert still reaches the new grant.
+    if (!(await this.storage.grants.create(grant, this.record(grant, refreshToken, now)))) throw parentRevoked();
     return { grantId: grant.id, refreshToken, expiresAt: grant.expiresAt };
   }
 

@@ -55,11 +55,16 @@ export class RevocationServiceImpl implements RevocationService {
     await this.bus.publish({ kind: "token", id: jti, revokedAt: now });
   }
 
-  /** Revokes the grant's refresh tokens and indexes its id for the longest access-token lifetime, which covers every token it issued. */
+  /**
+   * Revokes the grant's refresh tokens and indexes its id for the longest access-token lifetime, which covers every
+   * token it issued; the grants derived from it by token exchange (RFC 8693) go with it.
+   */
   async revokeGrant(grantId: string): Promise<void> {
     const now = this.clock.now();
-    await Promise.all([this.durable.grants.revokeGrant(grantId, now), this.#indexGrant(grantId)]);
-    await this.bus.publish({ kind: "grant", id: grantId, revokedAt: now });
+    const [revoked] = await Promise.all([this.durable.grants.revokeGrant(grantId, now), this.#indexGrant(grantId)]);
+    const derived = revoked.filter((id) => id !== grantId);
+    await Promise.all(derived.map((id) => this.#indexGrant(id)));
+    for (const id of [grantId, ...derived]) await this.bus.publish({ kind: "grant", id, revokedAt: now });
   }
 
   #indexGrant(grantId: string): Promise<void> {

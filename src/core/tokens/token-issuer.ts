@@ -3,6 +3,7 @@ import type { Config } from "../../config/config.js";
 import type { Client } from "../../plugin-sdk/client.js";
 import type { AuthenticatedUser } from "../../plugin-sdk/capabilities.js";
 import type { GrantDecision } from "../../plugin-sdk/grant.js";
+import { actorClaimOf, type ActorClaim } from "../../plugin-sdk/token-exchange.js";
 import type { TokenResponseContributor } from "../../plugin-sdk/token-response.js";
 import { isVouched } from "../security/vouched.js";
 import { TokenResponseContributorsToken } from "./token-response-contributors.js";
@@ -45,9 +46,10 @@ export interface AccessTokenSettings {
 
 /**
  * Claims a grant, a customizer or a Mint caller may not set: those only core sets, plus the authentication and session
- * facts it must not forge (RFC 9068 §2.2.1, OIDC Core §2). They are stripped, not refused.
+ * facts it must not forge (RFC 9068 §2.2.1, OIDC Core §2) and the actor of a delegation (RFC 8693 §4.1, set only from
+ * `GrantDecision.actor`). They are stripped, not refused.
  */
-const NOT_CUSTOMIZABLE: ReadonlySet<string> = new Set([...RESERVED_CLAIMS, "auth_time", "acr", "amr", "sid", "nonce"]);
+const NOT_CUSTOMIZABLE: ReadonlySet<string> = new Set([...RESERVED_CLAIMS, "auth_time", "acr", "amr", "sid", "nonce", "act"]);
 /** Token-response members only core sets (RFC 6749 §5.1, OIDC Core §3.1.3.3); a grant may add others, e.g. issued_token_type (RFC 8693 §2.2.1). */
 const CORE_RESPONSE_MEMBERS: ReadonlySet<string> = new Set(["access_token", "token_type", "expires_in", "scope", "refresh_token", "id_token"]);
 
@@ -65,22 +67,34 @@ const factsOf = (user: AuthenticatedUser): OidcGrantFacts => ({ authTime: user.a
 /**
  * A decision's redeemed code, refreshed grant and authentication must be the objects core handed out (DESIGN "Grants
  * decide; core mints"); a plugin that forges one is a bug, answered as server_error and never minted. The subject of
- * an authentication is the token subject.
+ * an authentication, and of an exchanged token (RFC 8693: impersonation and delegation keep it), is the token subject.
  */
 function assertCoreIssued(decision: GrantDecision, grantType: string): void {
-  for (const name of ["redeemedCode", "refreshed", "authentication"] as const) {
+  for (const name of ["redeemedCode", "refreshed", "authentication", "derivedFrom"] as const) {
     if (decision[name] !== undefined && !isVouched(decision[name])) throw new Error(`the ${grantType} grant returned a ${name} that core did not issue`);
   }
   if (decision.authentication && decision.subject !== undefined && decision.subject !== decision.authentication.subject) {
     throw new Error(`the ${grantType} grant returned a subject other than its authentication's`);
   }
+  if (decision.derivedFrom && decision.subject !== decision.derivedFrom.subject) throw new Error(`the ${grantType} grant returned a subject other than its derivedFrom's`);
+  if (decision.refreshed && (decision.derivedFrom || decision.actor)) throw new Error(`the ${grantType} grant changed the lineage of a refreshed grant`);
+}
+
+/** The decision's actor as the `act` claim (RFC 8693 §4.1); a malformed one is the grant's bug, never minted. */
+function actOf(decision: GrantDecision, grantType: string): ActorClaim | undefined {
+  if (decision.actor === undefined) return undefined;
+  const act = actorClaimOf(decision.actor);
+  if (!act) throw new Error(`the ${grantType} grant returned a malformed actor`);
+  return act;
 }
 
 /**
  * Turns a grant's decision into tokens: refresh token first (so the access token carries its grant), then the access
  * token; a redeemed code is then linked to both so its reuse revokes them (RFC 6749 §4.1.2). With the openid scope, an
  * ID token follows, for a code (OIDC Core §3.1.3.3) and for a refresh (§12.2: same sub, the original auth_time/acr/amr,
- * no nonce), and the claims request's userinfo member is kept for /userinfo.
+ * no nonce), and the claims request's userinfo member is kept for /userinfo. Tokens derived from an exchanged token
+ * (RFC 8693) carry its grant as `gid`, or start a grant that is its child, so revoking its grant revokes them; the
+ * decision's actor becomes `act`, kept in a new grant for later refreshes.
  */
 @injectable()
 export class TokenIssuer {
@@ -104,16 +118,18 @@ export class TokenIssuer {
     const openid = decision.access.scopes.includes("openid") && (decision.redeemedCode !== undefined || decision.refreshed !== undefined || authentication !== undefined);
     const stored = splitFacts(decision.refreshed?.claims);
     const own = withoutProtectedClaims(splitFacts(decision.claims).claims);
+    const act = actOf(decision, grantType);
     const facts = decision.redeemedCode ? factsOfCode(decision.redeemedCode) : (stored.facts ?? (authentication && factsOf(authentication)));
-    let grantId = decision.refreshed?.grantId;
+    let grantId = decision.refreshed?.grantId ?? decision.derivedFrom?.grantId;
     let refreshToken = decision.refreshed?.refreshToken;
     if (!decision.refreshed && decision.issueRefreshToken) {
-      const claims = openid && facts ? withFacts(own, facts) : own;
-      const issued = await this.refreshTokens.issue({ client, subject, scopes: decision.access.scopes, resources: decision.access.resources, claims });
+      const claims = { ...(openid && facts ? withFacts(own, facts) : own), ...(act && { act }) };
+      const { scopes, resources } = decision.access;
+      const issued = await this.refreshTokens.issue({ client, subject, scopes, resources, claims, parentGrantId: decision.derivedFrom?.grantId });
       grantId = issued.grantId;
       refreshToken = issued.refreshToken;
     }
-    const { format, ttl } = await this.formatAndTtl(client, decision.access.resources, settings);
+    const { format, ttl } = await this.formatAndTtl(client, decision.access.resources, { ...settings, format: settings.format ?? decision.accessTokenFormat });
     const customized = await this.customize(client, grantType, { ...stored.claims, ...own }, ttl);
     const minted = await this.minter.mint({
       client,
@@ -122,7 +138,7 @@ export class TokenIssuer {
       scopes: decision.access.scopes,
       audiences: decision.access.resources,
       grantId,
-      extraClaims: customized.claims,
+      extraClaims: act ? { ...customized.claims, act } : customized.claims,
       ttl: customized.ttl,
       format,
     });

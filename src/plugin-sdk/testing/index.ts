@@ -3,7 +3,7 @@ import type { AuthenticatedUser, IssuedTokenFacts, SingleUseStore } from "../cap
 import type { AuthenticatedClient, Client, ClientMetadata } from "../client.js";
 import { OAuthErrors } from "../errors.js";
 import { FormParams } from "../form-params.js";
-import type { GrantContext, GrantedAccess, GrantRequest, RedeemedCode, RefreshedGrant } from "../grant.js";
+import type { AccessBounds, GrantContext, GrantedAccess, GrantRequest, RedeemedCode, RefreshedGrant } from "../grant.js";
 import type { EndpointRequest } from "../request.js";
 
 /**
@@ -58,7 +58,7 @@ export function memorySingleUseStore(now: () => number): SingleUseStore {
 
 export interface RecordingGrantContext extends GrantContext {
   /** Each resolveAccess call's options, in order. */
-  readonly accessCalls: { scope: string | undefined; resources: string[]; options?: { maxScopes?: readonly string[]; maxResources?: readonly string[] } }[];
+  readonly accessCalls: { scope: string | undefined; resources: string[]; options?: AccessBounds }[];
   /** Each refresh token passed to rotate, in order. */
   readonly rotated: string[];
   /** Each authorization code passed to redeem, in order. */
@@ -70,10 +70,11 @@ export interface RecordingGrantContext extends GrantContext {
 }
 
 /**
- * A GrantContext whose access policy grants the requested scope and resources (bounded by maxScopes/maxResources,
- * else invalid_scope/invalid_target), whose refresh tokens come from `refreshGrants`, authorization codes from
- * `codes`, users from `users` and issued tokens from `tokens` (unknown → invalid_grant or undefined; core's binding,
- * PKCE and signature checks are not emulated). Its seal is plain JSON: only core's seal is authenticated.
+ * A GrantContext whose access policy grants the requested scope, and the resources plus `audiences` as resources
+ * (bounded by maxScopes/maxResources, else invalid_scope/invalid_target), whose refresh tokens come from
+ * `refreshGrants`, authorization codes from `codes`, users from `users` and issued tokens from `tokens` (unknown →
+ * invalid_grant or undefined; core's binding, PKCE, signature and registry checks are not emulated). Its seal is plain
+ * JSON: only core's seal is authenticated.
  */
 export function recordingGrantContext(
   options: {
@@ -118,7 +119,7 @@ export function recordingGrantContext(
     },
     async resolveAccess(request, bounds): Promise<GrantedAccess> {
       const scope = request.params.get("scope");
-      const resources = request.params.getAll("resource");
+      const resources = [...request.params.getAll("resource"), ...(bounds?.audiences ?? [])];
       accessCalls.push({ scope, resources, options: bounds });
       const scopes = scope === undefined ? [...(bounds?.maxScopes ?? [])] : scope.split(" ").filter(Boolean);
       if (bounds?.maxScopes && scopes.some((s) => !bounds.maxScopes!.includes(s))) throw OAuthErrors.invalidScope("scope exceeds the grant");

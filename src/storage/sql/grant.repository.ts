@@ -13,6 +13,7 @@ interface GrantRow {
   created_at: number;
   expires_at: number;
   revoked_at: number | null;
+  parent_grant_id: string | null;
 }
 
 interface RefreshTokenRow {
@@ -39,6 +40,7 @@ function grantToRow(grant: GrantRecord): GrantRow {
     created_at: grant.createdAt,
     expires_at: grant.expiresAt,
     revoked_at: orNull(grant.revokedAt),
+    parent_grant_id: orNull(grant.parentId),
   };
 }
 
@@ -53,6 +55,7 @@ function grantFromRow(row: GrantRow): GrantRecord {
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
+    parentId: row.parent_grant_id,
   });
 }
 
@@ -86,17 +89,26 @@ function tokenFromRow(row: RefreshTokenRow): RefreshTokenRecord {
   });
 }
 
-/** Grants and refresh tokens (RFC 6749 §1.5, §6); single use is a conditional update checked by row count (DESIGN "State"). */
+/**
+ * Grants and refresh tokens (RFC 6749 §1.5, §6); single use is a conditional update checked by row count (DESIGN "State").
+ * A derived grant (RFC 8693 token exchange) is inserted under a shared lock on its live parent, and revocations lock what
+ * they find, so a revocation either sees a concurrently derived grant or makes its insert fail.
+ */
 export class SqlGrantRepository implements GrantRepository {
   constructor(
     private readonly db: Knex,
     private readonly changes: SqlChangeLog,
   ) {}
 
-  async create(grant: GrantRecord, refreshToken: RefreshTokenRecord): Promise<void> {
-    await this.db.transaction(async (trx) => {
+  async create(grant: GrantRecord, refreshToken: RefreshTokenRecord): Promise<boolean> {
+    return this.db.transaction(async (trx) => {
+      if (grant.parentId !== undefined) {
+        const parent = await trx<GrantRow>("grants").where({ id: grant.parentId }).forShare().first("revoked_at");
+        if (!parent || parent.revoked_at !== null) return false;
+      }
       await trx("grants").insert(grantToRow(grant));
       await trx("refresh_tokens").insert(tokenToRow(refreshToken));
+      return true;
     });
   }
 
@@ -124,12 +136,12 @@ export class SqlGrantRepository implements GrantRepository {
     });
   }
 
-  async revokeGrant(grantId: string, revokedAt: number): Promise<boolean> {
+  async revokeGrant(grantId: string, revokedAt: number): Promise<string[]> {
     return this.db.transaction(async (trx) => {
       const revoked = await trx("grants").where({ id: grantId }).whereNull("revoked_at").update({ revoked_at: revokedAt });
-      if (revoked === 0) return false;
-      await trx("refresh_tokens").where({ grant_id: grantId }).update({ status: "revoked" });
-      return true;
+      const ids = [...(revoked > 0 ? [grantId] : []), ...(await this.revokeDerived(trx, [grantId], revokedAt))];
+      if (ids.length > 0) await trx("refresh_tokens").whereIn("grant_id", ids).update({ status: "revoked" });
+      return ids;
     });
   }
 
@@ -141,10 +153,23 @@ export class SqlGrantRepository implements GrantRepository {
         .pluck("id");
       if (ids.length === 0) return [];
       await trx("grants").whereIn("id", ids).update({ revoked_at: revokedAt });
-      await trx("refresh_tokens").whereIn("grant_id", ids).update({ status: "revoked" });
-      await record(ids);
-      return ids;
+      const all = [...ids, ...(await this.revokeDerived(trx, ids, revokedAt))];
+      await trx("refresh_tokens").whereIn("grant_id", all).update({ status: "revoked" });
+      await record(all);
+      return all;
     });
+  }
+
+  /** Revokes the live grants derived from `parents`, generation by generation, reading them with a lock; returns their ids. */
+  private async revokeDerived(trx: Knex.Transaction, parents: readonly string[], revokedAt: number): Promise<string[]> {
+    const revoked: string[] = [];
+    for (let generation = parents; generation.length > 0; ) {
+      const rows: { id: string }[] = await trx("grants").whereIn("parent_grant_id", generation).whereNull("revoked_at").forUpdate().select("id");
+      generation = rows.map((row) => row.id);
+      if (generation.length > 0) await trx("grants").whereIn("id", generation).update({ revoked_at: revokedAt });
+      revoked.push(...generation);
+    }
+    return revoked;
   }
 
   async purgeExpired(now: number): Promise<number> {

@@ -36,4 +36,17 @@ describe("RevocationServiceImpl", () => {
     await f.revocation.revokeGrant("g-1");
     assert.equal(f.events.length, 2, "idempotent: revoking again is harmless");
   });
+
+  it("revokes the grants derived from a grant (RFC 8693 exchanges): storage, index and events", async () => {
+    const now = f.clock.now();
+    const grant = (id: string, parentId?: string) => ({ id, clientId: "client-1", subject: "alice", scopes: [], resources: [], claims: {}, createdAt: now, expiresAt: now + 86_400_000, ...(parentId && { parentId }) });
+    const token = (grantId: string) => ({ id: `rt-${grantId}`, grantId, clientId: "client-1", digest: secretDigest(grantId), status: "active" as const, createdAt: now, expiresAt: now + 3_600_000 });
+    for (const [id, parent] of [["p", undefined], ["c", "p"], ["gc", "c"]] as const) await f.storage.grants.create(grant(id, parent), token(id));
+    const exchanged = await f.minter.mint(mintRequest({ grantId: "gc" }));
+    await f.revocation.revokeGrant("p");
+    for (const id of ["c", "gc"]) assert.equal(await f.store.ttl(revokedGrantKey(id)), (MAX_ACCESS_TOKEN_TTL + 30) * 1000, id);
+    assert.deepEqual(f.events.map((e) => e.id), ["p", "c", "gc"]);
+    assert.equal(await f.validator.validateAccessToken(exchanged.token), undefined, "an access token of a derived grant is inactive");
+    assert.equal(await f.validator.validateRefreshToken("gc"), undefined);
+  });
 });

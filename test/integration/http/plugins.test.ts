@@ -144,10 +144,11 @@ describe("an external plugin named by path and importing portcullis/plugin-sdk (
     }
   });
 
-  test("authentication facts a plugin invents or alters are refused by core: server_error, no token", async () => {
+  test("authentication and token facts a plugin invents or alters are refused by core: server_error, no token", async () => {
     const idToken = await signInForIdToken(t, "dora", "dora-password-1");
     const client = await publicClient();
-    for (const form of [{ forge: "authentication", scope: "openid" }, { forge: "copy", subject_token: idToken, scope: "openid" }] as Record<string, string>[]) {
+    const forms = [{ forge: "authentication", scope: "openid" }, { forge: "copy", subject_token: idToken, scope: "openid" }, { forge: "derived", subject_token: idToken, scope: "openid" }];
+    for (const form of forms as Record<string, string>[]) {
       const res = await delegate(client.client_id, form);
       assert.equal(res.status, 500, form.forge);
       const body = (await res.json()) as Record<string, unknown>;

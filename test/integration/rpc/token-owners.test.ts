@@ -84,7 +84,7 @@ describe("TokenService shares the token endpoint's and the introspection endpoin
     const forged = { ...FORGED_CLAIMS, aud: "https://evil.example", exp: 1, iat: 1, nbf: 1, jti: "forged", client_id: "forged", scope: "admin", gid: "forged", _oidc: { acr: "forged" } };
     const answer = await mint({ clientId: hooked.client_id, subject: "svc-42", scopes: ["read"], audiences: [API], ttlSeconds: 120n, extraClaims: { tenant: "acme", ...forged } });
     const claims = payloadOf(answer.accessToken);
-    for (const name of ["acr", "amr", "auth_time", "sid", "nonce", "nbf", "gid", "cnf", "_oidc"]) assert.equal(claims[name], undefined, name);
+    for (const name of ["acr", "amr", "auth_time", "sid", "nonce", "nbf", "gid", "cnf", "act", "_oidc"]) assert.equal(claims[name], undefined, name);
     assert.deepEqual(
       [claims.iss, claims.sub, claims.aud, claims.client_id, claims.scope, claims.jti, (claims.exp as number) - (claims.iat as number)],
       [h.test.issuer, "svc-42", API, hooked.client_id, "read", answer.jti, 120],

@@ -207,14 +207,73 @@ export function durableStorageContract(name: string, open: () => Promise<Durable
       const rt2 = refreshToken(g.id);
       await storage.grants.create(g, rt1);
       await storage.grants.rotate(rt1.id, T0 + 1, rt2, "sealed");
-      assert.equal(await storage.grants.revokeGrant(g.id, T0 + 5), true);
+      assert.deepEqual(await storage.grants.revokeGrant(g.id, T0 + 5), [g.id]);
       assert.equal((await storage.grants.findGrant(g.id))?.revokedAt, T0 + 5);
       assert.equal((await storage.grants.findRefreshTokenById(rt1.id))?.status, "revoked");
       assert.equal((await storage.grants.findRefreshTokenById(rt2.id))?.status, "revoked");
-      assert.equal(await storage.grants.revokeGrant(g.id, T0 + 6), false);
+      assert.deepEqual(await storage.grants.revokeGrant(g.id, T0 + 6), []);
       assert.equal((await storage.grants.findGrant(g.id))?.revokedAt, T0 + 5);
-      assert.equal(await storage.grants.revokeGrant(unique("grant"), T0), false);
+      assert.deepEqual(await storage.grants.revokeGrant(unique("grant"), T0), []);
       assert.equal(await storage.grants.rotate(rt2.id, T0 + 7, refreshToken(g.id), "sealed"), false, "a revoked token cannot rotate");
+    });
+
+    it("grants: a derived grant keeps its parent and is created only while the parent is live", async () => {
+      const parent = grant();
+      await storage.grants.create(parent, refreshToken(parent.id));
+      const child = grant({ parentId: parent.id, clientId: "client-2" });
+      assert.equal(await storage.grants.create(child, refreshToken(child.id)), true);
+      assert.deepEqual(await storage.grants.findGrant(child.id), child);
+      const orphan = grant({ parentId: unique("grant") });
+      const orphanRt = refreshToken(orphan.id);
+      assert.equal(await storage.grants.create(orphan, orphanRt), false);
+      assert.equal(await storage.grants.findGrant(orphan.id), undefined);
+      assert.equal(await storage.grants.findRefreshTokenById(orphanRt.id), undefined, "nothing is written");
+      await storage.grants.revokeGrant(parent.id, T0 + 1);
+      const late = grant({ parentId: parent.id });
+      assert.equal(await storage.grants.create(late, refreshToken(late.id)), false, "a revoked parent derives nothing");
+    });
+
+    it("grants: revoking a grant revokes the grants derived from it, generation by generation, with their tokens", async () => {
+      const root = grant();
+      const child = grant({ parentId: root.id });
+      const grandchild = grant({ parentId: child.id });
+      const sibling = grant({ parentId: root.id });
+      const unrelated = grant();
+      const tokens = new Map([root, child, grandchild, sibling, unrelated].map((g) => [g.id, refreshToken(g.id)]));
+      for (const g of [root, child, grandchild, sibling, unrelated]) await storage.grants.create(g, tokens.get(g.id)!);
+      await storage.grants.revokeGrant(sibling.id, T0 + 1);
+
+      assert.deepEqual(await storage.grants.revokeGrant(root.id, T0 + 5), [root.id, child.id, grandchild.id]);
+      for (const g of [root, child, grandchild]) {
+        assert.equal((await storage.grants.findGrant(g.id))?.revokedAt, T0 + 5, g.id);
+        assert.equal((await storage.grants.findRefreshTokenById(tokens.get(g.id)!.id))?.status, "revoked", g.id);
+      }
+      assert.equal((await storage.grants.findGrant(sibling.id))?.revokedAt, T0 + 1, "an earlier revocation is kept");
+      assert.equal((await storage.grants.findGrant(unrelated.id))?.revokedAt, undefined);
+      assert.deepEqual(await storage.grants.revokeGrant(root.id, T0 + 6), []);
+    });
+
+    it("grants: a grant derived while its parent is being revoked is revoked with it, or never created", async () => {
+      for (let round = 0; round < 5; round++) {
+        const parent = grant();
+        await storage.grants.create(parent, refreshToken(parent.id));
+        const children = Array.from({ length: 5 }, () => grant({ parentId: parent.id }));
+        const [created] = await Promise.all([Promise.all(children.map((c) => storage.grants.create(c, refreshToken(c.id)))), storage.grants.revokeGrant(parent.id, T0 + 5)]);
+        for (const [i, child] of children.entries()) {
+          const stored = await storage.grants.findGrant(child.id);
+          assert.equal(stored?.revokedAt, created[i] ? T0 + 5 : undefined, `round ${round}, child ${i}`);
+          if (!created[i]) assert.equal(stored, undefined);
+        }
+      }
+    });
+
+    it("grants: revokeForUser also revokes what was derived from those grants, for any client", async () => {
+      const subject = unique("user");
+      const mine = grant({ subject });
+      const derived = grant({ subject: unique("user"), clientId: unique("client"), parentId: mine.id });
+      for (const g of [mine, derived]) await storage.grants.create(g, refreshToken(g.id));
+      assert.deepEqual(await storage.grants.revokeForUser(subject, T0 + 5, mine.clientId), [mine.id, derived.id]);
+      assert.equal((await storage.grants.findGrant(derived.id))?.revokedAt, T0 + 5);
     });
 
     it("grants: purgeExpired removes expired grants, their tokens and expired tokens", async () => {
