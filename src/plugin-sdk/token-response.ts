@@ -9,7 +9,7 @@ export interface TokenResponseDraft {
 
 /**
  * Adds members to successful token responses (RFC 6749 §5.1 allows more parameters). The members core sets
- * (access_token, token_type, expires_in, refresh_token, scope, id_token, issued_token_type) cannot be replaced.
+ * (access_token, token_type, expires_in, refresh_token, scope, id_token) and those the grant set (e.g. issued_token_type) cannot be replaced.
  */
 export interface TokenResponseContributor {
   readonly id: string;
