@@ -29,6 +29,7 @@ import { RevocationServiceImpl } from "../core/tokens/revocation.service.js";
 import { TokenCustomizersToken } from "../core/tokens/token-customizers.js";
 import { TokenResponseContributorsToken } from "../core/tokens/token-response-contributors.js";
 import { TokenValidatorService } from "../core/tokens/token-validator.service.js";
+import { TrustedJwtVerifier } from "../core/trust/trusted-jwt.verifier.js";
 import { UserClaimsProvider } from "../core/users/user-claims.provider.js";
 import type { PluginRegistries } from "../plugin-host/plugin-registries.js";
 import type { ClientAuthentication } from "../plugin-sdk/capabilities.js";
@@ -78,6 +79,7 @@ function registerPluginCapabilities(container: DependencyContainer, parts: Conta
   // Resolved at the first call: client authentication needs the client-auth plugins, which are being built meanwhile.
   const clientAuthentication: ClientAuthentication = { authenticate: (request, options) => container.resolve(ClientAuthenticationService).authenticate(request, options) };
   container.register(PluginTokens.ClientAuthentication, { useValue: clientAuthentication });
+  container.register(PluginTokens.TrustedIssuers, { useToken: TrustedJwtVerifier });
 }
 
 /** Registers what the plugins contributed and the capabilities derived from it (RFC 8414 §2). */

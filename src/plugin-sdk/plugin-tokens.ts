@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import type { InjectionToken } from "tsyringe";
-import type { AuthenticationSeal, ClientAuthentication, IssuedTokens, PluginClock, PluginLogger, Revocations, SingleUseStore, UserDirectory } from "./capabilities.js";
+import type { AuthenticationSeal, ClientAuthentication, IssuedTokens, PluginClock, PluginLogger, Revocations, SingleUseStore, TrustedIssuers, UserDirectory } from "./capabilities.js";
 
 export { inject, injectable } from "tsyringe";
 
@@ -26,4 +26,6 @@ export const PluginTokens = {
   Revocations: token<Revocations>("revocations"),
   AuthenticationSeal: token<AuthenticationSeal>("authentication-seal"),
   ClientAuthentication: token<ClientAuthentication>("client-authentication"),
+  /** JWTs from the operator's trusted issuers (RFC 7523 §3). */
+  TrustedIssuers: token<TrustedIssuers>("trusted-issuers"),
 } as const;

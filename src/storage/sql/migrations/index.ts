@@ -2,6 +2,7 @@ import type { Knex } from "knex";
 import * as initialSchema from "./001-initial-schema.js";
 import * as sessionsConsents from "./002-sessions-consents.js";
 import * as changeLog from "./003-change-log.js";
+import * as trustedIssuers from "./004-trusted-issuers.js";
 
 interface NamedMigration extends Knex.Migration {
   name: string;
@@ -12,6 +13,7 @@ const MIGRATIONS: readonly NamedMigration[] = [
   { name: "001-initial-schema", ...initialSchema },
   { name: "002-sessions-consents", ...sessionsConsents },
   { name: "003-change-log", ...changeLog },
+  { name: "004-trusted-issuers", ...trustedIssuers },
 ];
 
 /** knex migration source over the explicit list above. */
