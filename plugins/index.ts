@@ -3,6 +3,7 @@ import authorizationCode from "./grants/authorization-code/index.js";
 import clientCredentials from "./grants/client-credentials/index.js";
 import refreshToken from "./grants/refresh-token/index.js";
 import tokenExchange from "./grants/token-exchange/index.js";
+import jwtBearer from "./grants/jwt-bearer/index.js";
 import clientSecretBasic from "./client-auth/client-secret-basic/index.js";
 import clientSecretPost from "./client-auth/client-secret-post/index.js";
 import clientSecretJwt from "./client-auth/client-secret-jwt/index.js";
@@ -18,6 +19,7 @@ export const firstPartyPlugins: readonly PluginModule[] = [
   clientCredentials,
   refreshToken,
   tokenExchange,
+  jwtBearer,
   clientSecretBasic,
   clientSecretPost,
   clientSecretJwt,

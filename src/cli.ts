@@ -18,6 +18,10 @@ const USAGE = `usage: npm run --silent cli -- <command>
   resource create --id URI --scopes "a b" [--format jwt|opaque] [--ttl SECONDS]   (replaces an existing one)
   resource delete --id URI
   resource list
+  issuer add --iss ISS (--jwks-uri URL | --jwks '<JWK Set>') --uses jwt-bearer[,token-exchange,software-statement,client-attestation]
+             --subject username|id|pass-through [--clients ID,ID|*] [--max-lifetime SECONDS]   (replaces an existing one)
+  issuer delete --iss ISS
+  issuer list
   consents list --user USERNAME
   consents revoke --user USERNAME --client CLIENT_ID
   keys list
@@ -42,6 +46,13 @@ async function run(argv: string[]): Promise<number> {
       alg: { type: "string" },
       user: { type: "string" },
       client: { type: "string" },
+      iss: { type: "string" },
+      jwks: { type: "string" },
+      "jwks-uri": { type: "string" },
+      uses: { type: "string" },
+      clients: { type: "string" },
+      subject: { type: "string" },
+      "max-lifetime": { type: "string" },
     },
   });
   const name = positionals.join(" ");

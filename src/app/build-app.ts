@@ -5,6 +5,7 @@ import { HousekeepingService } from "../core/maintenance/housekeeping.service.js
 import { ChangeFeed } from "../core/changes/change-feed.js";
 import { ClientCache } from "../core/clients/client-cache.js";
 import { ResourceCatalog } from "../core/resources/resource-catalog.js";
+import { TrustedIssuerCatalog } from "../core/trust/trusted-issuer-catalog.js";
 import { BackchannelLogoutNotifier } from "../core/sessions/backchannel-logout.notifier.js";
 import { DI } from "../core/di-tokens.js";
 import { TokenRequestHandler } from "../core/grants/token-request.handler.js";
@@ -75,7 +76,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     const changes = container.resolve(ChangeFeed);
     await changes.start();
     closers.unshift(async () => changes.stop());
-    for (const consumer of [ClientCache, ResourceCatalog, DI.Revocation] as const) container.resolve(consumer as never);
+    for (const consumer of [ClientCache, ResourceCatalog, TrustedIssuerCatalog, DI.Revocation] as const) container.resolve(consumer as never);
     const keys = container.resolve(DI.Keys);
     await keys.start();
     closers.unshift(async () => keys.stop());

@@ -30,6 +30,7 @@ import { RevocationServiceImpl } from "../core/tokens/revocation.service.js";
 import { TokenCustomizersToken } from "../core/tokens/token-customizers.js";
 import { TokenResponseContributorsToken } from "../core/tokens/token-response-contributors.js";
 import { TokenValidatorService } from "../core/tokens/token-validator.service.js";
+import { TrustedJwtVerifier } from "../core/trust/trusted-jwt.verifier.js";
 import { UserClaimsProvider } from "../core/users/user-claims.provider.js";
 import type { PluginRegistries } from "../plugin-host/plugin-registries.js";
 import type { ClientAuthentication } from "../plugin-sdk/capabilities.js";
@@ -83,6 +84,7 @@ function registerPluginCapabilities(container: DependencyContainer, parts: Conta
   // Likewise: the policies are contributions, built after the grant that asks for them.
   const exchangePolicies: TokenExchangePolicies = { evaluate: (query) => container.resolve(TokenExchangePolicyChain).evaluate(query) };
   container.register(PluginTokens.TokenExchangePolicies, { useValue: exchangePolicies });
+  container.register(PluginTokens.TrustedIssuers, { useToken: TrustedJwtVerifier });
 }
 
 /** Registers what the plugins contributed and the capabilities derived from it (RFC 8414 §2). */

@@ -50,6 +50,9 @@ import { LogoutConfirmationStore } from "../core/sessions/logout-confirmation.st
 import { LogoutRequestValidator } from "../core/sessions/logout-request.validator.js";
 import { LogoutService } from "../core/sessions/logout.service.js";
 import { IdTokenHintVerifier } from "../core/tokens/id-token-hint.verifier.js";
+import { TrustedIssuerCatalog } from "../core/trust/trusted-issuer-catalog.js";
+import { TrustedIssuerService } from "../core/trust/trusted-issuer.service.js";
+import { TrustedJwtVerifier } from "../core/trust/trusted-jwt.verifier.js";
 
 /** Core services resolved by class token: one instance per app container (caches and pre-encoded state are shared). */
 export const singletonClasses = [
@@ -105,4 +108,7 @@ export const singletonClasses = [
   LogoutService,
   LogoutRequestValidator,
   LogoutConfirmationStore,
+  TrustedIssuerCatalog,
+  TrustedIssuerService,
+  TrustedJwtVerifier,
 ] as const;

@@ -7,6 +7,7 @@ import { UserAccessService } from "../core/users/user-access.service.js";
 import { UserService } from "../core/users/user.service.js";
 import { InitialAccessTokens } from "../core/clients/initial-access-tokens.js";
 import type { SigningAlg } from "../core/keys/key-service.js";
+import { TrustedIssuerService } from "../core/trust/trusted-issuer.service.js";
 
 type Values = Record<string, string | boolean | undefined>;
 type Command = (app: App, values: Values) => Promise<unknown>;
@@ -34,6 +35,20 @@ function metadataOf(values: Values): unknown {
     return JSON.parse(json);
   } catch {
     throw new RangeError("--json must be a JSON object of RFC 7591 client metadata");
+  }
+}
+
+/** A comma-separated option as its non-empty items (`--uses a,b`); empty when absent. */
+const list = (values: Values, name: string): string[] => (optional(values, name) ?? "").split(",").map((item) => item.trim()).filter(Boolean);
+
+/** The JWK Set of --jwks. */
+function jwksOf(values: Values): unknown {
+  const json = optional(values, "jwks");
+  if (json === undefined) return undefined;
+  try {
+    return JSON.parse(json);
+  } catch {
+    throw new RangeError("--jwks must be a JSON JWK Set");
   }
 }
 
@@ -78,6 +93,22 @@ export const commands: Record<string, Command> = {
     return { id, deleted: true };
   },
   "resource list": (app) => app.container.resolve(ResourceService).list(),
+  "issuer add": (app, v) =>
+    app.container.resolve(TrustedIssuerService).put({
+      issuer: required(v, "iss"),
+      uses: list(v, "uses"),
+      allowedClients: list(v, "clients"),
+      subjectMapping: required(v, "subject"),
+      jwks: jwksOf(v),
+      jwksUri: optional(v, "jwks-uri"),
+      maxLifetime: optional(v, "max-lifetime") === undefined ? undefined : Number(optional(v, "max-lifetime")),
+    }),
+  "issuer list": (app) => app.container.resolve(TrustedIssuerService).list(),
+  "issuer delete": async (app, v) => {
+    const iss = required(v, "iss");
+    if (!(await app.container.resolve(TrustedIssuerService).delete(iss))) throw new RangeError(`unknown issuer "${iss}"`);
+    return { iss, deleted: true };
+  },
   "consents list": async (app, v) => {
     const consents = await app.container.resolve(ConsentService).list(await userId(app, v));
     return consents.map((c) => ({ clientId: c.clientId, scopes: c.scopes, grantedAt: new Date(c.grantedAt).toISOString() }));

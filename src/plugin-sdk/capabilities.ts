@@ -103,3 +103,67 @@ export interface PluginClock {
   /** Epoch milliseconds. */
   now(): number;
 }
+
+/** What an operator may trust an outside issuer for (DESIGN "Trust in outside issuers is one registry"). */
+export const TRUSTED_ISSUER_USES = ["jwt-bearer", "token-exchange", "software-statement", "client-attestation"] as const;
+export type TrustedIssuerUse = (typeof TRUSTED_ISSUER_USES)[number];
+
+/** What the caller of `TrustedIssuers.verify` expects of a JWT; every member is explicit, so no check is skipped by omission. */
+export interface TrustedJwtExpectation {
+  /** The issuer must be trusted for this use. */
+  use: TrustedIssuerUse;
+  /** The client presenting the JWT, which the issuer must allow; null only where no client exists yet (RFC 7591 §2.3 at registration). */
+  clientId: string | null;
+  /** `aud` (a string, or an array) must hold one of these (RFC 7523 §3 item 3); null only where the JWT type has no audience. */
+  audiences: readonly string[] | null;
+  /** Require `jti` and accept it once, until `exp` + CLOCK_TOLERANCE, on every node (RFC 7523 §3 item 7). */
+  singleUse: boolean;
+}
+
+/** A JWT verified against the trusted-issuer registry (RFC 7523 §3). */
+export interface TrustedJwt {
+  /** `iss`: the trusted issuer. */
+  issuer: string;
+  /** `sub` as the issuer sent it. */
+  subject: string;
+  /** The local user `sub` maps to under the issuer's subject mapping ("username" or "id"); absent for "pass-through". */
+  user?: AuthnUser;
+  /** `exp`, epoch seconds. */
+  expiresAt: number;
+  /** Every claim of the JWT. */
+  claims: Readonly<Record<string, unknown>>;
+}
+
+/** Why a JWT was refused; the caller maps every reason to its own error (invalid_grant, invalid_request, invalid_software_statement …). */
+export type TrustedJwtFailure =
+  | "malformed"
+  | "algorithm_not_allowed"
+  | "untrusted_issuer"
+  | "use_not_allowed"
+  | "client_not_allowed"
+  | "keys_unavailable"
+  | "invalid_signature"
+  | "missing_claim"
+  | "invalid_audience"
+  | "expired"
+  | "not_yet_valid"
+  | "lifetime_too_long"
+  | "issued_in_future"
+  | "unknown_subject"
+  | "disabled_subject"
+  | "replayed";
+
+/** The verified JWT, or the reason it was refused with a client-safe `description` (e.g. "aud does not name this server"). */
+export type TrustedJwtResult =
+  | { readonly ok: true; readonly jwt: TrustedJwt }
+  | { readonly ok: false; readonly reason: TrustedJwtFailure; readonly description: string };
+
+/**
+ * JWTs from issuers the operator trusts (RFC 7523 §3, RFC 7521 §5.2): asymmetric algs only, keys inline or from the
+ * issuer's `jwks_uri` (fetched by core), the issuer's uses and clients, `aud`, bounded `exp`, `iat`/`nbf` within
+ * CLOCK_TOLERANCE, `sub` mapped to a local user, `jti` single use. A plugin never fetches keys itself.
+ */
+export interface TrustedIssuers {
+  /** Verifies `jwt` against the registry; never throws for a bad JWT (only when storage is unavailable). */
+  verify(jwt: string, expectation: TrustedJwtExpectation): Promise<TrustedJwtResult>;
+}

@@ -1,4 +1,4 @@
-import type { AuthenticatedUser, AuthenticationSeal, IssuedTokenFacts, IssuedTokens, Revocations, SingleUseStore, UserDirectory } from "./capabilities.js";
+import type { AuthenticatedUser, AuthenticationSeal, IssuedTokenFacts, IssuedTokens, Revocations, SingleUseStore, TrustedIssuers, UserDirectory } from "./capabilities.js";
 import type { AuthenticatedClient } from "./client.js";
 import type { FormParams } from "./form-params.js";
 import type { ActorClaim } from "./token-exchange.js";
@@ -116,6 +116,8 @@ export interface GrantContext {
   singleUse: SingleUseStore;
   revocations: Revocations;
   authenticationSeal: AuthenticationSeal;
+  /** JWTs from the operator's trusted issuers: assertions (RFC 7523 §2.1), subject tokens (RFC 8693 §2.1). */
+  trustedIssuers: TrustedIssuers;
   /** Applies the scope/resource policy for this client: unknown resource → invalid_target, disallowed scope → invalid_scope (RFC 8707 §2, RFC 6749 §3.3). */
   resolveAccess(request: GrantRequest, options?: AccessBounds): Promise<GrantedAccess>;
   refreshTokens: {

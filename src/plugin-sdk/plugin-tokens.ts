@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import type { InjectionToken } from "tsyringe";
-import type { AuthenticationSeal, ClientAuthentication, IssuedTokens, PluginClock, PluginLogger, Revocations, SingleUseStore, UserDirectory } from "./capabilities.js";
+import type { AuthenticationSeal, ClientAuthentication, IssuedTokens, PluginClock, PluginLogger, Revocations, SingleUseStore, TrustedIssuers, UserDirectory } from "./capabilities.js";
 import type { TokenExchangePolicies } from "./token-exchange.js";
 
 export { inject, injectable } from "tsyringe";
@@ -29,4 +29,6 @@ export const PluginTokens = {
   ClientAuthentication: token<ClientAuthentication>("client-authentication"),
   /** Every enabled token-exchange policy, combined by core (RFC 8693 §5). */
   TokenExchangePolicies: token<TokenExchangePolicies>("token-exchange-policies"),
+  /** JWTs from the operator's trusted issuers (RFC 7523 §3). */
+  TrustedIssuers: token<TrustedIssuers>("trusted-issuers"),
 } as const;

@@ -22,7 +22,7 @@ const authModule = (id: string, method: string): PluginModule => ({
 
 test("the first-party plugins build registries with every grant and auth method", () => {
   const registries = buildRegistries(firstPartyPlugins, {});
-  assert.deepEqual([...registries.grants.keys()], ["authorization_code", "client_credentials", "refresh_token", "urn:ietf:params:oauth:grant-type:token-exchange"]);
+  assert.deepEqual([...registries.grants.keys()], ["authorization_code", "client_credentials", "refresh_token", "urn:ietf:params:oauth:grant-type:token-exchange", "urn:ietf:params:oauth:grant-type:jwt-bearer"]);
   assert.deepEqual(registries.tokenExchangePolicies.map((p) => p.id), ["client-metadata"]);
   assert.deepEqual(registries.clientAuthenticators.map((a) => a.method), ["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt", "none"]);
 });

@@ -1,4 +1,3 @@
-import { isIP } from "node:net";
 import type { ClientMetadata } from "../../plugin-sdk/client.js";
 import type { ClientAuthenticator } from "../../plugin-sdk/client-auth.js";
 import type { ClientMetadataField } from "../../plugin-sdk/client-metadata.js";
@@ -6,7 +5,8 @@ import { OAuthErrors } from "../../plugin-sdk/errors.js";
 import { normalizeResponseType } from "../authorize/response-types.js";
 import type { Capabilities } from "../capabilities.js";
 import { CLIENT_KEY_ALGORITHMS } from "./client-jwks-cache.js";
-import { isForbiddenAddress } from "../security/safe-fetch.js";
+import { privateMemberOf } from "../keys/public-jwk.js";
+import { httpsUrlProblem } from "../security/fetchable-url.js";
 import { sectorIdentifierOf } from "../users/subject-resolver.js";
 import { applicationTypeOf, authMethodOf, grantTypesOf, responseTypesOf } from "../../plugin-sdk/client-metadata-defaults.js";
 
@@ -36,8 +36,6 @@ const HTTPS_URL_FIELDS = [
   "backchannel_logout_uri",
   "initiate_login_uri",
 ] as const;
-/** JWK members that only private or symmetric keys have (RFC 7518 §6). */
-const PRIVATE_JWK_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
 
 /**
  * Semantic checks of parsed metadata (RFC 7591 §2, §2.1, §3.2.2; OIDC Registration §2; RFC 8252 §7); the rules of an
@@ -80,22 +78,6 @@ function checkRedirectUris(metadata: ClientMetadata): void {
     const problem = redirectUriProblem(uri, applicationType);
     if (problem) throw OAuthErrors.invalidClientMetadata(`post_logout_redirect_uris[${i}] ${problem}`);
   });
-}
-
-/** True for a non-public IP literal (`2130706433` arrives as 127.0.0.1) or a localhost name (RFC 6761 §6.3); DNS names are vetted when fetched. */
-function isInternalHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[(.*)\]$/, "$1").replace(/\.$/, "").toLowerCase();
-  return isIP(host) ? isForbiddenAddress(host) : host === "localhost" || host.endsWith(".localhost");
-}
-
-/** Why `value` is not an acceptable https URL on a public host, or undefined. */
-function httpsUrlProblem(value: string, allowPrivateHosts: boolean): string | undefined {
-  if (!URL.canParse(value)) return "is not an absolute URL";
-  const { protocol, hostname } = new URL(value);
-  const internal = isInternalHost(hostname);
-  if (internal && !allowPrivateHosts) return "must not point at a loopback, private, link-local or reserved address";
-  if (protocol === "https:" || (protocol === "http:" && internal && allowPrivateHosts)) return undefined;
-  return "must be an https URL";
 }
 
 function checkUrls(metadata: ClientMetadata, allowPrivateHosts: boolean): void {
@@ -152,7 +134,7 @@ function checkAuthentication(metadata: ClientMetadata, context: MetadataValidati
   }
   if (metadata.jwks && metadata.jwks_uri) throw OAuthErrors.invalidClientMetadata("jwks and jwks_uri must not both be present");
   metadata.jwks?.keys.forEach((key, i) => {
-    const member = PRIVATE_JWK_MEMBERS.find((name) => name in key);
+    const member = privateMemberOf(key);
     if (member) throw OAuthErrors.invalidClientMetadata(`jwks.keys[${i}] must be a public key (it has the private member ${member})`);
   });
   const authAlg = metadata.token_endpoint_auth_signing_alg;

@@ -2,7 +2,7 @@ import { inject, injectable } from "tsyringe";
 import type { AccessBounds, GrantContext, GrantHandler, GrantRequest } from "../../plugin-sdk/grant.js";
 import { DI } from "../di-tokens.js";
 import { AuthorizationCodeService } from "../codes/authorization-code.service.js";
-import type { AuthenticationSeal, IssuedTokens, Revocations, UserDirectory } from "../../plugin-sdk/capabilities.js";
+import type { AuthenticationSeal, IssuedTokens, Revocations, TrustedIssuers, UserDirectory } from "../../plugin-sdk/capabilities.js";
 import { PluginTokens } from "../../plugin-sdk/plugin-tokens.js";
 import { SingleUseStores } from "../plugin-capabilities/single-use-stores.js";
 import { ContributionOwnerToken, type ContributionOwner } from "../plugin-owners.js";
@@ -27,6 +27,7 @@ export class GrantContextFactory {
     @inject(PluginTokens.Tokens) tokens: IssuedTokens,
     @inject(PluginTokens.Revocations) revocations: Revocations,
     @inject(PluginTokens.AuthenticationSeal) authenticationSeal: AuthenticationSeal,
+    @inject(PluginTokens.TrustedIssuers) trustedIssuers: TrustedIssuers,
     @inject(SingleUseStores) private readonly singleUse: SingleUseStores,
     @inject(ContributionOwnerToken) private readonly ownerOf: ContributionOwner,
     @inject(DI.Clock) clock: Clock,
@@ -49,6 +50,7 @@ export class GrantContextFactory {
       tokens,
       revocations,
       authenticationSeal,
+      trustedIssuers,
     };
   }
 

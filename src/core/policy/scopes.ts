@@ -12,6 +12,8 @@ export const InternalScopes = {
   clientsRead: "portcullis:clients:read",
   clientsWrite: "portcullis:clients:write",
   sessions: "portcullis:sessions",
+  issuersRead: "portcullis:issuers:read",
+  issuersWrite: "portcullis:issuers:write",
 } as const;
 
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;

@@ -1,11 +1,11 @@
 /**
  * What a node caches or acts on that another process may change (DESIGN "State": changes reach every process at
  * once): registered clients (created apart, since a new client has no tokens to drop), resource servers, signing
- * keys, and grants an operator revoked in bulk.
+ * keys, grants an operator revoked in bulk, and trusted JWT issuers.
  */
-export type ChangeTopic = "client-created" | "client" | "resource" | "signing-key" | "grant-revoked";
+export type ChangeTopic = "client-created" | "client" | "resource" | "signing-key" | "grant-revoked" | "trusted-issuer";
 
-/** One committed change: `key` names the client id, resource id, kid or grant id. */
+/** One committed change: `key` names the client id, resource id, kid, grant id or issuer. */
 export interface Change {
   /** Gap-free, in commit order. */
   seq: number;

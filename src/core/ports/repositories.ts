@@ -1,5 +1,6 @@
 import type { Client } from "../../plugin-sdk/client.js";
 import type { ConsentRepository, SessionRepository } from "../sessions/session.js";
+import type { TrustedIssuerRepository } from "../trust/trusted-issuer.js";
 import type { ChangeLog } from "./change-log.js";
 
 /** Durable client registry (RFC 7591, RFC 7592). */
@@ -159,6 +160,7 @@ export interface DurableStorage {
   serverSecrets: ServerSecretRepository;
   sessions: SessionRepository;
   consents: ConsentRepository;
+  trustedIssuers: TrustedIssuerRepository;
   changes: ChangeLog;
   /** Applies pending migrations. */
   migrate(): Promise<void>;

@@ -1,5 +1,5 @@
 import type { AuthenticatorContext, AuthnUser } from "../authenticator.js";
-import type { AuthenticatedUser, IssuedTokenFacts, SingleUseStore } from "../capabilities.js";
+import type { AuthenticatedUser, IssuedTokenFacts, SingleUseStore, TrustedJwtExpectation, TrustedJwtResult } from "../capabilities.js";
 import type { AuthenticatedClient, Client, ClientMetadata } from "../client.js";
 import { OAuthErrors } from "../errors.js";
 import { FormParams } from "../form-params.js";
@@ -65,6 +65,8 @@ export interface RecordingGrantContext extends GrantContext {
   readonly redeemed: string[];
   /** Each grant id and token passed to the revocations, in order. */
   readonly revoked: { grants: string[]; tokens: string[] };
+  /** Each JWT passed to trustedIssuers.verify, with its expectation, in order. */
+  readonly verifiedJwts: { jwt: string; expectation: TrustedJwtExpectation }[];
   /** Moves `now()` forward; single-use entries expire by it. */
   advance(ms: number): void;
 }
@@ -72,9 +74,9 @@ export interface RecordingGrantContext extends GrantContext {
 /**
  * A GrantContext whose access policy grants the requested scope, and the resources plus `audiences` as resources
  * (bounded by maxScopes/maxResources, else invalid_scope/invalid_target), whose refresh tokens come from
- * `refreshGrants`, authorization codes from `codes`, users from `users` and issued tokens from `tokens` (unknown →
- * invalid_grant or undefined; core's binding, PKCE, signature and registry checks are not emulated). Its seal is plain
- * JSON: only core's seal is authenticated.
+ * `refreshGrants`, authorization codes from `codes`, users from `users`, issued tokens from `tokens` and
+ * trusted-issuer results from `trustedJwts` (unknown → invalid_grant, undefined or `untrusted_issuer`; core's binding,
+ * PKCE, signature and registry checks are not emulated). Its seal is plain JSON: only core's seal is authenticated.
  */
 export function recordingGrantContext(
   options: {
@@ -83,12 +85,14 @@ export function recordingGrantContext(
     codes?: Record<string, RedeemedCode>;
     users?: readonly AuthnUser[];
     tokens?: Record<string, IssuedTokenFacts>;
+    trustedJwts?: Record<string, TrustedJwtResult>;
   } = {},
 ): RecordingGrantContext {
   const accessCalls: RecordingGrantContext["accessCalls"] = [];
   const rotated: string[] = [];
   const redeemed: string[] = [];
   const revoked = { grants: [] as string[], tokens: [] as string[] };
+  const verifiedJwts: RecordingGrantContext["verifiedJwts"] = [];
   let now = options.now ?? 0;
   const users = options.users ?? [];
   return {
@@ -96,6 +100,7 @@ export function recordingGrantContext(
     rotated,
     redeemed,
     revoked,
+    verifiedJwts,
     advance: (ms) => void (now += ms),
     now: () => now,
     users: {
@@ -116,6 +121,12 @@ export function recordingGrantContext(
     authenticationSeal: {
       seal: (user: AuthenticatedUser) => JSON.stringify(user),
       unseal: (sealed: string) => JSON.parse(sealed) as AuthenticatedUser,
+    },
+    trustedIssuers: {
+      async verify(jwt, expectation) {
+        verifiedJwts.push({ jwt, expectation });
+        return options.trustedJwts?.[jwt] ?? { ok: false, reason: "untrusted_issuer", description: "iss is not a trusted issuer" };
+      },
     },
     async resolveAccess(request, bounds): Promise<GrantedAccess> {
       const scope = request.params.get("scope");

@@ -17,6 +17,7 @@ import { SqlServerSecretRepository } from "./server-secret.repository.js";
 import { SqlSessionRepository } from "./session.repository.js";
 import { SqlSigningKeyRepository } from "./signing-key.repository.js";
 import { SqliteChangeProbe } from "./sqlite-change-probe.js";
+import { SqlTrustedIssuerRepository } from "./trusted-issuer.repository.js";
 import { SqlUserRepository } from "./user.repository.js";
 
 const SQLITE_PREFIX = "sqlite:";
@@ -55,6 +56,7 @@ function sqlStorage(db: Knex, probe?: SqliteChangeProbe): DurableStorage {
     serverSecrets: guard(new SqlServerSecretRepository(db)),
     sessions: guard(new SqlSessionRepository(db)),
     consents: guard(new SqlConsentRepository(db)),
+    trustedIssuers: guard(new SqlTrustedIssuerRepository(db, changeLog)),
     // onCommit and probe stay synchronous (the guard would make them async); neither touches knex.
     changes: { head, since, purge, onCommit: (listener) => changeLog.onCommit(listener), ...(probe && { probe: probe.probe }) },
     ...guard({

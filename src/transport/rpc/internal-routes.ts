@@ -6,10 +6,11 @@ import type { RpcService } from "./rpc-service.js";
 import { sessionRpc } from "./session.rpc.js";
 import { tokenRpc } from "./token.rpc.js";
 import { tokenValidationRpc } from "./token-validation.rpc.js";
+import { trustedIssuerRpc } from "./trusted-issuer.rpc.js";
 
 /** The services of the internal listener (DESIGN "Listeners"). */
 export function internalServices(deps: InternalRpcDeps): RpcService[] {
-  return [tokenValidationRpc(deps), tokenRpc(deps), clientRegistryRpc(deps), sessionRpc(deps)];
+  return [tokenValidationRpc(deps), tokenRpc(deps), clientRegistryRpc(deps), sessionRpc(deps), trustedIssuerRpc(deps)];
 }
 
 /** Registers `services` on a connect-es router (the `routes` option of connectNodeAdapter). */

@@ -10,6 +10,7 @@ import { SessionManager } from "../../core/sessions/session-manager.js";
 import { IntrospectionService } from "../../core/tokens/introspection.service.js";
 import { TokenIssuer } from "../../core/tokens/token-issuer.js";
 import { TokenRevoker } from "../../core/tokens/token-revoker.js";
+import { TrustedIssuerService } from "../../core/trust/trusted-issuer.service.js";
 import { callerAuthInterceptor } from "./interceptors/caller-auth.interceptor.js";
 import { errorMappingInterceptor } from "./interceptors/error-mapping.interceptor.js";
 import { callerScopes, internalRoutes, internalServices } from "./internal-routes.js";
@@ -98,5 +99,6 @@ function resolveDeps(container: DependencyContainer): InternalRpcDeps {
     bus: container.resolve(DI.RevocationBus),
     sessions: container.resolve(SessionManager),
     logout: container.resolve(LogoutService),
+    trustedIssuers: container.resolve(TrustedIssuerService),
   };
 }

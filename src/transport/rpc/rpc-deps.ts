@@ -8,6 +8,7 @@ import type { TokenValidator } from "../../core/tokens/access-token.js";
 import type { IntrospectionService } from "../../core/tokens/introspection.service.js";
 import type { TokenIssuer } from "../../core/tokens/token-issuer.js";
 import type { TokenRevoker } from "../../core/tokens/token-revoker.js";
+import type { TrustedIssuerService } from "../../core/trust/trusted-issuer.service.js";
 
 /** The core services the internal RPC handlers use, resolved once from the app container (DESIGN "Listeners"). */
 export interface InternalRpcDeps {
@@ -21,4 +22,5 @@ export interface InternalRpcDeps {
   bus: RevocationBus;
   sessions: SessionManager;
   logout: LogoutService;
+  trustedIssuers: TrustedIssuerService;
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { generateKeyPairSync, randomUUID, type KeyObject } from "node:crypto";
+import { createHmac, generateKeyPairSync, randomUUID, type KeyObject } from "node:crypto";
 import { SignJWT, type JWK, type JWTPayload } from "jose";
 import { mappingFor } from "../../../src/core/errors/error-table.js";
 import { isOAuthError, type OAuthError } from "../../../src/plugin-sdk/errors.js";
@@ -43,7 +43,7 @@ const KEY_TYPES: Record<string, () => { privateKey: KeyObject; publicKey: KeyObj
   EdDSA: () => generateKeyPairSync("ed25519"),
 };
 
-export function testKey(alg: keyof typeof KEY_TYPES, kid = randomUUID()): TestKey {
+export function testKey(alg: keyof typeof KEY_TYPES, kid: string = randomUUID()): TestKey {
   const { privateKey, publicKey } = KEY_TYPES[alg]!();
   return { alg, kid, privateKey, publicJwk: { ...publicKey.export({ format: "jwk" }), kid } };
 }
@@ -59,4 +59,13 @@ export function signAssertion(
   const payload: Record<string, unknown> = { iss: clientId, sub: clientId, aud: ISSUER, jti: randomUUID(), iat: nowSeconds, exp: nowSeconds + 60, ...claims };
   for (const [name, value] of Object.entries(payload)) if (value === undefined) delete payload[name];
   return new SignJWT(payload as JWTPayload).setProtectedHeader(header).sign(key);
+}
+
+/** base64url of a string, or of a value's JSON. */
+export const b64url = (value: unknown) => Buffer.from(typeof value === "string" ? value : JSON.stringify(value)).toString("base64url");
+
+/** A compact JWS with an HMAC signature computed by hand (for key-confusion attacks, CVE-2016-10555). */
+export function hmacJws(alg: "HS256", key: string | Buffer, payload: object, kid?: string): string {
+  const input = `${b64url({ alg, ...(kid && { kid }) })}.${b64url(payload)}`;
+  return `${input}.${createHmac("sha256", key).update(input).digest("base64url")}`;
 }

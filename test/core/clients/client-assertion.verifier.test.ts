@@ -1,24 +1,17 @@
 import "reflect-metadata";
 import assert from "node:assert/strict";
-import { createHmac } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { CoreClientAuthContext } from "../../../src/core/clients/client-auth-context.js";
-import { JWKS_REFETCH_COOLDOWN_MS } from "../../../src/core/clients/client-jwks-cache.js";
+import { JWKS_REFETCH_COOLDOWN_MS } from "../../../src/core/keys/jwks-cache.js";
 import { SafeFetchError } from "../../../src/core/security/safe-fetch.js";
 import type { ClientAssertionExpectation } from "../../../src/plugin-sdk/client-auth.js";
 import { startLocalServer, type LocalServer } from "../security/local-server.js";
+import { b64url, hmacJws } from "./auth-fixtures.js";
 import { endpointRequest, expectOAuthError, Harness, ISSUER, JWT_BEARER, signAssertion, testKey, type TestKey } from "./client-auth-harness.js";
 
 const JWKS: ClientAssertionExpectation = { keySource: "jwks" };
 const SECRET: ClientAssertionExpectation = { keySource: "secret" };
 const HMAC_SECRET = "a-client-secret-of-at-least-thirty-two-bytes-0123456789";
-const b64url = (value: unknown) => Buffer.from(typeof value === "string" ? value : JSON.stringify(value)).toString("base64url");
-
-/** A compact JWS with an HMAC signature computed by hand (for key-confusion attacks). */
-function hmacJws(alg: "HS256", key: string | Buffer, payload: object, kid?: string): string {
-  const input = `${b64url({ alg, ...(kid && { kid }) })}.${b64url(payload)}`;
-  return `${input}.${createHmac("sha256", key).update(input).digest("base64url")}`;
-}
 
 describe("ClientAssertionVerifier (corpus D 25–29)", () => {
   let h: Harness;

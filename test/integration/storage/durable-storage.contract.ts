@@ -6,6 +6,7 @@ import type { DurableStorage, GrantRecord, RefreshTokenRecord, SigningKeyRecord 
 import { secretDigest } from "../../../src/core/security/digest.js";
 import type { Session } from "../../../src/core/sessions/session.js";
 import type { Client } from "../../../src/plugin-sdk/client.js";
+import { trustedIssuerContract } from "./trusted-issuer.contract.js";
 
 const T0 = 1_700_000_000_000;
 const HOUR = 3_600_000;
@@ -497,5 +498,7 @@ export function durableStorageContract(name: string, open: () => Promise<Durable
       assert.match(values[0]!, /^candidate-\d+$/);
       assert.equal(await storage.serverSecrets.getOrCreate(name, "later"), values[0]);
     });
+
+    trustedIssuerContract(() => storage);
   });
 }

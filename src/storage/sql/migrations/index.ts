@@ -2,6 +2,7 @@ import type { Knex } from "knex";
 import * as initialSchema from "./001-initial-schema.js";
 import * as sessionsConsents from "./002-sessions-consents.js";
 import * as changeLog from "./003-change-log.js";
+import * as trustedIssuers from "./004-trusted-issuers.js";
 import * as grantParents from "./005-grant-parents.js";
 
 interface NamedMigration extends Knex.Migration {
@@ -13,6 +14,7 @@ const MIGRATIONS: readonly NamedMigration[] = [
   { name: "001-initial-schema", ...initialSchema },
   { name: "002-sessions-consents", ...sessionsConsents },
   { name: "003-change-log", ...changeLog },
+  { name: "004-trusted-issuers", ...trustedIssuers },
   { name: "005-grant-parents", ...grantParents },
 ];
 
