@@ -95,12 +95,3 @@ export interface TokenExchangePolicies {
   /** Throws the first refusal (RFC 8693 §2.2.2); unauthorized_client when no policy is enabled. */
   evaluate(query: TokenExchangeQuery): Promise<TokenExchangePermit>;
 }
-
-/**
- * Verifies a JWT from an outside issuer trusted for token exchange (RFC 8693 §3 `jwt`; DESIGN "Trust in outside issuers
- * is one registry"): the trusted-issuer registry satisfies this, and the token-exchange grant reads `jwt` subject and
- * actor tokens through it once it is wired. Undefined when the issuer is not trusted for it, or the JWT is invalid.
- */
-export interface ExchangeJwtVerifier {
-  verify(jwt: string): Promise<Omit<ExchangedToken, "type" | "issued"> | undefined>;
-}

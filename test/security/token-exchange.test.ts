@@ -38,7 +38,7 @@ describe("token exchange (corpus M 75–78)", () => {
       ["subject_token missing", { subject_token_type: TokenTypes.accessToken }, "subject_token is required"],
       ["subject_token_type missing", { subject_token: "x" }, "subject_token_type is required"],
       ["an unsupported subject_token_type", subject("x", "urn:ietf:params:oauth:token-type:saml2"), "unsupported subject_token_type"],
-      ["a jwt subject_token (trusted-issuer registry not wired yet)", subject("a.b.c", TokenTypes.jwt), "unsupported subject_token_type"],
+      ["a malformed jwt subject_token", subject("a.b.c", TokenTypes.jwt), "subject_token rejected: not a well-formed signed JWT"],
       ["an unsupported requested_token_type", { ...subject("x"), requested_token_type: TokenTypes.idToken }, "unsupported requested_token_type"],
       ["an invalid subject_token", subject("not-a-token"), "subject_token is invalid, expired or revoked"],
     ] as const) {

@@ -21,14 +21,15 @@ export function assertMayAct(subject: ExchangedToken, actor: ExchangedToken | un
 
 /**
  * The issued token's `act` (RFC 8693 §4.1): the actor on top of the subject token's chain; without an actor token the
- * subject token's chain is kept, so a delegated token never turns into an impersonation.
+ * subject token's chain is kept, so a delegated token never turns into an impersonation. An actor of another issuer
+ * is named with its `iss`.
  */
-export function actorChainOf(subject: ExchangedToken, actor: ExchangedToken | undefined): ActorClaim | undefined {
+export function actorChainOf(subject: ExchangedToken, actor: ExchangedToken | undefined, issuer: string): ActorClaim | undefined {
   const recorded = subject.claims.act;
   const prior = recorded === undefined ? undefined : actorClaimOf(recorded);
   if (recorded !== undefined && prior === undefined) throw OAuthErrors.invalidRequest("subject_token has a malformed act claim");
   if (!actor) return prior;
-  const chain = actorClaimOf({ sub: actor.subject, ...(prior && { act: prior }) });
+  const chain = actorClaimOf({ sub: actor.subject, ...(actor.issuer !== issuer && { iss: actor.issuer }), ...(prior && { act: prior }) });
   if (!chain) throw OAuthErrors.invalidRequest(`the delegation chain would exceed ${MAX_ACTOR_CHAIN} actors`);
   return chain;
 }

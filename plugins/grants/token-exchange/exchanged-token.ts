@@ -1,9 +1,6 @@
 import { OAuthErrors, TokenTypes, type ExchangedToken, type GrantContext, type GrantRequest, type IssuedTokenFacts } from "portcullis/plugin-sdk";
 
-/**
- * The token types read through core's issued tokens. `jwt` (a JWT of a trusted outside issuer) joins once the
- * trusted-issuer registry is wired in, through an ExchangeJwtVerifier; until then it is unsupported.
- */
+/** The token types read through core's issued tokens; `jwt` is read through the trusted-issuer registry instead. */
 const KINDS: ReadonlyMap<string, IssuedTokenFacts["kind"]> = new Map([
   [TokenTypes.accessToken, "access_token"],
   [TokenTypes.refreshToken, "refresh_token"],
@@ -27,6 +24,7 @@ export async function readExchangedToken(role: "subject" | "actor", request: Gra
   const type = request.params.get(`${role}_token_type`);
   if (token === undefined) throw OAuthErrors.invalidRequest(`${role}_token is required`);
   if (type === undefined) throw OAuthErrors.invalidRequest(`${role}_token_type is required`);
+  if (type === TokenTypes.jwt) return readTrustedJwt(role, token, request, ctx, issuer);
   const kind = KINDS.get(type);
   if (kind === undefined) throw OAuthErrors.invalidRequest(`unsupported ${role}_token_type`);
   const facts = await ctx.tokens.validate(token, kind);
@@ -44,5 +42,32 @@ export async function readExchangedToken(role: "subject" | "actor", request: Gra
     ...(facts.confirmation && { confirmation: facts.confirmation }),
     claims: facts.claims,
     issued: facts,
+  });
+}
+
+const stringsIn = (value: unknown): string[] => (typeof value === "string" ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : []);
+
+/**
+ * A `jwt` token (RFC 8693 §3) from an issuer the operator trusts for token exchange and this client: its `aud` must
+ * name this server (issuer or token endpoint) or the exchanging client. Its subject is the mapped local user (then it
+ * stands for a user of this issuer), or the outside `sub` of the outside issuer under pass-through mapping; its scopes
+ * are its `scope` claim (none without one: scopes only narrow).
+ */
+async function readTrustedJwt(role: "subject" | "actor", token: string, request: GrantRequest, ctx: GrantContext, issuer: string): Promise<ExchangedToken> {
+  const clientId = request.client.client.clientId;
+  const result = await ctx.trustedIssuers.verify(token, { use: "token-exchange", clientId, audiences: [issuer, `${issuer}/token`, clientId], singleUse: false });
+  if (!result.ok) throw OAuthErrors.invalidRequest(`${role}_token rejected: ${result.description}`);
+  const { jwt } = result;
+  const cnf = jwt.claims.cnf;
+  return Object.freeze({
+    type: TokenTypes.jwt,
+    issuer: jwt.user ? issuer : jwt.issuer,
+    subject: jwt.user?.id ?? jwt.subject,
+    ...(typeof jwt.claims.client_id === "string" && { clientId: jwt.claims.client_id }),
+    scopes: typeof jwt.claims.scope === "string" ? jwt.claims.scope.split(" ").filter(Boolean) : [],
+    audiences: stringsIn(jwt.claims.aud),
+    expiresAt: jwt.expiresAt,
+    ...(typeof cnf === "object" && cnf !== null && { confirmation: cnf as Record<string, string> }),
+    claims: jwt.claims,
   });
 }

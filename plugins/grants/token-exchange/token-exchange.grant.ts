@@ -38,7 +38,7 @@ export class TokenExchangeGrant implements GrantHandler {
     const actorToken = await this.actorTokenOf(request, ctx);
     const client = request.client.client;
     assertMayAct(subjectToken, actorToken, client.clientId, this.issuer);
-    const actor = actorChainOf(subjectToken, actorToken);
+    const actor = actorChainOf(subjectToken, actorToken, this.issuer);
     const access = await ctx.resolveAccess(request, { maxScopes: subjectToken.scopes, audiences: request.params.getAll("audience") });
     const permit = await this.policies.evaluate({
       client,

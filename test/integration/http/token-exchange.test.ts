@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { TokenIssuer } from "../../../src/core/tokens/token-issuer.js";
+import { TrustedIssuerService } from "../../../src/core/trust/trusted-issuer.service.js";
+import { signAssertion, testKey } from "../../support/jwt-bearer-fixtures.js";
 import { DI } from "../../../src/core/di-tokens.js";
 import { TokenTypes } from "../../../src/plugin-sdk/index.js";
 import { actor, API, assertError, GRANT, OTHER, payloadOf, startExchangeFixture, subject, type ExchangeFixture } from "./token-exchange-fixture.js";
@@ -123,5 +125,53 @@ describe("token exchange over HTTP", () => {
     await f.revoke(f.gateway, exchanged.refresh_token!);
     assert.equal((await f.introspect(exchanged.access_token)).active, false);
     assert.equal((await f.introspect(user.access_token)).active, true);
+  });
+});
+
+/** `jwt` subject and actor tokens (RFC 8693 §3) from an issuer the operator trusts for token exchange. */
+describe("token exchange of JWTs from a trusted issuer", () => {
+  const IDP = "https://idp.example.org";
+  const ROBOTS = "https://robots.example.org";
+  const idpKey = testKey("ES256");
+  let f: ExchangeFixture;
+  let partner: { client_id: string; client_secret?: string };
+  let stranger: { client_id: string; client_secret?: string };
+  const idpJwt = (claims: Record<string, unknown>) => {
+    const now = Math.floor(Date.now() / 1000);
+    return signAssertion(idpKey, { iss: IDP, sub: "ivy", aud: f.t.issuer, now }, claims);
+  };
+  before(async () => {
+    f = await startExchangeFixture();
+    const policy = { audiences: [API], impersonation: true, delegation: true, subject_token_types: [TokenTypes.jwt, TokenTypes.accessToken], actor_token_types: [TokenTypes.jwt, TokenTypes.accessToken] };
+    partner = await f.t.createClient({ grant_types: [GRANT], token_exchange: policy });
+    stranger = await f.t.createClient({ grant_types: [GRANT], token_exchange: policy });
+    await f.t.app.container.resolve(TrustedIssuerService).put({ issuer: IDP, uses: ["token-exchange"], allowedClients: [partner.client_id], subjectMapping: "username", jwks: { keys: [idpKey.publicJwk] } });
+  });
+  after(() => f.t.stop());
+
+  it("impersonation: the mapped local user becomes the subject, scopes bounded by the JWT's scope claim", async () => {
+    const body = await f.exchanged(partner, { ...subject(await idpJwt({ scope: "api:read" }), TokenTypes.jwt), audience: API, scope: "api:read" });
+    assert.equal(body.issued_token_type, TokenTypes.accessToken);
+    assert.deepEqual([payloadOf(body.access_token).sub, payloadOf(body.access_token).scope], [f.userId, "api:read"]);
+    const wider = await f.exchange(partner, { ...subject(await idpJwt({ scope: "api:read" }), TokenTypes.jwt), audience: API, scope: "api:write" });
+    assert.equal(((await wider.json()) as { error: string }).error, "invalid_scope");
+  });
+
+  it("delegation by an outside actor: act names its sub and, under pass-through mapping, its iss", async () => {
+    const user = await f.userTokens();
+    const mapped = await f.exchanged(partner, { ...subject(user.access_token), ...actor(await idpJwt({}), TokenTypes.jwt), audience: API, scope: "api:read" });
+    assert.deepEqual(payloadOf(mapped.access_token).act, { sub: f.userId }, "a mapped actor is a local user");
+    await f.t.app.container.resolve(TrustedIssuerService).put({ issuer: ROBOTS, uses: ["token-exchange"], allowedClients: [partner.client_id], subjectMapping: "pass-through", jwks: { keys: [idpKey.publicJwk] } });
+    const now = Math.floor(Date.now() / 1000);
+    const robot = await signAssertion(idpKey, { iss: ROBOTS, sub: "robot-7", aud: f.t.issuer, now });
+    const outside = await f.exchanged(partner, { ...subject(user.access_token), ...actor(robot, TokenTypes.jwt), audience: API, scope: "api:read" });
+    assert.deepEqual(payloadOf(outside.access_token).act, { sub: "robot-7", iss: ROBOTS });
+  });
+
+  it("a client the issuer does not trust, an audience elsewhere, or an expired JWT → 400 invalid_request", async () => {
+    const jwt = await idpJwt({});
+    await assertError(await f.exchange(stranger, { ...subject(jwt, TokenTypes.jwt), audience: API }), 400, "invalid_request", "subject_token rejected: the issuer is not trusted for this client");
+    await assertError(await f.exchange(partner, { ...subject(await idpJwt({ aud: "https://elsewhere.example" }), TokenTypes.jwt), audience: API }), 400, "invalid_request", "subject_token rejected: aud does not name this server");
+    await assertError(await f.exchange(partner, { ...subject(await idpJwt({ exp: 1 }), TokenTypes.jwt), audience: API }), 400, "invalid_request", "subject_token rejected: exp is in the past");
   });
 });

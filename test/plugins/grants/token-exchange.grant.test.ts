@@ -77,7 +77,7 @@ describe("token exchange grant: request (corpus M75)", () => {
     ["subject_token missing", { subject_token_type: TokenTypes.accessToken }, "subject_token is required"],
     ["subject_token_type missing", { subject_token: "at-alice" }, "subject_token_type is required"],
     ["unsupported subject_token_type", subject("at-alice", "urn:ietf:params:oauth:token-type:saml2"), "unsupported subject_token_type"],
-    ["jwt subject tokens until the trusted-issuer registry is wired", subject("at-alice", TokenTypes.jwt), "unsupported subject_token_type"],
+    ["a jwt subject_token the trusted issuers reject", subject("at-alice", TokenTypes.jwt), "subject_token rejected: iss is not a trusted issuer"],
     ["an unknown subject_token", subject("nope"), "subject_token is invalid, expired or revoked"],
     ["a token of another type than declared", subject("rt-gateway"), "subject_token is invalid, expired or revoked"],
     ["another client's refresh token", subject("rt-frontend", TokenTypes.refreshToken), "subject_token was issued to another client"],
