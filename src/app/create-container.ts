@@ -33,6 +33,7 @@ import { UserClaimsProvider } from "../core/users/user-claims.provider.js";
 import type { PluginRegistries } from "../plugin-host/plugin-registries.js";
 import type { ClientAuthentication } from "../plugin-sdk/capabilities.js";
 import { PluginTokens } from "../plugin-sdk/plugin-tokens.js";
+import { registerFirstPartyCapabilities } from "./first-party-capabilities.js";
 import { singletonClasses } from "./singletons.js";
 
 export interface ContainerParts {
@@ -78,6 +79,7 @@ function registerPluginCapabilities(container: DependencyContainer, parts: Conta
   // Resolved at the first call: client authentication needs the client-auth plugins, which are being built meanwhile.
   const clientAuthentication: ClientAuthentication = { authenticate: (request, options) => container.resolve(ClientAuthenticationService).authenticate(request, options) };
   container.register(PluginTokens.ClientAuthentication, { useValue: clientAuthentication });
+  registerFirstPartyCapabilities(container);
 }
 
 /** Registers what the plugins contributed and the capabilities derived from it (RFC 8414 §2). */

@@ -1,6 +1,8 @@
 import "reflect-metadata";
 import type { InjectionToken } from "tsyringe";
+import type { AuthorizationCodes } from "./authorization-codes.js";
 import type { AuthenticationSeal, ClientAuthentication, IssuedTokens, PluginClock, PluginLogger, Revocations, SingleUseStore, UserDirectory } from "./capabilities.js";
+import type { DirectSignIn } from "./direct-sign-in.js";
 
 export { inject, injectable } from "tsyringe";
 
@@ -26,4 +28,8 @@ export const PluginTokens = {
   Revocations: token<Revocations>("revocations"),
   AuthenticationSeal: token<AuthenticationSeal>("authentication-seal"),
   ClientAuthentication: token<ClientAuthentication>("client-authentication"),
+  /** Sign-in without a browser through core's sign-in machine and lockout (first-party apps, password grant). */
+  DirectSignIn: token<DirectSignIn>("direct-sign-in"),
+  /** Authorization codes for a vouched authentication, redeemed at /token (first-party apps). */
+  AuthorizationCodes: token<AuthorizationCodes>("authorization-codes"),
 } as const;

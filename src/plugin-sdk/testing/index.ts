@@ -188,3 +188,5 @@ export function fakeAuthenticatorContext(options: { users?: readonly FakeAuthnUs
     },
   };
 }
+
+export * from "./sign-in.js";
