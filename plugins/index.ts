@@ -12,8 +12,12 @@ import none from "./client-auth/none/index.js";
 import password from "./authn/password/index.js";
 import totp from "./authn/totp/index.js";
 import tokenExchangePolicy from "./policies/token-exchange/index.js";
+import authorizationChallenge from "./endpoints/authorization-challenge/index.js";
 
-/** The first-party plugin modules; adding a plugin is one line here. */
+/**
+ * The first-party plugin modules enabled by default; adding a plugin is one line here. The password grant
+ * (plugins/grants/password) is opt-in (RFC 9700 §2.4): load it by path with PLUGINS.
+ */
 export const firstPartyPlugins: readonly PluginModule[] = [
   authorizationCode,
   clientCredentials,
@@ -28,4 +32,5 @@ export const firstPartyPlugins: readonly PluginModule[] = [
   password,
   totp,
   tokenExchangePolicy,
+  authorizationChallenge,
 ];

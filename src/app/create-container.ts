@@ -36,6 +36,7 @@ import type { PluginRegistries } from "../plugin-host/plugin-registries.js";
 import type { ClientAuthentication } from "../plugin-sdk/capabilities.js";
 import type { TokenExchangePolicies } from "../plugin-sdk/token-exchange.js";
 import { PluginTokens } from "../plugin-sdk/plugin-tokens.js";
+import { registerFirstPartyCapabilities } from "./first-party-capabilities.js";
 import { singletonClasses } from "./singletons.js";
 
 export interface ContainerParts {
@@ -85,6 +86,7 @@ function registerPluginCapabilities(container: DependencyContainer, parts: Conta
   const exchangePolicies: TokenExchangePolicies = { evaluate: (query) => container.resolve(TokenExchangePolicyChain).evaluate(query) };
   container.register(PluginTokens.TokenExchangePolicies, { useValue: exchangePolicies });
   container.register(PluginTokens.TrustedIssuers, { useToken: TrustedJwtVerifier });
+  registerFirstPartyCapabilities(container);
 }
 
 /** Registers what the plugins contributed and the capabilities derived from it (RFC 8414 §2). */

@@ -1,4 +1,4 @@
-/** One form field a login step asks for; the login page renders it (and /authorize-challenge accepts it by name). */
+/** One form field a login step asks for; the login page renders it, and /authorize-challenge reads the parameter of the same name. */
 export interface AuthenticatorField {
   name: string;
   label: string;
@@ -45,6 +45,8 @@ export interface Authenticator {
   readonly amr: readonly string[];
   /** Fields of this step's form; a first step names its account identifier `username` (core throttles failures per its value). */
   readonly fields: readonly AuthenticatorField[];
+  /** True when the step cannot be done by posting its fields (e.g. a WebAuthn ceremony): clients without a browser are sent to the web. */
+  readonly browserOnly?: boolean;
   /** Second steps: whether the user has this method enrolled (the step is then required; absent means every user). MUST NOT have side effects. */
   enrolled?(userId: string, ctx: AuthenticatorContext): Promise<boolean>;
   /** Verifies the submitted `fields`; `userId` is set for second steps. MUST take the same time for unknown users (no enumeration). */

@@ -16,3 +16,5 @@ export * from "./discovery.js";
 export * from "./client-metadata.js";
 export * from "./token-response.js";
 export * from "./token-exchange.js";
+export * from "./direct-sign-in.js";
+export * from "./authorization-codes.js";

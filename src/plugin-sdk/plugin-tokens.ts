@@ -1,6 +1,8 @@
 import "reflect-metadata";
 import type { InjectionToken } from "tsyringe";
+import type { AuthorizationCodes } from "./authorization-codes.js";
 import type { AuthenticationSeal, ClientAuthentication, IssuedTokens, PluginClock, PluginLogger, Revocations, SingleUseStore, TrustedIssuers, UserDirectory } from "./capabilities.js";
+import type { DirectSignIn } from "./direct-sign-in.js";
 import type { TokenExchangePolicies } from "./token-exchange.js";
 
 export { inject, injectable } from "tsyringe";
@@ -31,4 +33,8 @@ export const PluginTokens = {
   TokenExchangePolicies: token<TokenExchangePolicies>("token-exchange-policies"),
   /** JWTs from the operator's trusted issuers (RFC 7523 §3). */
   TrustedIssuers: token<TrustedIssuers>("trusted-issuers"),
+  /** Sign-in without a browser through core's sign-in machine and lockout (first-party apps, password grant). */
+  DirectSignIn: token<DirectSignIn>("direct-sign-in"),
+  /** Authorization codes for a vouched authentication, redeemed at /token (first-party apps). */
+  AuthorizationCodes: token<AuthorizationCodes>("authorization-codes"),
 } as const;

@@ -15,6 +15,8 @@ export interface CodeGrant extends AuthenticationFacts {
   clientId: string;
   /** The authorization request's redirect_uri; undefined when it had none (RFC 6749 §4.1.3). */
   redirectUri: string | undefined;
+  /** Issued without any redirection (first-party apps §6): a redirect_uri at the token endpoint is then refused. */
+  withoutRedirect?: boolean;
   subject: string;
   scopes: string[];
   resources: string[];
@@ -80,10 +82,11 @@ export class AuthorizationCodeService {
     if (record.redirectUri !== undefined && record.redirectUri !== binding.redirectUri) {
       throw OAuthErrors.invalidGrant("redirect_uri does not match the authorization request");
     }
+    if (record.withoutRedirect && binding.redirectUri !== undefined) throw OAuthErrors.invalidGrant("redirect_uri was not part of the authorization request");
     await this.checkPkce(digest, record, binding);
     if ((await this.store.take(codeKey(digest))) === undefined) throw invalid();
     await this.store.putIfAbsent(usedKey(digest), "{}", USED_MARKER_TTL_MS);
-    const { clientId: _client, redirectUri: _redirect, codeChallenge: _challenge, codeChallengeMethod: _method, claims, ...granted } = record;
+    const { clientId: _client, redirectUri: _redirect, withoutRedirect: _without, codeChallenge: _challenge, codeChallengeMethod: _method, claims, ...granted } = record;
     return vouch({ ...granted, claims: claims ?? {}, handle: digest });
   }
 

@@ -200,3 +200,5 @@ export function fakeAuthenticatorContext(options: { users?: readonly FakeAuthnUs
     },
   };
 }
+
+export * from "./sign-in.js";
