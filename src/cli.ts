@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { parseArgs } from "node:util";
 import { buildApp, type App } from "./app/build-app.js";
 import { commands } from "./cli/commands.js";
+import { attachOptionValues } from "./cli/option-values.js";
 import { ConfigError, loadConfig } from "./config/config.js";
 import { createLogger } from "./app/create-logger.js";
 
@@ -28,32 +29,17 @@ const USAGE = `usage: npm run --silent cli -- <command>
   keys rotate [--alg ES256|RS256|PS256|EdDSA]
   migrate`;
 
+/** Every option of the CLI takes a value. */
+const OPTIONS = Object.fromEntries(
+  ["username", "password", "email", "name", "json", "id", "scopes", "format", "ttl", "alg", "user", "client", "iss", "jwks", "jwks-uri", "uses", "clients", "subject", "max-lifetime"].map((name) => [name, { type: "string" as const }]),
+);
+
 /** The operator CLI: same configuration as the server; JSON (or one value) on stdout, errors on stderr. */
 async function run(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
-    args: argv,
+    args: attachOptionValues(argv, new Set(Object.keys(OPTIONS))),
     allowPositionals: true,
-    options: {
-      username: { type: "string" },
-      password: { type: "string" },
-      email: { type: "string" },
-      name: { type: "string" },
-      json: { type: "string" },
-      id: { type: "string" },
-      scopes: { type: "string" },
-      format: { type: "string" },
-      ttl: { type: "string" },
-      alg: { type: "string" },
-      user: { type: "string" },
-      client: { type: "string" },
-      iss: { type: "string" },
-      jwks: { type: "string" },
-      "jwks-uri": { type: "string" },
-      uses: { type: "string" },
-      clients: { type: "string" },
-      subject: { type: "string" },
-      "max-lifetime": { type: "string" },
-    },
+    options: OPTIONS,
   });
   const name = positionals.join(" ");
   const command = commands[name];
