@@ -2,6 +2,7 @@ import type { PluginModule } from "portcullis/plugin-sdk";
 import authorizationCode from "./grants/authorization-code/index.js";
 import clientCredentials from "./grants/client-credentials/index.js";
 import refreshToken from "./grants/refresh-token/index.js";
+import deviceCode from "./grants/device-code/index.js";
 import clientSecretBasic from "./client-auth/client-secret-basic/index.js";
 import clientSecretPost from "./client-auth/client-secret-post/index.js";
 import clientSecretJwt from "./client-auth/client-secret-jwt/index.js";
@@ -15,6 +16,7 @@ export const firstPartyPlugins: readonly PluginModule[] = [
   authorizationCode,
   clientCredentials,
   refreshToken,
+  deviceCode,
   clientSecretBasic,
   clientSecretPost,
   clientSecretJwt,

@@ -15,3 +15,5 @@ export * from "./endpoint.js";
 export * from "./discovery.js";
 export * from "./client-metadata.js";
 export * from "./token-response.js";
+export * from "./browser-sign-in.js";
+export * from "./page.js";

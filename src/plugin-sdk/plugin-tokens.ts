@@ -1,6 +1,19 @@
 import "reflect-metadata";
 import type { InjectionToken } from "tsyringe";
-import type { AuthenticationSeal, ClientAuthentication, IssuedTokens, PluginClock, PluginLogger, Revocations, SingleUseStore, UserDirectory } from "./capabilities.js";
+import type {
+  AccessPolicy,
+  AuthenticationSeal,
+  BrowserSignIn,
+  ClientAuthentication,
+  FailureLockout,
+  IssuedTokens,
+  Pages,
+  PluginClock,
+  PluginLogger,
+  Revocations,
+  SingleUseStore,
+  UserDirectory,
+} from "./capabilities.js";
 
 export { inject, injectable } from "tsyringe";
 
@@ -23,7 +36,15 @@ export const PluginTokens = {
   Tokens: token<IssuedTokens>("tokens"),
   /** This module's own namespace of the ephemeral store. */
   SingleUse: token<SingleUseStore>("single-use"),
+  /** Failure counters with lockout, in this module's own namespace of the ephemeral store. */
+  FailureLockout: token<FailureLockout>("failure-lockout"),
   Revocations: token<Revocations>("revocations"),
   AuthenticationSeal: token<AuthenticationSeal>("authentication-seal"),
   ClientAuthentication: token<ClientAuthentication>("client-authentication"),
+  /** The scope and audience policy, for a plugin's own endpoints. */
+  AccessPolicy: token<AccessPolicy>("access-policy"),
+  /** Core's sign-in and consent pages for a plugin's browser flow. */
+  BrowserSignIn: token<BrowserSignIn>("browser-sign-in"),
+  /** Plugin pages in core's layout. */
+  Pages: token<Pages>("pages"),
 } as const;
