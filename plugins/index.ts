@@ -4,6 +4,7 @@ import clientCredentials from "./grants/client-credentials/index.js";
 import refreshToken from "./grants/refresh-token/index.js";
 import tokenExchange from "./grants/token-exchange/index.js";
 import jwtBearer from "./grants/jwt-bearer/index.js";
+import deviceCode from "./grants/device-code/index.js";
 import clientSecretBasic from "./client-auth/client-secret-basic/index.js";
 import clientSecretPost from "./client-auth/client-secret-post/index.js";
 import clientSecretJwt from "./client-auth/client-secret-jwt/index.js";
@@ -24,6 +25,7 @@ export const firstPartyPlugins: readonly PluginModule[] = [
   refreshToken,
   tokenExchange,
   jwtBearer,
+  deviceCode,
   clientSecretBasic,
   clientSecretPost,
   clientSecretJwt,

@@ -16,6 +16,7 @@ import type { Sealer } from "../core/keys/key-service.js";
 import { SigningKeyService } from "../core/keys/signing-key.service.js";
 import { AuthenticationSealService } from "../core/plugin-capabilities/authentication-seal.service.js";
 import { IssuedTokensService } from "../core/plugin-capabilities/issued-tokens.service.js";
+import { PluginAccessPolicy } from "../core/plugin-capabilities/plugin-access-policy.js";
 import { PluginRevocations } from "../core/plugin-capabilities/plugin-revocations.js";
 import { UserDirectoryService } from "../core/plugin-capabilities/user-directory.js";
 import type { ChangeSignal } from "../core/ports/change-log.js";
@@ -33,9 +34,11 @@ import { TokenValidatorService } from "../core/tokens/token-validator.service.js
 import { TrustedJwtVerifier } from "../core/trust/trusted-jwt.verifier.js";
 import { UserClaimsProvider } from "../core/users/user-claims.provider.js";
 import type { PluginRegistries } from "../plugin-host/plugin-registries.js";
-import type { ClientAuthentication } from "../plugin-sdk/capabilities.js";
+import type { BrowserSignIn, ClientAuthentication } from "../plugin-sdk/capabilities.js";
 import type { TokenExchangePolicies } from "../plugin-sdk/token-exchange.js";
 import { PluginTokens } from "../plugin-sdk/plugin-tokens.js";
+import { BrowserSignInService } from "../transport/http/plugin-capabilities/browser-sign-in.service.js";
+import { PluginPagesService } from "../transport/http/plugin-capabilities/plugin-pages.service.js";
 import { registerFirstPartyCapabilities } from "./first-party-capabilities.js";
 import { singletonClasses } from "./singletons.js";
 
@@ -79,6 +82,8 @@ function registerPluginCapabilities(container: DependencyContainer, parts: Conta
   container.registerSingleton(PluginTokens.Tokens, IssuedTokensService);
   container.registerSingleton(PluginTokens.Revocations, PluginRevocations);
   container.registerSingleton(PluginTokens.AuthenticationSeal, AuthenticationSealService);
+  container.registerSingleton(PluginTokens.AccessPolicy, PluginAccessPolicy);
+  container.registerSingleton(PluginTokens.Pages, PluginPagesService);
   // Resolved at the first call: client authentication needs the client-auth plugins, which are being built meanwhile.
   const clientAuthentication: ClientAuthentication = { authenticate: (request, options) => container.resolve(ClientAuthenticationService).authenticate(request, options) };
   container.register(PluginTokens.ClientAuthentication, { useValue: clientAuthentication });
@@ -87,6 +92,14 @@ function registerPluginCapabilities(container: DependencyContainer, parts: Conta
   container.register(PluginTokens.TokenExchangePolicies, { useValue: exchangePolicies });
   container.register(PluginTokens.TrustedIssuers, { useToken: TrustedJwtVerifier });
   registerFirstPartyCapabilities(container);
+  // Likewise: the sign-in pages need the authenticator plugins.
+  container.registerSingleton(BrowserSignInService);
+  const browserSignIn: BrowserSignIn = {
+    start: (request, signIn) => container.resolve(BrowserSignInService).start(request, signIn),
+    result: (request) => container.resolve(BrowserSignInService).result(request),
+    assertStillAuthorized: (authentication, clientId, scopes) => container.resolve(BrowserSignInService).assertStillAuthorized(authentication, clientId, scopes),
+  };
+  container.register(PluginTokens.BrowserSignIn, { useValue: browserSignIn });
 }
 
 /** Registers what the plugins contributed and the capabilities derived from it (RFC 8414 §2). */

@@ -10,6 +10,8 @@ import { RequestObjectResolver } from "../core/authorize/request-object.resolver
 import { RequestObjectVerifier } from "../core/authorize/request-object.verifier.js";
 import { JarmEncoder } from "../core/authorize/jarm.encoder.js";
 import { InteractionStore } from "../core/authorize/interaction.store.js";
+import { InteractionResults } from "../core/authorize/interaction-results.store.js";
+import { AuthorizationStanding } from "../core/plugin-capabilities/authorization-standing.js";
 import { AuthFailureThrottle } from "../core/clients/auth-failure-throttle.js";
 import { ClientAssertionVerifier } from "../core/clients/client-assertion.verifier.js";
 import { CoreClientAuthContext } from "../core/clients/client-auth-context.js";
@@ -96,6 +98,8 @@ export const singletonClasses = [
   TokenRevoker,
   ServerMetadata,
   InteractionStore,
+  InteractionResults,
+  AuthorizationStanding,
   SessionEstablisher,
   HousekeepingService,
   SessionManager,

@@ -1,4 +1,5 @@
 import type { DependencyContainer } from "tsyringe";
+import { PluginFailureLockouts } from "../core/plugin-capabilities/plugin-failure-lockouts.js";
 import { SingleUseStores } from "../core/plugin-capabilities/single-use-stores.js";
 import type { Logger } from "../core/ports/logger.js";
 import { PluginTokens } from "../plugin-sdk/plugin-tokens.js";
@@ -7,8 +8,8 @@ import type { Instantiator } from "./plugin-registries.js";
 
 /**
  * Constructs contributed classes through the DI container (DESIGN "Plugin contracts"): each module gets a child
- * container holding its own options, logger and single-use namespace beside the shared PluginTokens; a constructor
- * that asks for anything else fails the boot, naming the plugin.
+ * container holding its own options, logger, single-use namespace and failure lockout beside the shared PluginTokens;
+ * a constructor that asks for anything else fails the boot, naming the plugin.
  */
 export function containerInstantiator(container: DependencyContainer, logger: Logger): Instantiator {
   const children = new Map<string, DependencyContainer>();
@@ -19,6 +20,7 @@ export function containerInstantiator(container: DependencyContainer, logger: Lo
       child.register(PluginTokens.Options, { useValue: options });
       child.register(PluginTokens.Logger, { useValue: logger.child({ plugin: moduleId }) });
       child.register(PluginTokens.SingleUse, { useValue: container.resolve(SingleUseStores).for(moduleId) });
+      child.register(PluginTokens.FailureLockout, { useValue: container.resolve(PluginFailureLockouts).for(moduleId) });
       children.set(moduleId, child);
     }
     return child;

@@ -1,5 +1,9 @@
 import type { AuthnUser } from "./authenticator.js";
-import type { AuthenticatedClient } from "./client.js";
+import type { BrowserSignInRequest, BrowserSignInResult } from "./browser-sign-in.js";
+import type { AuthenticatedClient, Client } from "./client.js";
+import type { EndpointResponse } from "./endpoint.js";
+import type { GrantedAccess } from "./grant.js";
+import type { FormSubmission, PluginPage } from "./page.js";
 import type { EndpointRequest } from "./request.js";
 
 /**
@@ -68,6 +72,17 @@ export interface SingleUseStore {
   increment(key: string, ttlMs: number): Promise<number>;
 }
 
+/**
+ * Failure counters with lockout in the ephemeral store, shared by every node, in the plugin's own namespace (RFC 9700
+ * §4.16 brute force): failures are counted per key in a fixed window; a key reaching its limit is locked for one window.
+ */
+export interface FailureLockout {
+  /** Seconds until the first locked key of `keys` unlocks (at least 1), or undefined when none is locked. */
+  retryAfter(keys: readonly string[], windowMs: number): Promise<number | undefined>;
+  /** Counts one failure for each key in a `windowMs` window, locking each that reaches its limit for `windowMs`. */
+  record(subjects: readonly { key: string; limit: number }[], windowMs: number): Promise<void>;
+}
+
 /** Revocation with core's rules (RFC 7009 §2.1): every node stops accepting what is revoked at once. */
 export interface Revocations {
   /** Revokes a grant: its refresh tokens and every access token issued from it. */
@@ -88,6 +103,43 @@ export interface AuthenticationSeal {
 export interface ClientAuthentication {
   /** The authenticated client; `allowPublic` accepts a public client named by `client_id`. Throws invalid_client. */
   authenticate(request: EndpointRequest, options?: { allowPublic?: boolean }): Promise<AuthenticatedClient>;
+}
+
+/** The scope and audience rule of /authorize, /par and /token (RFC 6749 §3.3, RFC 8707 §2), for a plugin's own endpoint. */
+export interface AccessPolicy {
+  /** What `client` may get for its `scope` and `resource` parameters (absent scope: its registered one); throws invalid_scope or invalid_target. */
+  resolve(client: Client, requested: { scope?: string | undefined; resources?: readonly string[] }): Promise<GrantedAccess>;
+}
+
+/**
+ * Core's sign-in, second factor, SSO session and consent pages (OIDC Core §3.1.2.3–3.1.2.4) for a plugin's browser flow,
+ * e.g. the device verification page (RFC 8628 §3.3): the plugin starts it and gets the outcome back at its own page.
+ */
+export interface BrowserSignIn {
+  /** A 303 into the sign-in pages (or straight back when nothing is left to ask); when the user is done, core redirects the browser to `returnPath`. */
+  start(request: EndpointRequest, signIn: BrowserSignInRequest): Promise<EndpointResponse>;
+  /**
+   * The outcome of the sign-in that sent the browser back to this request's path, once; undefined when the request
+   * carries none, or it is unknown, used, expired, meant for another path or was sent to another browser.
+   */
+  result(request: EndpointRequest): Promise<BrowserSignInResult | undefined>;
+  /**
+   * Checks that an approval still stands when the plugin acts on it later (OIDC Core §3.1.2.4): throws invalid_grant
+   * when the user was deleted or disabled since, access_denied when the client asks for consent and the user's
+   * remembered consent no longer covers `scopes` (revoked).
+   */
+  assertStillAuthorized(authentication: AuthenticatedUser, clientId: string, scopes: readonly string[]): Promise<void>;
+}
+
+/**
+ * Simple plugin pages in core's layout: HTML-escaped, with core's Content-Security-Policy, no caching or framing, in the
+ * browser's language (ui_locales, else Accept-Language; English or German), forms protected against CSRF (RFC 9700 §4.7).
+ */
+export interface Pages {
+  /** The page as an HTML response (status 200 unless given); a form gets this browser's anti-CSRF token (a cookie and a hidden field). */
+  render(request: EndpointRequest, page: PluginPage, options?: { status?: number; headers?: Record<string, string> }): EndpointResponse;
+  /** The submission when the posted form carries this browser's anti-CSRF token; undefined for a forged or stale form. */
+  submission(request: EndpointRequest): FormSubmission | undefined;
 }
 
 /** A structured logger; never give it a token, code, secret or assertion. */

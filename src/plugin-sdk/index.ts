@@ -18,3 +18,5 @@ export * from "./token-response.js";
 export * from "./token-exchange.js";
 export * from "./direct-sign-in.js";
 export * from "./authorization-codes.js";
+export * from "./browser-sign-in.js";
+export * from "./page.js";

@@ -1,7 +1,21 @@
 import "reflect-metadata";
 import type { InjectionToken } from "tsyringe";
 import type { AuthorizationCodes } from "./authorization-codes.js";
-import type { AuthenticationSeal, ClientAuthentication, IssuedTokens, PluginClock, PluginLogger, Revocations, SingleUseStore, TrustedIssuers, UserDirectory } from "./capabilities.js";
+import type {
+  AccessPolicy,
+  AuthenticationSeal,
+  BrowserSignIn,
+  ClientAuthentication,
+  FailureLockout,
+  IssuedTokens,
+  Pages,
+  PluginClock,
+  PluginLogger,
+  Revocations,
+  SingleUseStore,
+  TrustedIssuers,
+  UserDirectory,
+} from "./capabilities.js";
 import type { DirectSignIn } from "./direct-sign-in.js";
 import type { TokenExchangePolicies } from "./token-exchange.js";
 
@@ -26,6 +40,8 @@ export const PluginTokens = {
   Tokens: token<IssuedTokens>("tokens"),
   /** This module's own namespace of the ephemeral store. */
   SingleUse: token<SingleUseStore>("single-use"),
+  /** Failure counters with lockout, in this module's own namespace of the ephemeral store. */
+  FailureLockout: token<FailureLockout>("failure-lockout"),
   Revocations: token<Revocations>("revocations"),
   AuthenticationSeal: token<AuthenticationSeal>("authentication-seal"),
   ClientAuthentication: token<ClientAuthentication>("client-authentication"),
@@ -37,4 +53,10 @@ export const PluginTokens = {
   DirectSignIn: token<DirectSignIn>("direct-sign-in"),
   /** Authorization codes for a vouched authentication, redeemed at /token (first-party apps). */
   AuthorizationCodes: token<AuthorizationCodes>("authorization-codes"),
+  /** The scope and audience policy, for a plugin's own endpoints. */
+  AccessPolicy: token<AccessPolicy>("access-policy"),
+  /** Core's sign-in and consent pages for a plugin's browser flow. */
+  BrowserSignIn: token<BrowserSignIn>("browser-sign-in"),
+  /** Plugin pages in core's layout. */
+  Pages: token<Pages>("pages"),
 } as const;

@@ -39,6 +39,16 @@ test("README quick start: the commands as written, in order, with no waiting, ge
   assert.equal(typeof response.access_token, "string");
 });
 
+test("README device flow: the commands as written register a device client, start a device authorization and poll", async () => {
+  const from = readme.indexOf("## Device flow");
+  const start = readme.indexOf("```sh\n", from) + "```sh\n".length;
+  const script = readme.slice(start, readme.indexOf("```", start));
+  const { stdout } = await run("bash", ["-euo", "pipefail", "-c", script.replaceAll("http://localhost:8080", server.url)], { cwd: ROOT, env: { ...process.env, ...env, REDIS_URL: "" } });
+  const [shown, polled] = stdout.trim().split("\n").slice(-2);
+  assert.match(shown!, new RegExp(`^Open ${server.url.replace(/[.]/g, "\\.")}/device and enter [BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$`));
+  assert.equal((JSON.parse(polled!) as { error: string }).error, "authorization_pending");
+});
+
 test("`npm start` says where it listens as bound and which issuer it serves", () => {
   assert.match(server.output(), new RegExp(`Portcullis listening on ${server.url.replace(/[.]/g, "\\.")} as issuer ${server.url.replace(/[.]/g, "\\.")}; internal gRPC on http://127\\.0\\.0\\.1:\\d+`));
 });

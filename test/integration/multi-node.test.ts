@@ -97,6 +97,29 @@ if (mysqlUrl && redisUrl) {
       assert.ok(new URL(silent.headers.get("location")!).searchParams.get("code"), "the SSO session and consent are shared");
     });
 
+    test("a device flow hops between nodes: pacing, code entry, sign-in and approval are shared; one node's poll wins", async () => {
+      const DEVICE = "urn:ietf:params:oauth:grant-type:device_code";
+      await a.app.container.resolve(UserService).create({ username: "fay", password: "fay-password-1" });
+      const tv = await a.createClient({ grant_types: [DEVICE], token_endpoint_auth_method: "none" });
+      const started = (await (await a.postForm("/device_authorization", { client_id: tv.client_id, scope: "openid" })).json()) as { device_code: string; user_code: string; verification_uri: string };
+      const poll = (node: TestApp) => node.postForm("/token", { grant_type: DEVICE, device_code: started.device_code, client_id: tv.client_id });
+      assert.equal(((await (await poll(a)).json()) as { error: string }).error, "authorization_pending");
+      assert.equal(((await (await poll(b)).json()) as { error: string }).error, "slow_down", "B knows A was just polled");
+
+      const browser = new HttpBrowser();
+      const on = (node: TestApp, url: string) => node.publicUrl + new URL(url).pathname + new URL(url).search;
+      const entry = formOf(await (await browser.request(on(b, started.verification_uri))).text())!;
+      const entered = await browser.request(on(a, entry.action), { ...entry.hidden, user_code: started.user_code.toLowerCase() });
+      const login = formOf(await (await browser.request(on(b, entered.headers.get("location")!))).text())!;
+      const loggedIn = await browser.request(on(a, login.action), { ...login.hidden, username: "fay", password: "fay-password-1" });
+      const consent = formOf(await (await browser.request(on(b, loggedIn.headers.get("location")!))).text())!;
+      const approved = await browser.request(on(a, consent.action), { ...consent.hidden, decision: "approve" });
+      assert.equal((await browser.request(on(b, approved.headers.get("location")!))).status, 200);
+
+      const polls = await Promise.all(Array.from({ length: 10 }, (_, i) => poll(i % 2 ? a : b)));
+      assert.deepEqual(polls.map((r) => r.status).sort(), [200, ...Array<number>(9).fill(400)]);
+    });
+
     test("deleting a client on A stops it on B at once (client caches evicted over the bus)", async () => {
       const client = await a.createClient({ grant_types: ["client_credentials"] });
       const token = await tokenFrom(b, client);

@@ -6,6 +6,7 @@ import { firstPartyPlugins } from "../../plugins/index.js";
 import { DI } from "../../src/core/di-tokens.js";
 import { IdTokenMinter } from "../../src/core/tokens/id-token.minter.js";
 import { buildRegistries } from "../../src/plugin-host/plugin-registries.js";
+import { stubInstantiator } from "../support/plugin-instantiator.js";
 import { ExtensionPoints, type ClaimsProvider, type PluginModule } from "../../src/plugin-sdk/index.js";
 import { startTestApp } from "../support/test-app.js";
 
@@ -20,7 +21,7 @@ const claimsModule = (id: string, providerId: string): PluginModule => ({
 test("contributed claims providers are registered in order", () => {
   const registries = buildRegistries([claimsModule("claims.a", "a"), claimsModule("claims.b", "b")], {});
   assert.deepEqual(registries.claimsProviders.map((p) => p.id), ["a", "b"]);
-  assert.deepEqual(buildRegistries(firstPartyPlugins, {}).claimsProviders, []);
+  assert.deepEqual(buildRegistries(firstPartyPlugins, {}, stubInstantiator()).claimsProviders, []);
 });
 
 test("a duplicate claims provider id fails with both owners named", () => {

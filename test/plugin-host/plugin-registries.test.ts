@@ -3,6 +3,7 @@ import { test } from "node:test";
 import { firstPartyPlugins } from "../../plugins/index.js";
 import { assertPluginModule } from "../../src/plugin-host/plugin-loader.js";
 import { buildRegistries } from "../../src/plugin-host/plugin-registries.js";
+import { stubInstantiator } from "../support/plugin-instantiator.js";
 import { ExtensionPoints, type ClientAuthenticator, type PluginModule } from "../../src/plugin-sdk/index.js";
 
 const authModule = (id: string, method: string): PluginModule => ({
@@ -21,8 +22,8 @@ const authModule = (id: string, method: string): PluginModule => ({
 });
 
 test("the first-party plugins build registries with every grant and auth method", () => {
-  const registries = buildRegistries(firstPartyPlugins, {});
-  assert.deepEqual([...registries.grants.keys()], ["authorization_code", "client_credentials", "refresh_token", "urn:ietf:params:oauth:grant-type:token-exchange", "urn:ietf:params:oauth:grant-type:jwt-bearer"]);
+  const registries = buildRegistries(firstPartyPlugins, {}, stubInstantiator());
+  assert.deepEqual([...registries.grants.keys()], ["authorization_code", "client_credentials", "refresh_token", "urn:ietf:params:oauth:grant-type:token-exchange", "urn:ietf:params:oauth:grant-type:jwt-bearer", "urn:ietf:params:oauth:grant-type:device_code"]);
   assert.deepEqual(registries.tokenExchangePolicies.map((p) => p.id), ["client-metadata"]);
   assert.deepEqual(registries.clientAuthenticators.map((a) => a.method), ["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt", "none"]);
 });
@@ -54,7 +55,7 @@ test("plugin options reach the module's host", () => {
 });
 
 test("the first-party login steps register as authenticators, first factor before second", () => {
-  const registries = buildRegistries(firstPartyPlugins, {});
+  const registries = buildRegistries(firstPartyPlugins, {}, stubInstantiator());
   assert.deepEqual(registries.authenticators.map((a) => [a.id, a.factor]), [["password", "first"], ["totp", "second"]]);
 });
 
@@ -69,6 +70,6 @@ test("a duplicate authenticator id fails with both owners named", () => {
 
 test("the authorization_code grant without a first-factor authenticator fails at boot", () => {
   const withoutPassword = firstPartyPlugins.filter((m) => m.id !== "authn.password");
-  assert.throws(() => buildRegistries(withoutPassword, {}), /authorization_code grant needs a first-factor authenticator/);
-  assert.doesNotThrow(() => buildRegistries(withoutPassword.filter((m) => m.id !== "grants.authorization-code"), {}));
+  assert.throws(() => buildRegistries(withoutPassword, {}, stubInstantiator()), /authorization_code grant needs a first-factor authenticator/);
+  assert.doesNotThrow(() => buildRegistries(withoutPassword.filter((m) => m.id !== "grants.authorization-code"), {}, stubInstantiator()));
 });

@@ -1,15 +1,15 @@
 import { inject, injectable } from "tsyringe";
-import { OAuthErrors, type OAuthError } from "../../plugin-sdk/errors.js";
+import { OAuthErrors } from "../../plugin-sdk/errors.js";
 import type { AuthenticateStep, SelectAccountStep, SignInContext, SignInRequirements, SignInView } from "../authn/sign-in.js";
 import { SignInMachine } from "../authn/sign-in.machine.js";
 import { ConsentService } from "../sessions/consent.service.js";
 import type { Session } from "../sessions/session.js";
 import { IdTokenHintVerifier } from "../tokens/id-token-hint.verifier.js";
 import { SubjectResolver } from "../users/subject-resolver.js";
-import { AuthorizationEndpointError, type AuthorizationRequest, type AuthorizedUser } from "./authorization-request.js";
+import type { AuthorizedUser, InteractionRequest } from "./authorization-request.js";
 import type { Interaction } from "./interaction.store.js";
 
-/** What the user must do next for an authorization request, or the user it completes for (OIDC Core §3.1.2.3–3.1.2.5). */
+/** What the user must do next for an interaction request, or the user it completes for (OIDC Core §3.1.2.3–3.1.2.5). */
 export type NextStep =
   | { step: "sign_in"; signIn: SignInView<AuthenticateStep | SelectAccountStep> }
   | { step: "consent"; session: Session }
@@ -18,7 +18,8 @@ export type NextStep =
 /**
  * Decides each authorization step: the sign-in (login, step-up, account selection) through the SignInMachine from the
  * request's prompt, max_age, acr_values and id_token_hint (OIDC Core §3.1.2.1), then remembered consent (§3.1.2.4);
- * prompt=none turns any needed interaction into its error (§3.1.2.6), redirected to the validated redirect URI.
+ * prompt=none turns any needed interaction into its error (§3.1.2.6). Errors are plain OAuthErrors: the caller sends
+ * them where its request ends (the validated redirect URI, or the plugin page a browser sign-in returns to).
  */
 @injectable()
 export class AuthorizationFlow {
@@ -29,21 +30,21 @@ export class AuthorizationFlow {
     @inject(SubjectResolver) private readonly subjects: SubjectResolver,
   ) {}
 
-  async next(request: AuthorizationRequest, session: Session | undefined, progress?: Interaction): Promise<NextStep> {
+  async next(request: InteractionRequest, session: Session | undefined, progress?: Interaction): Promise<NextStep> {
     const silent = request.prompt.has("none");
-    const refuse = (error: OAuthError): never => {
-      throw new AuthorizationEndpointError(error, request);
-    };
     const { state, step } = await this.signIn.current(progress?.signIn ?? {}, this.signInContext(request, session));
     if (step.kind === "authenticate") {
-      return silent ? refuse(OAuthErrors.loginRequired("the end-user must sign in")) : { step: "sign_in", signIn: { state, step } };
+      if (silent) throw OAuthErrors.loginRequired("the end-user must sign in");
+      return { step: "sign_in", signIn: { state, step } };
     }
     if (step.kind === "select_account") {
-      return silent ? refuse(OAuthErrors.accountSelectionRequired("the end-user must select an account")) : { step: "sign_in", signIn: { state, step } };
+      if (silent) throw OAuthErrors.accountSelectionRequired("the end-user must select an account");
+      return { step: "sign_in", signIn: { state, step } };
     }
     const signedIn = step.session;
     if (await this.needsConsent(request, signedIn, progress)) {
-      return silent ? refuse(OAuthErrors.consentRequired("the end-user must consent")) : { step: "consent", session: signedIn };
+      if (silent) throw OAuthErrors.consentRequired("the end-user must consent");
+      return { step: "consent", session: signedIn };
     }
     return {
       step: "complete",
@@ -52,24 +53,24 @@ export class AuthorizationFlow {
   }
 
   /** The sign-in this request asks for: its requirements, the session, and an id_token_hint that must name the session's user. */
-  signInContext(request: AuthorizationRequest, session: Session | undefined): SignInContext {
+  signInContext(request: InteractionRequest, session: Session | undefined): SignInContext {
     return { requirements: requirementsOf(request), session, acceptsSession: (candidate) => this.hintMatches(request, candidate) };
   }
 
   /** True without a hint; a hint that fails verification is invalid_request (OIDC Core §3.1.2.1). */
-  private async hintMatches(request: AuthorizationRequest, session: Session): Promise<boolean> {
+  private async hintMatches(request: InteractionRequest, session: Session): Promise<boolean> {
     if (request.idTokenHint === undefined) return true;
     let subject: string;
     try {
       subject = (await this.hints.verify(request.idTokenHint)).subject;
     } catch (error) {
-      throw new AuthorizationEndpointError(OAuthErrors.invalidRequest("id_token_hint is invalid", { cause: error }), request);
+      throw OAuthErrors.invalidRequest("id_token_hint is invalid", { cause: error });
     }
     return subject === (await this.subjects.forClient(request.client, session.userId));
   }
 
   /** First-party clients (operator-set skip_consent) never ask; others ask on prompt=consent or for scopes not yet consented. */
-  private async needsConsent(request: AuthorizationRequest, session: Session, progress: Interaction | undefined): Promise<boolean> {
+  private async needsConsent(request: InteractionRequest, session: Session, progress: Interaction | undefined): Promise<boolean> {
     if (request.client.metadata.skip_consent === true || progress?.consented) return false;
     if (request.prompt.has("consent")) return true;
     return !(await this.consents.covers(session.userId, request.client.clientId, request.scopes));
@@ -77,7 +78,7 @@ export class AuthorizationFlow {
 }
 
 /** The sign-in requirements of an authorization request; requested acr values come from acr_values and the `acr` claim (OIDC Core §3.1.2.1, §5.5.1.1). */
-function requirementsOf(request: AuthorizationRequest): SignInRequirements {
+function requirementsOf(request: InteractionRequest): SignInRequirements {
   const claim = request.claims?.id_token?.acr;
   const claimed = claim ? [claim.value, ...(claim.values ?? [])].filter((value): value is string => typeof value === "string") : [];
   return {

@@ -29,19 +29,14 @@ export interface ResponseTarget {
   returnsTokens: boolean;
 }
 
-/** A fully validated authorization request (RFC 6749 §4.1.1, OIDC Core §3.1.2.1, RFC 7636 §4.3, RFC 9101, RFC 9126). */
-export interface AuthorizationRequest extends ResponseTarget {
-  /** Normalised, space-separated, sorted: "code", "code id_token", "id_token token" … */
-  responseType: string;
-  /** The redirect_uri parameter as sent; the code is bound to it (RFC 6749 §4.1.3). */
-  redirectUriParam?: string;
+/**
+ * What the sign-in and consent pages act on (OIDC Core §3.1.2.1–3.1.2.4): the client, the scopes to consent to, the
+ * sign-in requirements and the page language. An authorization request is one; a plugin's browser sign-in is another.
+ */
+export interface InteractionRequest {
+  client: Client;
   /** Requested scopes after policy (unknown scopes refused with invalid_scope). */
   scopes: string[];
-  /** RFC 8707 resource indicators. */
-  resources: string[];
-  /** True when `openid` is among the scopes: an OpenID Connect request. */
-  openid: boolean;
-  nonce?: string;
   prompt: ReadonlySet<Prompt>;
   /** Seconds (OIDC Core §3.1.2.1), from the request or the client's default_max_age. */
   maxAge?: number;
@@ -52,6 +47,19 @@ export interface AuthorizationRequest extends ResponseTarget {
   claims?: RequestedClaims;
   /** BCP 47 tags in preference order (OIDC Core §3.1.2.1). */
   uiLocales: string[];
+}
+
+/** A fully validated authorization request (RFC 6749 §4.1.1, OIDC Core §3.1.2.1, RFC 7636 §4.3, RFC 9101, RFC 9126). */
+export interface AuthorizationRequest extends ResponseTarget, InteractionRequest {
+  /** Normalised, space-separated, sorted: "code", "code id_token", "id_token token" … */
+  responseType: string;
+  /** The redirect_uri parameter as sent; the code is bound to it (RFC 6749 §4.1.3). */
+  redirectUriParam?: string;
+  /** RFC 8707 resource indicators. */
+  resources: string[];
+  /** True when `openid` is among the scopes: an OpenID Connect request. */
+  openid: boolean;
+  nonce?: string;
   codeChallenge?: string;
   codeChallengeMethod?: PkceMethod;
   /** The PAR request_uri this request came from; consumed when the authorization completes (RFC 9126 §4, §7.3). */

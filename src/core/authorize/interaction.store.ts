@@ -6,26 +6,47 @@ import type { RandomSource } from "../ports/clock.js";
 import type { EphemeralStore } from "../ports/ephemeral-store.js";
 import { ClientCache } from "../clients/client-cache.js";
 import { secretDigest } from "../security/digest.js";
-import type { AuthorizationRequest, Prompt } from "./authorization-request.js";
+import type { AuthorizationRequest, InteractionRequest, Prompt } from "./authorization-request.js";
 
-/** An authorization request as stored while the user interacts (the client is re-read on every step). */
-type StoredRequest = Omit<AuthorizationRequest, "client" | "prompt"> & { clientId: string; prompt: Prompt[] };
+/** An interaction's request as stored, with all its members (the client is re-read on every step). */
+type StoredRequest = Omit<InteractionRequest, "client" | "prompt"> & { clientId: string; prompt: Prompt[] };
 
-/** One browser's authorization in progress: the request plus what the user has done so far (OIDC Core §3.1.2.3–3.1.2.4). */
-export interface Interaction {
+/**
+ * Where a browser sign-in started by a plugin returns when it ends (BrowserSignIn capability, e.g. RFC 8628 §3.3 device
+ * verification): a path below the issuer, and the plugin's own opaque state.
+ */
+export interface PluginReturn {
+  path: string;
+  state: string;
+}
+
+/** What the user has done so far in one browser's interaction (OIDC Core §3.1.2.3–3.1.2.4). */
+interface InteractionProgress {
   id: string;
   /** Anti-CSRF token echoed by every form of this interaction. */
   csrf: string;
-  request: AuthorizationRequest;
   /** The sign-in of this interaction, as the SignInMachine (core/authn) left it. */
   signIn: SignInState;
   /** prompt=consent was answered. */
   consented?: boolean;
 }
 
-interface StoredInteraction extends Omit<Interaction, "request"> {
-  request: StoredRequest;
+/** An authorization request in progress: it ends in the authorization response to the client (RFC 6749 §4.1.2). */
+export interface AuthorizationInteraction extends InteractionProgress {
+  request: AuthorizationRequest;
+  returnTo?: undefined;
 }
+
+/** A plugin's browser sign-in in progress: it ends back at the plugin's page (`returnTo`), never at a client. */
+export interface ReturningInteraction extends InteractionProgress {
+  request: InteractionRequest;
+  returnTo: PluginReturn;
+}
+
+/** One browser's interaction: the sign-in and consent steps are the same, only where it ends differs. */
+export type Interaction = AuthorizationInteraction | ReturningInteraction;
+
+type StoredInteraction = InteractionProgress & { request: StoredRequest; returnTo?: PluginReturn };
 
 const key = (id: string) => `interaction:${secretDigest(id)}`;
 const WELL_FORMED_ID = /^[A-Za-z0-9_-]{43}$/;
@@ -40,9 +61,12 @@ export class InteractionStore {
     @inject(ClientCache) private readonly clients: ClientCache,
   ) {}
 
-  /** Starts an interaction for a validated request. */
-  async create(request: AuthorizationRequest): Promise<Interaction> {
-    const interaction: Interaction = { id: this.random.token(32), csrf: this.random.token(32), request, signIn: {} };
+  /** Starts an interaction for a validated authorization request. */
+  async create(request: AuthorizationRequest): Promise<AuthorizationInteraction>;
+  /** Starts an interaction that returns to a plugin's page. */
+  async create(request: InteractionRequest, returnTo: PluginReturn): Promise<ReturningInteraction>;
+  async create(request: InteractionRequest, returnTo?: PluginReturn): Promise<Interaction> {
+    const interaction = { id: this.random.token(32), csrf: this.random.token(32), request, signIn: {}, ...(returnTo && { returnTo }) } as Interaction;
     await this.save(interaction);
     return interaction;
   }
@@ -56,7 +80,8 @@ export class InteractionStore {
     const client = await this.clients.find(request.clientId);
     if (!client) return undefined;
     const { clientId: _clientId, prompt, ...fields } = request;
-    return { ...rest, request: { ...fields, client, prompt: new Set(prompt) } };
+    // Stored by save() from an Interaction: an authorization request exactly when returnTo is absent.
+    return { ...rest, request: { ...fields, client, prompt: new Set(prompt) } } as Interaction;
   }
 
   async save(interaction: Interaction): Promise<void> {

@@ -24,7 +24,8 @@ const TABLE: Record<string, Mapping> = {
   invalid_client: { status: 401, grpc: GrpcCode.UNAUTHENTICATED },
   invalid_token: { status: 401, grpc: GrpcCode.UNAUTHENTICATED },
   insufficient_scope: { status: 403, grpc: GrpcCode.PERMISSION_DENIED },
-  access_denied: { status: 403, grpc: GrpcCode.PERMISSION_DENIED },
+  // A JSON access_denied is a token-endpoint answer (RFC 8628 §3.5): 400 as RFC 6749 §5.2 says; at /authorize it is a redirect.
+  access_denied: { status: 400, grpc: GrpcCode.PERMISSION_DENIED },
   unauthorized_client: { status: 400, grpc: GrpcCode.PERMISSION_DENIED },
   method_not_allowed: { status: 405, grpc: GrpcCode.UNIMPLEMENTED },
   request_too_large: { status: 413, grpc: GrpcCode.RESOURCE_EXHAUSTED },

@@ -3,6 +3,9 @@ import type { SingleUseStore } from "../../plugin-sdk/capabilities.js";
 import { DI } from "../di-tokens.js";
 import type { EphemeralStore } from "../ports/ephemeral-store.js";
 
+/** The ephemeral-store key of `name` in module `moduleId`'s namespace: never one of core's or another module's. */
+export const pluginKey = (moduleId: string, name: string) => `plugin:${moduleId}:${name}`;
+
 /** Each plugin module's own namespace of the ephemeral store (PluginTokens.SingleUse, GrantContext.singleUse). */
 @injectable()
 export class SingleUseStores {
@@ -11,7 +14,7 @@ export class SingleUseStores {
   /** The store of module `moduleId`: its keys can never meet core's or another module's. */
   for(moduleId: string): SingleUseStore {
     const { store } = this;
-    const key = (name: string) => `plugin:${moduleId}:${name}`;
+    const key = (name: string) => pluginKey(moduleId, name);
     return Object.freeze({
       put: (name: string, value: string, ttlMs: number) => store.put(key(name), value, ttlMs),
       putIfAbsent: (name: string, value: string, ttlMs: number) => store.putIfAbsent(key(name), value, ttlMs),

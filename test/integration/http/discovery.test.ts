@@ -20,12 +20,12 @@ describe("discovery metadata", () => {
   test("lists only enabled grants and auth methods, and registered resources' scopes", async () => {
     const oauth = await metadata("/.well-known/oauth-authorization-server");
     assert.equal(oauth.issuer, t.issuer);
-    assert.deepEqual(oauth.grant_types_supported, ["authorization_code", "client_credentials", "urn:ietf:params:oauth:grant-type:token-exchange", "urn:ietf:params:oauth:grant-type:jwt-bearer", "implicit"]);
+    assert.deepEqual(oauth.grant_types_supported, ["authorization_code", "client_credentials", "urn:ietf:params:oauth:grant-type:token-exchange", "urn:ietf:params:oauth:grant-type:jwt-bearer", "urn:ietf:params:oauth:grant-type:device_code", "implicit"]);
     assert.deepEqual(oauth.token_endpoint_auth_methods_supported, ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"]);
     assert.ok(!(oauth.token_endpoint_auth_signing_alg_values_supported as string[]).includes("HS256"), "no HMAC without client_secret_jwt");
     assert.deepEqual(oauth.introspection_endpoint_auth_methods_supported, ["client_secret_basic", "client_secret_post", "private_key_jwt"]);
     for (const scope of ["openid", "api:read", "api:write"]) assert.ok((oauth.scopes_supported as string[]).includes(scope), scope);
-    for (const endpoint of ["token_endpoint", "jwks_uri", "registration_endpoint", "introspection_endpoint", "revocation_endpoint"]) {
+    for (const endpoint of ["token_endpoint", "jwks_uri", "registration_endpoint", "introspection_endpoint", "revocation_endpoint", "device_authorization_endpoint"]) {
       assert.ok(String(oauth[endpoint]).startsWith(`${t.issuer}/`), endpoint);
     }
   });
@@ -34,7 +34,7 @@ describe("discovery metadata", () => {
     const openid = await metadata("/.well-known/openid-configuration");
     assert.deepEqual(openid.subject_types_supported, ["public", "pairwise"]);
     assert.ok((openid.id_token_signing_alg_values_supported as string[]).includes("RS256"));
-    assert.deepEqual(openid.grant_types_supported, ["authorization_code", "client_credentials", "urn:ietf:params:oauth:grant-type:token-exchange", "urn:ietf:params:oauth:grant-type:jwt-bearer", "implicit"]);
+    assert.deepEqual(openid.grant_types_supported, ["authorization_code", "client_credentials", "urn:ietf:params:oauth:grant-type:token-exchange", "urn:ietf:params:oauth:grant-type:jwt-bearer", "urn:ietf:params:oauth:grant-type:device_code", "implicit"]);
   });
 
   test("/jwks publishes public keys only, one per configured alg", async () => {

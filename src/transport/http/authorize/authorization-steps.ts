@@ -13,14 +13,22 @@ import { errorPageResponse } from "../views/html-response.js";
 import { pickLocale } from "../views/i18n.js";
 import { BrowserCookies } from "./browser-cookies.js";
 import { deliverAuthorizationResponse } from "./deliver-authorization-response.js";
+import { InteractionReturn } from "./interaction-return.js";
 
 /** The page shown for an interaction that is unknown, expired, already finished or bound to another browser. */
 export const expiredInteraction = () => OAuthErrors.invalidRequest("this sign-in request has expired or was started in another browser; start again from the application");
 
+/** A request from /authorize that is not stored yet: it becomes an interaction only when the user must act. */
+interface NewRequest {
+  request: AuthorizationRequest;
+  id?: undefined;
+  returnTo?: undefined;
+}
+
 /**
- * Moves an authorization request forward (OIDC Core §3.1.2): completes it with a redirect to the client, or sends the
- * browser (303, RFC 9700 §4.12) to the interaction page of the next step; errors go to the validated redirect URI or,
- * without one, to an error page (RFC 6749 §4.1.2.1).
+ * Moves an interaction forward (OIDC Core §3.1.2): sends the browser (303, RFC 9700 §4.12) to the page of the next
+ * step, or ends it where it belongs: an authorization request with the response to the client (errors to the validated
+ * redirect URI or, without one, an error page; RFC 6749 §4.1.2.1), a plugin's browser sign-in back at the plugin's page.
  */
 @injectable()
 export class AuthorizationSteps {
@@ -30,36 +38,48 @@ export class AuthorizationSteps {
     @inject(AuthorizationFlow) private readonly flow: AuthorizationFlow,
     @inject(AuthorizationResponder) private readonly responder: AuthorizationResponder,
     @inject(InteractionStore) private readonly interactions: InteractionStore,
+    @inject(InteractionReturn) private readonly returns: InteractionReturn,
     @inject(DI.Config) private readonly config: Config,
   ) {
     this.cookies = new BrowserCookies(config);
   }
 
-  /** Completes the request or redirects to the next interaction step; `setCookies` are sent with the response. */
-  async advance(request: AuthorizationRequest, session: Session | undefined, interaction?: Interaction, setCookies: string[] = []): Promise<EndpointResponse> {
+  /** /authorize: completes the request with the SSO session, or starts its interaction. */
+  advance(request: AuthorizationRequest, session: Session | undefined): Promise<EndpointResponse> {
+    return this.proceed({ request }, session);
+  }
+
+  /** The next step of a stored interaction, or its end; `setCookies` are sent with the response. */
+  resume(interaction: Interaction, session: Session | undefined, setCookies: string[] = []): Promise<EndpointResponse> {
+    return this.proceed(interaction, session, setCookies);
+  }
+
+  private async proceed(subject: Interaction | NewRequest, session: Session | undefined, setCookies: string[] = []): Promise<EndpointResponse> {
     try {
-      const next = await this.flow.next(request, session, interaction);
+      const next = await this.flow.next(subject.request, session, subject.id === undefined ? undefined : subject);
       if (next.step !== "complete") {
-        const current = interaction ?? (await this.interactions.create(request));
-        if (interaction) await this.interactions.save(interaction);
+        const current = subject.id === undefined ? await this.interactions.create(subject.request) : subject;
+        if (subject.id !== undefined) await this.interactions.save(subject);
         const cookies = [...setCookies, this.cookies.interaction(current.id, this.config.interactionTtl)];
         return withCookies(seeOther(`${this.config.issuer}/interaction/${current.id}`), cookies);
       }
-      if (interaction && !(await this.interactions.finish(interaction.id))) return errorPageResponse(expiredInteraction(), pickLocale(request.uiLocales));
-      const delivered = deliverAuthorizationResponse(await this.responder.success(request, next.user), pickLocale(request.uiLocales));
-      return withCookies(delivered, interaction ? [...setCookies, this.cookies.clearInteraction()] : setCookies);
+      const locale = pickLocale(subject.request.uiLocales);
+      if (subject.id !== undefined && !(await this.interactions.finish(subject.id))) return errorPageResponse(expiredInteraction(), locale);
+      if (subject.returnTo) return this.returns.complete(subject, next.user, setCookies);
+      const delivered = deliverAuthorizationResponse(await this.responder.success(subject.request, next.user), locale);
+      return withCookies(delivered, subject.id !== undefined ? [...setCookies, this.cookies.clearInteraction()] : setCookies);
     } catch (thrown) {
-      return this.fail(thrown, request, interaction);
+      return this.fail(thrown, subject);
     }
   }
 
   /**
-   * The response to a failed request: redirected to its validated target (with state and iss, RFC 9207), or an error
-   * page when there is none. Unexpected errors propagate (the router answers 500/503).
+   * The response to a failed request or interaction: redirected to its validated target (with state and iss, RFC 9207),
+   * back to the plugin's page, or an error page when there is no target. Unexpected errors propagate (the router answers 500/503).
    */
-  async fail(thrown: unknown, request?: AuthorizationRequest, interaction?: Interaction): Promise<EndpointResponse> {
-    const locale = pickLocale(request?.uiLocales ?? []);
-    let target: ResponseTarget | undefined = request;
+  async fail(thrown: unknown, subject?: Interaction | NewRequest): Promise<EndpointResponse> {
+    const locale = pickLocale(subject?.request.uiLocales ?? []);
+    let target: ResponseTarget | undefined = subject?.returnTo ? undefined : subject?.request;
     let error;
     if (thrown instanceof AuthorizationEndpointError) {
       target = thrown.target;
@@ -69,9 +89,12 @@ export class AuthorizationSteps {
     } else {
       throw thrown;
     }
+    if (subject?.returnTo) {
+      return (await this.interactions.finish(subject.id)) ? this.returns.fail(subject, error) : errorPageResponse(expiredInteraction(), locale);
+    }
     if (!target) return errorPageResponse(error, locale);
-    if (interaction) await this.interactions.finish(interaction.id);
+    if (subject?.id !== undefined) await this.interactions.finish(subject.id);
     const delivered = deliverAuthorizationResponse(await this.responder.failure(target, error), locale);
-    return interaction ? withCookies(delivered, [this.cookies.clearInteraction()]) : delivered;
+    return subject?.id !== undefined ? withCookies(delivered, [this.cookies.clearInteraction()]) : delivered;
   }
 }

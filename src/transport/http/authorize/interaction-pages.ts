@@ -54,9 +54,9 @@ export class InteractionPages {
     return htmlResponse(200, html, this.redirectAfterSubmit(interaction));
   }
 
-  /** CSP form-action also governs the redirect a form submission ends in: allow the validated redirect URI. */
+  /** CSP form-action also governs the redirect a form submission ends in: allow the validated redirect URI (a plugin's page is 'self'). */
   private redirectAfterSubmit(interaction: Interaction) {
-    return { formActions: [interaction.request.redirectUri] };
+    return { formActions: interaction.returnTo ? [] : [interaction.request.redirectUri] };
   }
 
   private base(interaction: Interaction, action: "login" | "select" | "consent") {

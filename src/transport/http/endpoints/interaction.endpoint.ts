@@ -75,7 +75,7 @@ export class InteractionEndpoint implements HttpEndpoint {
     try {
       next = await this.flow.next(interaction.request, session, interaction);
     } catch (thrown) {
-      return this.steps.fail(thrown, interaction.request, interaction);
+      return this.steps.fail(thrown, interaction);
     }
     if (next.step === "sign_in") {
       await this.keep(interaction, next.signIn.state);
@@ -83,7 +83,7 @@ export class InteractionEndpoint implements HttpEndpoint {
       return step.kind === "authenticate" ? this.pages.login(interaction, step.authenticator) : this.pages.selectAccount(interaction, step.userId);
     }
     if (next.step === "consent") return this.pages.consent(interaction, next.session.userId);
-    return this.steps.advance(interaction.request, session, interaction);
+    return this.steps.resume(interaction, session);
   }
 
   /** One login step (OIDC Core §3.1.2.3): the machine runs it; another login step is shown in place, a completed login starts the session. */
@@ -95,12 +95,12 @@ export class InteractionEndpoint implements HttpEndpoint {
     if (outcome.kind === "invalid") return this.pages.login(interaction, outcome.step.authenticator, { error: "invalid" });
     if (outcome.kind === "throttled") return this.pages.login(interaction, outcome.step.authenticator, { error: "throttled", retryAfterSeconds: outcome.retryAfterSeconds });
     if (outcome.kind === "next") {
-      return outcome.step.kind === "authenticate" ? this.pages.login(interaction, outcome.step.authenticator) : this.steps.advance(interaction.request, session, interaction);
+      return outcome.step.kind === "authenticate" ? this.pages.login(interaction, outcome.step.authenticator) : this.steps.resume(interaction, session);
     }
     const signedIn = await this.establisher.establish(outcome.login, session);
     interaction.signIn = outcome.state;
     const cookie = signedIn.cookieValue && this.cookies.session(signedIn.cookieValue, this.sessions.cookieMaxAge(signedIn.session));
-    return this.steps.advance(interaction.request, signedIn.session, interaction, cookie ? [cookie] : []);
+    return this.steps.resume(interaction, signedIn.session, cookie ? [cookie] : []);
   }
 
   /** prompt=select_account: continue as the signed-in user, or sign in as another one. */
@@ -109,21 +109,19 @@ export class InteractionEndpoint implements HttpEndpoint {
     try {
       interaction.signIn = (await this.machine.submit(interaction.signIn, input, this.flow.signInContext(interaction.request, session), http.remoteAddress)).state;
     } catch (thrown) {
-      return this.steps.fail(thrown, interaction.request, interaction);
+      return this.steps.fail(thrown, interaction);
     }
-    return this.steps.advance(interaction.request, session, interaction);
+    return this.steps.resume(interaction, session);
   }
 
   /** Consent (OIDC Core §3.1.2.4): approval is remembered per user, client and scope; denial is access_denied. */
   private async submitConsent(http: EndpointRequest, interaction: Interaction, session: Session | undefined): Promise<EndpointResponse> {
     const { request } = interaction;
-    if (!session) return this.steps.advance(request, session, interaction);
-    if (http.params.get("decision") !== "approve") {
-      return this.steps.fail(OAuthErrors.accessDenied("the end-user denied the request"), request, interaction);
-    }
+    if (!session) return this.steps.resume(interaction, session);
+    if (http.params.get("decision") !== "approve") return this.steps.fail(OAuthErrors.accessDenied("the end-user denied the request"), interaction);
     await this.consents.remember(session.userId, request.client.clientId, request.scopes);
     interaction.consented = true;
-    return this.steps.advance(request, session, interaction);
+    return this.steps.resume(interaction, session);
   }
 
   /** Stores the sign-in state the machine returned, when it changed (an unchanged interaction keeps its expiry). */

@@ -79,3 +79,17 @@ export interface FormPostModel {
   locale?: string;
   params: Readonly<Record<string, string>>;
 }
+
+/** A plugin's page (Pages capability), its texts already in `locale`. */
+export interface PluginPageModel extends PageBase {
+  title: string;
+  lead?: string;
+  alert?: string;
+  form?: {
+    /** Absolute URL of the plugin endpoint the form posts to (same origin). */
+    action: string;
+    csrf: string;
+    fields: readonly { name: string; label: string; value?: string; code?: boolean }[];
+    submit: string;
+  };
+}

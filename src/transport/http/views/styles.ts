@@ -37,6 +37,7 @@ input[type="text"], input[type="password"] {
   border: 1px solid var(--border); border-radius: 0.5rem;
 }
 input[aria-invalid="true"] { border-color: var(--error-border); }
+input.code-input { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 1.25rem; letter-spacing: 0.15em; text-align: center; text-transform: uppercase; }
 button {
   display: block; width: 100%; margin: 0.5rem 0 0; padding: 0.6875rem 1rem; font: inherit; font-weight: 600; cursor: pointer;
   border-radius: 0.5rem; border: 1px solid var(--accent); background: var(--accent); color: var(--on-accent);

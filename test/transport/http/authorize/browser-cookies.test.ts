@@ -9,6 +9,8 @@ describe("BrowserCookies", () => {
     assert.equal(cookies.session("v", 60), "portcullis_session=v; Path=/tenant-a; Max-Age=60; Secure; HttpOnly; SameSite=Lax");
     assert.equal(cookies.interaction("i", 900), "portcullis_interaction=i; Path=/tenant-a/interaction; Max-Age=900; Secure; HttpOnly; SameSite=Lax");
     assert.equal(cookies.clearSession(), "portcullis_session=; Path=/tenant-a; Max-Age=0; Secure; HttpOnly; SameSite=Lax");
+    assert.equal(cookies.result("r", "/device/complete", 300), "portcullis_result=r; Path=/tenant-a/device/complete; Max-Age=300; Secure; HttpOnly; SameSite=Lax");
+    assert.equal(cookies.form("f", "/device", 3600), "portcullis_form=f; Path=/tenant-a/device; Max-Age=3600; Secure; HttpOnly; SameSite=Lax");
   });
 
   it("http issuer at the root (development): no Secure attribute, path /", () => {

@@ -60,7 +60,7 @@ describe("errorPageResponse", () => {
   const cases = [
     [OAuthErrors.invalidRequest("bad redirect_uri"), 400],
     [OAuthErrors.invalidClient("unknown client"), 401],
-    [OAuthErrors.accessDenied(), 403],
+    [OAuthErrors.insufficientScope(), 403],
     [OAuthErrors.serverError("boom"), 500],
     [OAuthErrors.invalidRequest("moved", { status: 302 }), 400],
   ] as const;

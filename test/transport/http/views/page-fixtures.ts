@@ -6,6 +6,7 @@ import type {
   LoggedOutPageModel,
   LoginPageModel,
   LogoutConfirmPageModel,
+  PluginPageModel,
   SelectAccountPageModel,
 } from "../../../../src/transport/http/views/page-models.js";
 
@@ -55,5 +56,12 @@ export function pageModels(text: string, action = "/submit") {
   const loggedOut: LoggedOutPageModel = { locale: "en" };
   const error: ErrorPageModel = { locale: "en", error: text, description: text };
   const formPost: FormPostModel = { action: "https://rp.example/cb", params: { state: text, [text]: text } };
-  return { login, consent, selectAccount, logoutConfirm, loggedOut, error, formPost };
+  const plugin: PluginPageModel = {
+    locale: "en",
+    title: text,
+    lead: text,
+    alert: text,
+    form: { action, csrf: text, fields: [{ name: text, label: text, value: text, code: true }], submit: text },
+  };
+  return { login, consent, selectAccount, logoutConfirm, loggedOut, error, formPost, plugin };
 }

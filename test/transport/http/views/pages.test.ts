@@ -6,6 +6,7 @@ import { AUTO_SUBMIT_HASH, formPostResponse, renderFormPostPage } from "../../..
 import { renderLoggedOutPage } from "../../../../src/transport/http/views/logged-out.page.js";
 import { renderLoginPage } from "../../../../src/transport/http/views/login.page.js";
 import { renderLogoutConfirmPage } from "../../../../src/transport/http/views/logout-confirm.page.js";
+import { renderPluginPage } from "../../../../src/transport/http/views/plugin.page.js";
 import { renderSelectAccountPage } from "../../../../src/transport/http/views/select-account.page.js";
 import { pageModels, PASSWORD_FIELDS, TOTP_FIELDS, XSS_PAYLOADS } from "./page-fixtures.js";
 
@@ -20,6 +21,7 @@ function renderAll(text: string): Record<string, string> {
     loggedOut: renderLoggedOutPage(m.loggedOut),
     error: renderErrorPage(m.error),
     formPost: renderFormPostPage(m.formPost),
+    plugin: renderPluginPage(m.plugin),
   };
 }
 
@@ -135,5 +137,25 @@ describe("pages", () => {
     assert.ok(policy.includes(`; script-src ${AUTO_SUBMIT_HASH}; `));
     assert.ok(policy.includes("; form-action 'self' https://rp.example/cb; "));
     assert.throws(() => renderFormPostPage({ action: "javascript:alert(1)", params: {} }), TypeError);
+  });
+
+  it("plugin page: heading, lead, an alert described on the field, a code field and the anti-CSRF token", () => {
+    const markup = renderPluginPage({
+      locale: "de",
+      title: "Gerät verbinden",
+      lead: "Code eingeben",
+      alert: "Ungültig",
+      form: { action: "https://id.example/device", csrf: "tok", fields: [{ name: "user_code", label: "Code", value: "BCDF-GHJK", code: true }], submit: "Weiter" },
+    });
+    assert.match(markup, /<html lang="de">/);
+    assert.match(markup, /<h1>Gerät verbinden<\/h1>\n<p class="lead">Code eingeben<\/p>\n<p id="page-alert" class="alert" role="alert">Ungültig<\/p>/);
+    assert.match(markup, /<form method="post" action="https:\/\/id.example\/device">\n<input type="hidden" name="csrf" value="tok">/);
+    assert.match(
+      markup,
+      /<input id="field-0" name="user_code" type="text" required class="code-input" autocomplete="off" autocapitalize="characters" spellcheck="false" value="BCDF-GHJK" autofocus aria-invalid="true" aria-describedby="page-alert">/,
+    );
+    assert.match(markup, /<button type="submit">Weiter<\/button>/);
+    const plain = renderPluginPage({ locale: "en", title: "Done" });
+    assert.doesNotMatch(plain, /<form|role="alert"|class="lead"/);
   });
 });
