@@ -1,3 +1,5 @@
+import { AttestationChallengeService } from "../core/attestation/attestation-challenges.service.js";
+import { AttestationVerifierChain } from "../core/attestation/attestation-verifiers.js";
 import { LoginService } from "../core/authn/login.service.js";
 import { SignInMachine } from "../core/authn/sign-in.machine.js";
 import { ChangeFeed } from "../core/changes/change-feed.js";
@@ -111,4 +113,6 @@ export const singletonClasses = [
   TrustedIssuerCatalog,
   TrustedIssuerService,
   TrustedJwtVerifier,
+  AttestationVerifierChain,
+  AttestationChallengeService,
 ] as const;

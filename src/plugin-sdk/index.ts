@@ -18,3 +18,4 @@ export * from "./token-response.js";
 export * from "./token-exchange.js";
 export * from "./direct-sign-in.js";
 export * from "./authorization-codes.js";
+export * from "./attestation.js";
