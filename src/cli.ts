@@ -14,7 +14,8 @@ const USAGE = `usage: npm run --silent cli -- <command>
   client create --json '<RFC 7591 client metadata>'
   client update --client CLIENT_ID --json '<the complete new metadata>'   (keeps the secret)
   client delete --client CLIENT_ID
-  registration-token create [--ttl SECONDS]
+  registration-token create [--ttl SECONDS] [--require-software-statement] [--software-statement-issuers ISS,ISS]
+                            [--software-ids ID,ID] [--require-evidence]
   resource create --id URI --scopes "a b" [--format jwt|opaque] [--ttl SECONDS]   (replaces an existing one)
   resource delete --id URI
   resource list
@@ -53,6 +54,10 @@ async function run(argv: string[]): Promise<number> {
       clients: { type: "string" },
       subject: { type: "string" },
       "max-lifetime": { type: "string" },
+      "require-software-statement": { type: "boolean" },
+      "software-statement-issuers": { type: "string" },
+      "software-ids": { type: "string" },
+      "require-evidence": { type: "boolean" },
     },
   });
   const name = positionals.join(" ");

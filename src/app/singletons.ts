@@ -20,6 +20,8 @@ import { ClientCache } from "../core/clients/client-cache.js";
 import { ClientJwksCache } from "../core/clients/client-jwks-cache.js";
 import { InitialAccessTokens } from "../core/clients/initial-access-tokens.js";
 import { SectorIdentifierVerifier } from "../core/clients/sector-identifier.verifier.js";
+import { SoftwareStatements } from "../core/clients/software-statements.js";
+import { RegistrationEvidence } from "../core/clients/registration-evidence.js";
 import { AuthorizationCodeService } from "../core/codes/authorization-code.service.js";
 import { ServerMetadata } from "../core/discovery/server-metadata.js";
 import { GrantContextFactory } from "../core/grants/grant-context.factory.js";
@@ -82,6 +84,8 @@ export const singletonClasses = [
   ClientAuthenticationService,
   InitialAccessTokens,
   SectorIdentifierVerifier,
+  SoftwareStatements,
+  RegistrationEvidence,
   AccessPolicy,
   RefreshTokenService,
   AuthorizationCodeService,
