@@ -10,6 +10,8 @@ import clientSecretPost from "./client-auth/client-secret-post/index.js";
 import clientSecretJwt from "./client-auth/client-secret-jwt/index.js";
 import privateKeyJwt from "./client-auth/private-key-jwt/index.js";
 import none from "./client-auth/none/index.js";
+import attestJwtClientAuth from "./client-auth/attest-jwt-client-auth/index.js";
+import jwtAttestation from "./attestation/jwt/index.js";
 import password from "./authn/password/index.js";
 import totp from "./authn/totp/index.js";
 import tokenExchangePolicy from "./policies/token-exchange/index.js";
@@ -31,6 +33,8 @@ export const firstPartyPlugins: readonly PluginModule[] = [
   clientSecretJwt,
   privateKeyJwt,
   none,
+  attestJwtClientAuth,
+  jwtAttestation,
   password,
   totp,
   tokenExchangePolicy,

@@ -15,7 +15,8 @@ const USAGE = `usage: npm run --silent cli -- <command>
   client create --json '<RFC 7591 client metadata>'
   client update --client CLIENT_ID --json '<the complete new metadata>'   (keeps the secret)
   client delete --client CLIENT_ID
-  registration-token create [--ttl SECONDS]
+  registration-token create [--ttl SECONDS] [--require-software-statement] [--software-statement-issuers ISS,ISS]
+                            [--software-ids ID,ID] [--require-evidence]
   resource create --id URI --scopes "a b" [--format jwt|opaque] [--ttl SECONDS]   (replaces an existing one)
   resource delete --id URI
   resource list
@@ -29,15 +30,16 @@ const USAGE = `usage: npm run --silent cli -- <command>
   keys rotate [--alg ES256|RS256|PS256|EdDSA]
   migrate`;
 
-/** Every option of the CLI takes a value. */
-const OPTIONS = Object.fromEntries(
-  ["username", "password", "email", "name", "json", "id", "scopes", "format", "ttl", "alg", "user", "client", "iss", "jwks", "jwks-uri", "uses", "clients", "subject", "max-lifetime"].map((name) => [name, { type: "string" as const }]),
-);
+/** The CLI's options that take a value. */
+const VALUE_OPTIONS = ["username", "password", "email", "name", "json", "id", "scopes", "format", "ttl", "alg", "user", "client", "iss", "jwks", "jwks-uri", "uses", "clients", "subject", "max-lifetime", "software-statement-issuers", "software-ids"];
+/** The CLI's flags. */
+const FLAGS = ["require-software-statement", "require-evidence"];
+const OPTIONS = Object.fromEntries([...VALUE_OPTIONS.map((name) => [name, { type: "string" as const }]), ...FLAGS.map((name) => [name, { type: "boolean" as const }])]);
 
 /** The operator CLI: same configuration as the server; JSON (or one value) on stdout, errors on stderr. */
 async function run(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
-    args: attachOptionValues(argv, new Set(Object.keys(OPTIONS))),
+    args: attachOptionValues(argv, new Set(VALUE_OPTIONS)),
     allowPositionals: true,
     options: OPTIONS,
   });
@@ -50,7 +52,8 @@ async function run(argv: string[]): Promise<number> {
   const config = loadConfig();
   const app: App = await buildApp({ config, logger: createLogger(process.env.LOG_LEVEL ?? "warn", 2) });
   try {
-    const output = await command(app, values);
+    // No option is `multiple`, so every value is one string or boolean.
+    const output = await command(app, values as Record<string, string | boolean | undefined>);
     process.stdout.write(`${typeof output === "string" ? output : JSON.stringify(output, null, 2)}\n`);
     return 0;
   } finally {

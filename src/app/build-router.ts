@@ -8,6 +8,7 @@ import { ChangeFeed } from "../core/changes/change-feed.js";
 import type { Logger } from "../core/ports/logger.js";
 import type { HttpEndpoint } from "../transport/http/endpoint.js";
 import { AuthorizeEndpoint } from "../transport/http/endpoints/authorize.endpoint.js";
+import { ChallengeEndpoint } from "../transport/http/endpoints/challenge.endpoint.js";
 import { InteractionEndpoint } from "../transport/http/endpoints/interaction.endpoint.js";
 import { OAuthMetadataEndpoint, OpenIdConfigurationEndpoint } from "../transport/http/endpoints/discovery.endpoint.js";
 import type { HealthEndpoint } from "../transport/http/endpoints/health.endpoint.js";
@@ -25,7 +26,7 @@ import { OAuthRouter } from "../transport/http/oauth-router.js";
 import type { HttpMetrics } from "../transport/metrics/http-metrics.js";
 
 /** Every public endpoint class; adding an endpoint is one line here. */
-const endpointClasses = [AuthorizeEndpoint, InteractionEndpoint, TokenEndpoint, ParEndpoint, IntrospectEndpoint, RevokeEndpoint, JwksEndpoint, OAuthMetadataEndpoint, OpenIdConfigurationEndpoint, RegisterEndpoint, RegisterManagementEndpoint, EndSessionEndpoint, EndSessionConfirmEndpoint, UserinfoEndpoint] as const;
+const endpointClasses = [AuthorizeEndpoint, InteractionEndpoint, TokenEndpoint, ParEndpoint, IntrospectEndpoint, RevokeEndpoint, JwksEndpoint, OAuthMetadataEndpoint, OpenIdConfigurationEndpoint, RegisterEndpoint, RegisterManagementEndpoint, EndSessionEndpoint, EndSessionConfirmEndpoint, UserinfoEndpoint, ChallengeEndpoint] as const;
 
 /**
  * Resolves core's endpoints eagerly (a bad wiring fails at boot) and builds the public router with the plugins'

@@ -1,5 +1,7 @@
 import { container as rootContainer, type DependencyContainer } from "tsyringe";
 import type { Config } from "../config/config.js";
+import { AttestationChallengeService } from "../core/attestation/attestation-challenges.service.js";
+import { AttestationVerifierChain, AttestationVerifiersToken } from "../core/attestation/attestation-verifiers.js";
 import type { Capabilities } from "../core/capabilities.js";
 import { AuthenticatorsToken } from "../core/authn/authenticators.js";
 import { AUTHORIZATION_RESPONSE_TYPES } from "../core/authorize/response-types.js";
@@ -34,6 +36,7 @@ import { TokenValidatorService } from "../core/tokens/token-validator.service.js
 import { TrustedJwtVerifier } from "../core/trust/trusted-jwt.verifier.js";
 import { UserClaimsProvider } from "../core/users/user-claims.provider.js";
 import type { PluginRegistries } from "../plugin-host/plugin-registries.js";
+import type { Attestations } from "../plugin-sdk/attestation.js";
 import type { BrowserSignIn, ClientAuthentication } from "../plugin-sdk/capabilities.js";
 import type { TokenExchangePolicies } from "../plugin-sdk/token-exchange.js";
 import { PluginTokens } from "../plugin-sdk/plugin-tokens.js";
@@ -78,6 +81,7 @@ export function createContainer(parts: ContainerParts): DependencyContainer {
 function registerPluginCapabilities(container: DependencyContainer, parts: ContainerParts): void {
   container.register(PluginTokens.Issuer, { useValue: parts.config.issuer });
   container.register(PluginTokens.Clock, { useValue: Object.freeze({ now: () => parts.clock.now() }) });
+  container.register(PluginTokens.ClockTolerance, { useValue: parts.config.clockTolerance });
   container.registerSingleton(PluginTokens.Users, UserDirectoryService);
   container.registerSingleton(PluginTokens.Tokens, IssuedTokensService);
   container.registerSingleton(PluginTokens.Revocations, PluginRevocations);
@@ -91,6 +95,10 @@ function registerPluginCapabilities(container: DependencyContainer, parts: Conta
   const exchangePolicies: TokenExchangePolicies = { evaluate: (query) => container.resolve(TokenExchangePolicyChain).evaluate(query) };
   container.register(PluginTokens.TokenExchangePolicies, { useValue: exchangePolicies });
   container.register(PluginTokens.TrustedIssuers, { useToken: TrustedJwtVerifier });
+  // Likewise: the verifiers are contributions, built after the client-auth plugin that asks for them.
+  const attestations: Attestations = { verify: (evidence, context) => container.resolve(AttestationVerifierChain).verify(evidence, context) };
+  container.register(PluginTokens.Attestations, { useValue: attestations });
+  container.register(PluginTokens.AttestationChallenges, { useToken: AttestationChallengeService });
   registerFirstPartyCapabilities(container);
   // Likewise: the sign-in pages need the authenticator plugins.
   container.registerSingleton(BrowserSignInService);
@@ -116,6 +124,7 @@ export function registerPlugins(container: DependencyContainer, registries: Plug
   container.register(ClientMetadataFieldsToken, { useValue: registries.clientMetadataFields });
   container.register(TokenResponseContributorsToken, { useValue: registries.tokenResponseContributors });
   container.register(TokenExchangePoliciesToken, { useValue: registries.tokenExchangePolicies });
+  container.register(AttestationVerifiersToken, { useValue: registries.attestationVerifiers });
   container.register(ContributionOwnerToken, { useValue: (contribution: object) => registries.ownerOf(contribution) });
 }
 

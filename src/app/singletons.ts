@@ -1,3 +1,5 @@
+import { AttestationChallengeService } from "../core/attestation/attestation-challenges.service.js";
+import { AttestationVerifierChain } from "../core/attestation/attestation-verifiers.js";
 import { LoginService } from "../core/authn/login.service.js";
 import { SignInMachine } from "../core/authn/sign-in.machine.js";
 import { ChangeFeed } from "../core/changes/change-feed.js";
@@ -20,6 +22,8 @@ import { ClientCache } from "../core/clients/client-cache.js";
 import { ClientJwksCache } from "../core/clients/client-jwks-cache.js";
 import { InitialAccessTokens } from "../core/clients/initial-access-tokens.js";
 import { SectorIdentifierVerifier } from "../core/clients/sector-identifier.verifier.js";
+import { SoftwareStatements } from "../core/clients/software-statements.js";
+import { RegistrationEvidence } from "../core/clients/registration-evidence.js";
 import { AuthorizationCodeService } from "../core/codes/authorization-code.service.js";
 import { ServerMetadata } from "../core/discovery/server-metadata.js";
 import { GrantContextFactory } from "../core/grants/grant-context.factory.js";
@@ -82,6 +86,8 @@ export const singletonClasses = [
   ClientAuthenticationService,
   InitialAccessTokens,
   SectorIdentifierVerifier,
+  SoftwareStatements,
+  RegistrationEvidence,
   AccessPolicy,
   RefreshTokenService,
   AuthorizationCodeService,
@@ -115,4 +121,6 @@ export const singletonClasses = [
   TrustedIssuerCatalog,
   TrustedIssuerService,
   TrustedJwtVerifier,
+  AttestationVerifierChain,
+  AttestationChallengeService,
 ] as const;

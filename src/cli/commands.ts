@@ -84,7 +84,15 @@ export const commands: Record<string, Command> = {
     if (!(await app.container.resolve(DI.ClientRegistry).delete(clientId))) throw new RangeError(`unknown client "${clientId}"`);
     return { clientId, deleted: true };
   },
-  "registration-token create": async (app, v) => (await app.container.resolve(InitialAccessTokens).create(seconds(v))).token,
+  "registration-token create": async (app, v) =>
+    (
+      await app.container.resolve(InitialAccessTokens).create(seconds(v), {
+        requireSoftwareStatement: v["require-software-statement"] === true,
+        softwareStatementIssuers: list(v, "software-statement-issuers"),
+        softwareIds: list(v, "software-ids"),
+        requireEvidence: v["require-evidence"] === true,
+      })
+    ).token,
   "resource create": (app, v) =>
     app.container.resolve(ResourceService).upsert({ id: required(v, "id"), scopes: required(v, "scopes"), format: optional(v, "format"), ttl: seconds(v) }),
   "resource delete": async (app, v) => {

@@ -72,6 +72,7 @@ const schema = z.object({
   clockTolerance: int(0, 300),
   assertionMaxLifetime: int(10, 3600),
   openRegistration: bool,
+  requireRegistrationEvidence: bool,
   authFailureLimit: int(1),
   loginFailureLimit: int(1),
   loginIpFailureLimit: int(1),

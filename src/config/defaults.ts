@@ -48,6 +48,7 @@ export const SETTINGS = {
   clockTolerance: { env: "CLOCK_TOLERANCE", default: "30", description: "Leeway for iat/nbf/exp of incoming JWTs (s)." },
   assertionMaxLifetime: { env: "ASSERTION_MAX_LIFETIME", default: "300", description: "Longest accepted client-assertion lifetime, exp − now (s)." },
   openRegistration: { env: "OPEN_REGISTRATION", default: "false", description: "Allow /register without an initial access token." },
+  requireRegistrationEvidence: { env: "REQUIRE_REGISTRATION_EVIDENCE", default: "false", description: "Require attestation `evidence` (bound to a challenge from /challenge) in every /register request, with or without an initial access token; a token can require it on its own (`--require-evidence`)." },
   authFailureLimit: { env: "AUTH_FAILURE_LIMIT", default: "20", description: "Failed client authentications per client and per IP per window before 429." },
   loginFailureLimit: { env: "LOGIN_FAILURE_LIMIT", default: "5", description: "Failed login steps per username (case-insensitive) per `LOGIN_LOCKOUT_SECONDS` before that account's login is locked for as long." },
   loginIpFailureLimit: { env: "LOGIN_IP_FAILURE_LIMIT", default: "50", description: "Failed login steps per client IP per `LOGIN_LOCKOUT_SECONDS` before logins from that IP are locked for as long." },

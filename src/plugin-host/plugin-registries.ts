@@ -1,3 +1,4 @@
+import type { AttestationVerifier } from "../plugin-sdk/attestation.js";
 import type { Authenticator } from "../plugin-sdk/authenticator.js";
 import type { ClientAuthenticator } from "../plugin-sdk/client-auth.js";
 import type { ClientMetadataField } from "../plugin-sdk/client-metadata.js";
@@ -26,6 +27,8 @@ export interface PluginRegistries {
   tokenResponseContributors: readonly TokenResponseContributor[];
   /** Token-exchange policies (RFC 8693 §5), in plugin order; every one must permit an exchange. */
   tokenExchangePolicies: readonly TokenExchangePolicy[];
+  /** Attestation verifiers (RFC 9334) by the evidence format each one understands. */
+  attestationVerifiers: ReadonlyMap<string, AttestationVerifier>;
   /** The id of the module that contributed each instance (its namespace in the single-use store). */
   ownerOf(contribution: object): string;
   /** Ids of the loaded modules, in load order. */
@@ -80,6 +83,7 @@ export function buildRegistries(
     clientMetadataFields: uniqueBy(of(ExtensionPoints.clientMetadata), (f) => f.name, "client metadata field"),
     tokenResponseContributors: [...uniqueBy(of(ExtensionPoints.tokenResponse), (c) => c.id, "token response contributor").values()],
     tokenExchangePolicies: [...uniqueBy(of(ExtensionPoints.tokenExchangePolicies), (p) => p.id, "token-exchange policy").values()],
+    attestationVerifiers: verifiersByFormat(of(ExtensionPoints.attestationVerifiers)),
     ownerOf(contribution) {
       const owner = owners.get(contribution);
       if (owner === undefined) throw new Error("not a plugin contribution");
@@ -87,6 +91,16 @@ export function buildRegistries(
     },
     moduleIds: [...seenIds],
   };
+}
+
+/** Each evidence format to the one verifier that understands it; a verifier id or a format claimed twice fails the boot. */
+function verifiersByFormat(entries: { owner: string; value: AttestationVerifier }[]): Map<string, AttestationVerifier> {
+  uniqueBy(entries, (v) => v.id, "attestation verifier");
+  const formats = entries.flatMap(({ owner, value }) => {
+    if (!Array.isArray(value.formats) || value.formats.length === 0) throw new PluginBootError(`plugin ${owner}: attestation verifier "${value.id}" names no evidence format`);
+    return value.formats.map((format) => ({ owner, value: { format, verifier: value } }));
+  });
+  return new Map([...uniqueBy(formats, (f) => f.format, "attestation format")].map(([format, f]) => [format, f.verifier]));
 }
 
 function uniqueBy<T>(entries: { owner: string; value: T }[], key: (value: T) => string, what: string): Map<string, T> {

@@ -160,6 +160,9 @@ export interface PluginClock {
 export const TRUSTED_ISSUER_USES = ["jwt-bearer", "token-exchange", "software-statement", "client-attestation"] as const;
 export type TrustedIssuerUse = (typeof TRUSTED_ISSUER_USES)[number];
 
+/** Algs an outside issuer (or attester) may sign with: asymmetric only, never `none` or HMAC (RFC 8725 §3.1, CVE-2016-10555). */
+export const TRUSTED_JWT_ALGORITHMS = Object.freeze(["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"] as const);
+
 /** What the caller of `TrustedIssuers.verify` expects of a JWT; every member is explicit, so no check is skipped by omission. */
 export interface TrustedJwtExpectation {
   /** The issuer must be trusted for this use. */
@@ -170,17 +173,30 @@ export interface TrustedJwtExpectation {
   audiences: readonly string[] | null;
   /** Require `jti` and accept it once, until `exp` + CLOCK_TOLERANCE, on every node (RFC 7523 §3 item 7). */
   singleUse: boolean;
+  /**
+   * What `sub` is: "user" (default) maps it to a local user under the issuer's subject mapping; "required" needs a
+   * non-empty `sub` and maps nothing (it names a client, draft-ietf-oauth-attestation-based-client-auth §4); "optional"
+   * accepts a JWT without one (a software statement, RFC 7591 §2.3). Omitted means the strictest, "user".
+   */
+  subject?: "user" | "required" | "optional";
+  /**
+   * "required" (default): `exp` must be present and at most the issuer's max lifetime ahead; "optional": a JWT without
+   * `exp` does not expire, and one with `exp` must not have expired (RFC 7591 §2.3 requires no `exp`).
+   */
+  expiry?: "required" | "optional";
+  /** With `audiences`, "required" (default) refuses a JWT without `aud`; "optional" accepts one that has none (RFC 7591 §2.3). */
+  audience?: "required" | "optional";
 }
 
 /** A JWT verified against the trusted-issuer registry (RFC 7523 §3). */
 export interface TrustedJwt {
   /** `iss`: the trusted issuer. */
   issuer: string;
-  /** `sub` as the issuer sent it. */
+  /** `sub` as the issuer sent it; "" only under `subject: "optional"` for a JWT without one. */
   subject: string;
-  /** The local user `sub` maps to under the issuer's subject mapping ("username" or "id"); absent for "pass-through". */
+  /** The local user `sub` maps to under the issuer's subject mapping ("username" or "id"); absent for "pass-through" and unmapped subjects. */
   user?: AuthnUser;
-  /** `exp`, epoch seconds. */
+  /** `exp`, epoch seconds; Infinity only under `expiry: "optional"` for a JWT without one. */
   expiresAt: number;
   /** Every claim of the JWT. */
   claims: Readonly<Record<string, unknown>>;

@@ -18,6 +18,8 @@ export interface ClientMetadata {
   jwks?: JSONWebKeySet;
   software_id?: string;
   software_version?: string;
+  /** RFC 7591 §2.3: the verified software statement the client was registered with, as presented. */
+  software_statement?: string;
   application_type?: "web" | "native";
   sector_identifier_uri?: string;
   subject_type?: "public" | "pairwise";

@@ -1,4 +1,7 @@
-/** OAuth error codes known to Portcullis (RFC 6749 §5.2, RFC 6750 §3.1, RFC 7591 §3.2.2, RFC 8707 §2, RFC 9449 §7). */
+/**
+ * OAuth error codes known to Portcullis (RFC 6749 §5.2, RFC 6750 §3.1, RFC 7591 §3.2.2, RFC 8707 §2, RFC 9449 §7,
+ * draft-ietf-oauth-attestation-based-client-auth-11 §7.4).
+ */
 export type OAuthErrorCode =
   | "invalid_request"
   | "invalid_client"
@@ -18,6 +21,9 @@ export type OAuthErrorCode =
   | "unapproved_software_statement"
   | "invalid_dpop_proof"
   | "use_dpop_nonce"
+  | "invalid_client_attestation"
+  | "use_fresh_attestation"
+  | "use_attestation_challenge"
   | "authorization_pending"
   | "slow_down"
   | "expired_token"
@@ -95,6 +101,12 @@ export const OAuthErrors = {
   unapprovedSoftwareStatement: make("unapproved_software_statement"),
   invalidDpopProof: make("invalid_dpop_proof"),
   useDpopNonce: make("use_dpop_nonce"),
+  /** Attestation-based client authentication §7.4: the client attestation or its proof of possession did not verify (401). */
+  invalidClientAttestation: make("invalid_client_attestation"),
+  /** Attestation-based client authentication §7.4: the client attestation is not fresh enough (401). */
+  useFreshAttestation: make("use_fresh_attestation"),
+  /** Attestation-based client authentication §6.1: a fresh challenge is required, sent in OAuth-Client-Attestation-Challenge (400). */
+  useAttestationChallenge: make("use_attestation_challenge"),
   authorizationPending: make("authorization_pending"),
   slowDown: make("slow_down"),
   expiredToken: make("expired_token"),

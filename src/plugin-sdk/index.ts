@@ -20,3 +20,4 @@ export * from "./direct-sign-in.js";
 export * from "./authorization-codes.js";
 export * from "./browser-sign-in.js";
 export * from "./page.js";
+export * from "./attestation.js";

@@ -1,3 +1,4 @@
+import type { AttestationVerifier } from "./attestation.js";
 import type { Authenticator } from "./authenticator.js";
 import type { ClientAuthenticator } from "./client-auth.js";
 import type { ClientMetadataField } from "./client-metadata.js";
@@ -35,6 +36,8 @@ export const ExtensionPoints = {
   tokenResponse: point<TokenResponseContributor>("portcullis.token-response"),
   /** Who may exchange which tokens, for whom, toward which audience (RFC 8693 §5); every enabled policy must permit. */
   tokenExchangePolicies: point<TokenExchangePolicy>("portcullis.token-exchange-policies"),
+  /** Verifiers of one kind of client evidence each (RFC 9334), shared by client attestation and attested registration. */
+  attestationVerifiers: point<AttestationVerifier>("portcullis.attestation-verifiers"),
 } as const;
 
 /**

@@ -1,5 +1,6 @@
 import "reflect-metadata";
 import type { InjectionToken } from "tsyringe";
+import type { AttestationChallenges, Attestations } from "./attestation.js";
 import type { AuthorizationCodes } from "./authorization-codes.js";
 import type {
   AccessPolicy,
@@ -34,6 +35,8 @@ export const PluginTokens = {
   /** The issuer identifier (RFC 8414 §2), e.g. for endpoint URLs. */
   Issuer: token<string>("issuer"),
   Clock: token<PluginClock>("clock"),
+  /** CLOCK_TOLERANCE in seconds: the leeway for `iat`/`nbf`/`exp` of incoming JWTs (RFC 7519 §4.1.4). */
+  ClockTolerance: token<number>("clock-tolerance"),
   /** A logger bound to this module's id. */
   Logger: token<PluginLogger>("logger"),
   Users: token<UserDirectory>("users"),
@@ -59,4 +62,8 @@ export const PluginTokens = {
   BrowserSignIn: token<BrowserSignIn>("browser-sign-in"),
   /** Plugin pages in core's layout. */
   Pages: token<Pages>("pages"),
+  /** Every enabled attestation verifier, by evidence format (RFC 9334 §3; attestation-based client auth, attested DCR). */
+  Attestations: token<Attestations>("attestations"),
+  /** Server-provided challenges for proofs of possession and evidence (draft-ietf-oauth-attestation-based-client-auth-11 §6). */
+  AttestationChallenges: token<AttestationChallenges>("attestation-challenges"),
 } as const;

@@ -25,7 +25,18 @@ test("the first-party plugins build registries with every grant and auth method"
   const registries = buildRegistries(firstPartyPlugins, {}, stubInstantiator());
   assert.deepEqual([...registries.grants.keys()], ["authorization_code", "client_credentials", "refresh_token", "urn:ietf:params:oauth:grant-type:token-exchange", "urn:ietf:params:oauth:grant-type:jwt-bearer", "urn:ietf:params:oauth:grant-type:device_code"]);
   assert.deepEqual(registries.tokenExchangePolicies.map((p) => p.id), ["client-metadata"]);
-  assert.deepEqual(registries.clientAuthenticators.map((a) => a.method), ["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt", "none"]);
+  assert.deepEqual(registries.clientAuthenticators.map((a) => a.method), ["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt", "none", "attest_jwt_client_auth"]);
+  assert.deepEqual([...registries.attestationVerifiers.keys()], ["oauth-client-attestation+jwt"]);
+});
+
+test("an attestation format claimed twice, or a verifier without formats, fails the boot", () => {
+  const verifierModule = (id: string, formats: string[]): PluginModule => ({
+    id,
+    apiVersion: 1,
+    register: (host) => host.contribute(ExtensionPoints.attestationVerifiers, { id: id.split(".")[1]!, formats, verify: async () => ({ ok: false, reason: "invalid", description: "unused" }) }),
+  });
+  assert.throws(() => buildRegistries([verifierModule("attestation.a", ["x", "y"]), verifierModule("attestation.b", ["y"])], {}), /duplicate attestation format "y": contributed by attestation.a and attestation.b/);
+  assert.throws(() => buildRegistries([verifierModule("attestation.a", [])], {}), /plugin attestation.a: attestation verifier "a" names no evidence format/);
 });
 
 test("a duplicate auth method fails with both owners named", () => {

@@ -2,9 +2,10 @@ import { inject, injectable } from "tsyringe";
 import type { Config } from "../../config/config.js";
 import type { ClientAuthContext, ClientAuthenticator } from "../../plugin-sdk/client-auth.js";
 import type { AuthenticatedClient } from "../../plugin-sdk/client.js";
-import { isOAuthError, OAuthErrors, type OAuthError } from "../../plugin-sdk/errors.js";
+import { isOAuthError, OAuthError, OAuthErrors } from "../../plugin-sdk/errors.js";
 import { headerValue, type EndpointRequest } from "../../plugin-sdk/request.js";
 import { DI } from "../di-tokens.js";
+import { mappingFor } from "../errors/error-table.js";
 import { AuthFailureThrottle } from "./auth-failure-throttle.js";
 import { CoreClientAuthContext } from "./client-auth-context.js";
 import { ClientAuthenticatorsToken } from "./client-auth.tokens.js";
@@ -28,7 +29,10 @@ export class ClientAuthenticationService {
     @inject(DI.Config) private readonly config: Config,
   ) {}
 
-  /** The authenticated client; throws 400 `invalid_request` for several methods, 429 when locked out, else 401 `invalid_client` (RFC 6749 §5.2). */
+  /**
+   * The authenticated client; throws 400 `invalid_request` for several methods, 429 when locked out, else a 401 failure
+   * (RFC 6749 §5.2 `invalid_client`, or a method's own, e.g. `invalid_client_attestation`), which is counted.
+   */
   async authenticate(request: EndpointRequest, options: ClientAuthenticationOptions = {}): Promise<AuthenticatedClient> {
     const detected = this.authenticators.filter((authenticator) => authenticator.detect(request));
     if (detected.length > 1) {
@@ -45,7 +49,7 @@ export class ClientAuthenticationService {
       if (registered === "none" && !options.allowPublic) throw OAuthErrors.invalidClient("client authentication required");
       return authenticated;
     } catch (error) {
-      if (!isOAuthError(error) || error.error !== "invalid_client") throw error;
+      if (!isOAuthError(error) || mappingFor(error).status !== 401) throw error;
       await this.throttle.record(request.remoteAddress, clientId);
       throw this.withChallenge(error, request);
     }
@@ -54,7 +58,7 @@ export class ClientAuthenticationService {
   /** A failure after credentials in the Authorization header MUST be 401 with WWW-Authenticate (RFC 6749 §5.2). */
   private withChallenge(error: OAuthError, request: EndpointRequest): OAuthError {
     if (headerValue(request, "authorization") === undefined) return error;
-    return OAuthErrors.invalidClient(error.description, {
+    return new OAuthError(error.error, error.description, {
       cause: error.cause,
       status: 401,
       headers: { ...error.headers, "www-authenticate": `Basic realm="${this.config.issuer}"` },

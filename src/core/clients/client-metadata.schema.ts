@@ -13,6 +13,8 @@ export const MAX_STRING_LENGTH = 2000;
 export const MAX_LIST_LENGTH = 100;
 /** Most `contacts` entries. */
 export const MAX_CONTACTS = 20;
+/** Longest accepted software statement (RFC 7591 §2.3: a signed JWT of client metadata). */
+export const MAX_STATEMENT_LENGTH = 16_384;
 
 /** C0/C1 controls and bidirectional overrides, which let a client_name impersonate another (RFC 9700 §4.15). */
 const CONTROL_CHARACTERS = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
@@ -45,6 +47,8 @@ const standardFields = z
     jwks: z.object({ keys: list(z.looseObject({ kty: text }, { error: "must be a JWK object" })) }, { error: "must be a JWK Set object" }),
     software_id: text,
     software_version: text,
+    // RFC 7591 §2.3: kept as presented once SoftwareStatements verified it, and returned unmodified (§3.2.1).
+    software_statement: z.string({ error: "must be a string" }).max(MAX_STATEMENT_LENGTH, `must be at most ${MAX_STATEMENT_LENGTH} characters`),
     application_type: z.enum(["web", "native"], { error: "must be web or native" }),
     sector_identifier_uri: uri,
     subject_type: z.enum(["public", "pairwise"], { error: "must be public or pairwise" }),

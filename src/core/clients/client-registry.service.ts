@@ -12,9 +12,11 @@ import type { DurableStorage } from "../ports/repositories.js";
 import { secretDigest } from "../security/digest.js";
 import { ClientAuthenticatorsToken } from "./client-auth.tokens.js";
 import { ClientMetadataFieldsToken } from "./client-metadata-fields.js";
-import { OPERATOR_ONLY_METADATA, parseClientMetadata } from "./client-metadata.schema.js";
+import { asJsonObject, OPERATOR_ONLY_METADATA, parseClientMetadata } from "./client-metadata.schema.js";
 import { validateClientMetadata } from "./client-metadata.validator.js";
 import type { ClientRegistry, RegisteredClient, RegistrationSource } from "./client-registry.js";
+import type { RegistrationPolicy } from "./registration-policy.js";
+import { SoftwareStatements } from "./software-statements.js";
 import { SectorIdentifierVerifier } from "./sector-identifier.verifier.js";
 import { authMethodOf } from "../../plugin-sdk/client-metadata-defaults.js";
 
@@ -49,10 +51,11 @@ export class ClientRegistryService implements ClientRegistry {
     @inject(SectorIdentifierVerifier) private readonly sectorIdentifiers: SectorIdentifierVerifier,
     @inject(ClientAuthenticatorsToken) private readonly authenticators: readonly ClientAuthenticator[],
     @inject(ClientMetadataFieldsToken) private readonly fields: ReadonlyMap<string, ClientMetadataField>,
+    @inject(SoftwareStatements) private readonly statements: SoftwareStatements,
   ) {}
 
-  async register(raw: unknown, source: RegistrationSource): Promise<RegisteredClient> {
-    const metadata = await this.metadataFrom(raw, source);
+  async register(raw: unknown, source: RegistrationSource, policy: RegistrationPolicy = {}): Promise<RegisteredClient> {
+    const metadata = await this.metadataFrom(raw, source, undefined, policy);
     const clientId = this.random.id();
     const { clientSecret, stored } = this.issueSecret(clientId, metadata);
     const registrationAccessToken = source === "dynamic" ? this.random.token(SECRET_BYTES) : undefined;
@@ -114,8 +117,14 @@ export class ClientRegistryService implements ClientRegistry {
     });
   }
 
-  private async metadataFrom(raw: unknown, source: RegistrationSource, previous?: ClientMetadata): Promise<ClientMetadata> {
-    const metadata = parseClientMetadata(raw, source, this.fields);
+  /**
+   * The request's metadata once its software statement (if any) is verified and applied (RFC 7591 §2.3); a dynamic
+   * update of a client registered with a statement must present one again (RFC 7592 §2.2).
+   */
+  private async metadataFrom(raw: unknown, source: RegistrationSource, previous?: ClientMetadata, policy: RegistrationPolicy = {}): Promise<ClientMetadata> {
+    const registeredStatement = source === "dynamic" ? previous?.software_statement : undefined;
+    const requested = await this.statements.apply(asJsonObject(raw), { policy, previous: registeredStatement });
+    const metadata = parseClientMetadata(requested, source, this.fields);
     if (source === "dynamic" && previous) {
       const operatorOnly = [...OPERATOR_ONLY_METADATA, ...[...this.fields.values()].filter((f) => f.setBy === "operator").map((f) => f.name)];
       for (const name of operatorOnly) if (previous[name] !== undefined) metadata[name] = previous[name];

@@ -1,4 +1,5 @@
 import type { Client } from "../../plugin-sdk/client.js";
+import type { RegistrationPolicy } from "./registration-policy.js";
 
 /** Where a registration came from: operators (CLI, admin RPC) may set what dynamic registration may not. */
 export type RegistrationSource = "operator" | "dynamic";
@@ -12,8 +13,11 @@ export interface RegisteredClient {
 
 /** The client registry: validates metadata, issues ids and secrets, stores digests (RFC 7591, RFC 7592). */
 export interface ClientRegistry {
-  /** Validates raw metadata (throws invalid_client_metadata / invalid_redirect_uri) and creates the client. */
-  register(metadata: unknown, source: RegistrationSource): Promise<RegisteredClient>;
+  /**
+   * Validates raw metadata (throws invalid_client_metadata / invalid_redirect_uri, invalid_software_statement /
+   * unapproved_software_statement) under the initial access token's `policy`, and creates the client.
+   */
+  register(metadata: unknown, source: RegistrationSource, policy?: RegistrationPolicy): Promise<RegisteredClient>;
   get(clientId: string): Promise<Client | undefined>;
   /** Replaces the metadata after validation (RFC 7592 §2.2); credentials are kept. */
   update(clientId: string, metadata: unknown, source: RegistrationSource): Promise<Client>;

@@ -11,7 +11,6 @@ export const UNSUPPORTED_METADATA: ReadonlyMap<string, string> = new Map([
   ["tls_client_auth_san_uri", "mutual-TLS client authentication (RFC 8705)"],
   ["tls_client_auth_san_ip", "mutual-TLS client authentication (RFC 8705)"],
   ["tls_client_auth_san_email", "mutual-TLS client authentication (RFC 8705)"],
-  ["software_statement", "software statements (RFC 7591)"],
   ["frontchannel_logout_uri", "front-channel logout (OIDC Front-Channel Logout)"],
   ["frontchannel_logout_session_required", "front-channel logout (OIDC Front-Channel Logout)"],
   ["id_token_encrypted_response_alg", "encrypted ID tokens (OIDC Registration)"],

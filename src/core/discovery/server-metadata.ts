@@ -70,6 +70,8 @@ export class ServerMetadata {
       registration_endpoint: `${issuer}/register`,
       introspection_endpoint: `${issuer}/introspect`,
       revocation_endpoint: `${issuer}/revoke`,
+      // draft-ietf-oauth-attestation-based-client-auth-11 §6.3: challenges for client attestations and attested registration.
+      challenge_endpoint: `${issuer}/challenge`,
       ...(caps.responseTypes.length > 0 && this.authorizationEndpoint()),
       scopes_supported: [...new Set([...OPENID_SCOPES, ...resourceScopes])],
       response_types_supported: [...caps.responseTypes],

@@ -33,6 +33,10 @@ const TABLE: Record<string, Mapping> = {
   temporarily_unavailable: { status: 503, grpc: GrpcCode.UNAVAILABLE },
   server_error: { status: 500, grpc: GrpcCode.INTERNAL },
   use_dpop_nonce: { status: 400, grpc: GrpcCode.FAILED_PRECONDITION },
+  // draft-ietf-oauth-attestation-based-client-auth-11 §7.4 (client authentication failures) and §6.1 (400 with a challenge).
+  invalid_client_attestation: { status: 401, grpc: GrpcCode.UNAUTHENTICATED },
+  use_fresh_attestation: { status: 401, grpc: GrpcCode.UNAUTHENTICATED },
+  use_attestation_challenge: { status: 400, grpc: GrpcCode.FAILED_PRECONDITION },
 };
 const DEFAULT: Mapping = { status: 400, grpc: GrpcCode.INVALID_ARGUMENT };
 

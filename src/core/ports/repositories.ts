@@ -1,4 +1,5 @@
 import type { Client } from "../../plugin-sdk/client.js";
+import type { RegistrationPolicy } from "../clients/registration-policy.js";
 import type { ConsentRepository, SessionRepository } from "../sessions/session.js";
 import type { TrustedIssuerRepository } from "../trust/trusted-issuer.js";
 import type { ChangeLog } from "./change-log.js";
@@ -80,11 +81,19 @@ export interface SigningKeyRepository {
   purgeExpired(now: number): Promise<number>;
 }
 
+/** An initial access token as stored: its digest, lifetime and what it requires of registrations. */
+export interface RegistrationTokenRecord {
+  digest: string;
+  createdAt: number;
+  expiresAt?: number;
+  policy?: RegistrationPolicy;
+}
+
 /** Initial access tokens for /register (RFC 7591 §3), stored as digests. */
 export interface RegistrationTokenRepository {
-  insert(record: { digest: string; createdAt: number; expiresAt?: number }): Promise<void>;
-  /** True when a non-expired token with this digest exists. */
-  isValid(digest: string, now: number): Promise<boolean>;
+  insert(record: RegistrationTokenRecord): Promise<void>;
+  /** The non-expired token with this digest, or undefined. */
+  findValid(digest: string, now: number): Promise<RegistrationTokenRecord | undefined>;
 }
 
 /** A grant: the durable authorization a refresh token continues (RFC 6749 §1.5). */

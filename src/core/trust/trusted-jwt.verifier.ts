@@ -1,7 +1,7 @@
 import { decodeJwt, decodeProtectedHeader, errors, type JWTPayload } from "jose";
 import { inject, injectable } from "tsyringe";
 import type { Config } from "../../config/config.js";
-import type { TrustedIssuers, TrustedJwtExpectation, TrustedJwtFailure, TrustedJwtResult, UserDirectory } from "../../plugin-sdk/capabilities.js";
+import { TRUSTED_JWT_ALGORITHMS, type TrustedIssuers, type TrustedJwtExpectation, type TrustedJwtFailure, type TrustedJwtResult, type UserDirectory } from "../../plugin-sdk/capabilities.js";
 import { PluginTokens } from "../../plugin-sdk/plugin-tokens.js";
 import { DI } from "../di-tokens.js";
 import { JwksCache, type JwksSource } from "../keys/jwks-cache.js";
@@ -13,8 +13,8 @@ import { mapSubject } from "./subject-mapping.js";
 import { ANY_CLIENT, type TrustedIssuer } from "./trusted-issuer.js";
 import { TrustedIssuerCatalog } from "./trusted-issuer-catalog.js";
 
-/** Algs an outside issuer may sign with: asymmetric only, never `none` or HMAC (CVE-2015-2951, CVE-2016-10555); jose matches the key type to the alg. */
-export const TRUSTED_ISSUER_ALGORITHMS: ReadonlySet<string> = new Set(["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"]);
+/** Algs an outside issuer may sign with (the SDK's list, CVE-2015-2951, CVE-2016-10555); jose matches the key type to the alg. */
+const TRUSTED_ISSUER_ALGORITHMS: ReadonlySet<string> = new Set(TRUSTED_JWT_ALGORITHMS);
 
 /** Longest accepted `jti`. */
 const MAX_JTI_LENGTH = 256;
@@ -44,11 +44,12 @@ function joseFailure(error: unknown): TrustedJwtResult | undefined {
 /** A step's outcome: its value, or the refusal that ends the verification. */
 type Step<T> = { value: T; refused?: undefined } | { refused: TrustedJwtResult };
 
-/** The unverified header alg and `iss`; only a compact JWS (three parts) with a JSON header and claims gets that far. */
-function peek(jwt: string): Step<{ alg: unknown; iss: unknown }> {
+/** The unverified header alg, `iss` and whether `aud` is present; only a compact JWS (three parts) with a JSON header and claims gets that far. */
+function peek(jwt: string): Step<{ alg: unknown; iss: unknown; hasAudience: boolean }> {
   if (typeof jwt !== "string" || jwt.split(".").length !== 3) return { refused: fail("malformed", "not a well-formed signed JWT") };
   try {
-    return { value: { alg: decodeProtectedHeader(jwt).alg, iss: decodeJwt(jwt).iss } };
+    const claims = decodeJwt(jwt);
+    return { value: { alg: decodeProtectedHeader(jwt).alg, iss: claims.iss, hasAudience: claims.aud !== undefined } };
   } catch {
     return { refused: fail("malformed", "not a well-formed signed JWT") };
   }
@@ -81,7 +82,7 @@ export class TrustedJwtVerifier implements TrustedIssuers {
   async verify(jwt: string, expectation: TrustedJwtExpectation): Promise<TrustedJwtResult> {
     const peeked = peek(jwt);
     if (peeked.refused) return peeked.refused;
-    const { alg, iss } = peeked.value;
+    const { alg, iss, hasAudience } = peeked.value;
     if (typeof alg !== "string" || !TRUSTED_ISSUER_ALGORITHMS.has(alg)) return fail("algorithm_not_allowed", "alg must be RS*, PS*, ES* or EdDSA");
     const issuer = typeof iss === "string" ? await this.catalog.find(iss) : undefined;
     if (!issuer) return fail("untrusted_issuer", "iss is not a trusted issuer");
@@ -91,30 +92,45 @@ export class TrustedJwtVerifier implements TrustedIssuers {
       return fail("client_not_allowed", "the issuer is not trusted for this client");
     }
     const now = this.clock.now();
-    const signed = await this.signedClaims(jwt, alg, issuer, expectation, now);
+    const checkAudience = expectation.audiences !== null && (expectation.audience !== "optional" || hasAudience);
+    const signed = await this.signedClaims(jwt, alg, issuer, expectation, checkAudience, now);
     if (signed.refused) return signed.refused;
     const verified = signed.value;
     const refused = this.checkClaims(verified, issuer, expectation, now);
     if (refused) return refused;
-    const mapped = await mapSubject(issuer.subjectMapping, verified.sub as string, this.users);
+    const mapped = (expectation.subject ?? "user") === "user" ? await mapSubject(issuer.subjectMapping, verified.sub as string, this.users) : {};
     if (mapped === "unknown" || mapped === "disabled") return fail(`${mapped}_subject`, "sub is not an enabled local user");
-    if (expectation.singleUse && !(await this.consumeJti(issuer.issuer, verified.jti as string, (verified.exp as number) * 1000 - now))) {
+    const expiresAt = verified.exp ?? Number.POSITIVE_INFINITY;
+    const remainingMs = Number.isFinite(expiresAt) ? expiresAt * 1000 - now : issuer.maxLifetime * 1000;
+    if (expectation.singleUse && !(await this.consumeJti(issuer.issuer, verified.jti as string, remainingMs))) {
       return fail("replayed", "jti was already used");
     }
     return Object.freeze({
       ok: true,
-      jwt: Object.freeze({ issuer: issuer.issuer, subject: verified.sub as string, ...mapped, expiresAt: verified.exp as number, claims: Object.freeze(verified) }),
+      jwt: Object.freeze({ issuer: issuer.issuer, subject: verified.sub ?? "", ...mapped, expiresAt, claims: Object.freeze(verified) }),
     });
   }
 
-  /** The claims once the signature verifies with the issuer's own keys, `exp`/`nbf` hold and `aud` names an expected audience. */
-  private async signedClaims(jwt: string, alg: string, issuer: TrustedIssuer, expectation: TrustedJwtExpectation, now: number): Promise<Step<JWTPayload>> {
+  /** The claims once the signature verifies with the issuer's own keys, `exp`/`nbf` hold and `aud` (when checked) names an expected audience. */
+  private async signedClaims(
+    jwt: string,
+    alg: string,
+    issuer: TrustedIssuer,
+    expectation: TrustedJwtExpectation,
+    checkAudience: boolean,
+    now: number,
+  ): Promise<Step<JWTPayload>> {
+    const required = [
+      ...(expectation.expiry === "optional" ? [] : ["exp"]),
+      ...(expectation.subject === "optional" ? [] : ["sub"]),
+      ...(expectation.singleUse ? ["jti"] : []),
+    ];
     try {
       const value = await this.keys.verify(this.sourceOf(issuer), jwt, {
         algorithms: [alg],
         issuer: issuer.issuer,
-        requiredClaims: expectation.singleUse ? ["exp", "sub", "jti"] : ["exp", "sub"],
-        ...(expectation.audiences && { audience: [...expectation.audiences] }),
+        requiredClaims: required,
+        ...(checkAudience && { audience: [...expectation.audiences!] }),
         currentDate: new Date(now),
         clockTolerance: this.config.clockTolerance,
       });
@@ -137,13 +153,19 @@ export class TrustedJwtVerifier implements TrustedIssuers {
     return source;
   }
 
-  /** `exp` at most the issuer's max lifetime ahead, `iat` not in the future (both with the tolerance), `sub` and `jti` non-empty strings. */
+  /**
+   * A required `exp` at most the issuer's max lifetime ahead, `iat` not in the future (both with the tolerance), `sub`
+   * (unless optional and absent) and `jti` non-empty strings.
+   */
   private checkClaims(claims: JWTPayload, issuer: TrustedIssuer, expectation: TrustedJwtExpectation, now: number): TrustedJwtResult | undefined {
     const nowSeconds = now / 1000;
     const tolerance = this.config.clockTolerance;
-    if ((claims.exp as number) - nowSeconds > issuer.maxLifetime + tolerance) return fail("lifetime_too_long", `exp is more than ${issuer.maxLifetime} seconds ahead`);
+    if (expectation.expiry !== "optional" && (claims.exp as number) - nowSeconds > issuer.maxLifetime + tolerance) {
+      return fail("lifetime_too_long", `exp is more than ${issuer.maxLifetime} seconds ahead`);
+    }
     if (claims.iat !== undefined && claims.iat > nowSeconds + tolerance) return fail("issued_in_future", "iat is in the future");
-    if (typeof claims.sub !== "string" || claims.sub === "") return fail("missing_claim", "sub must be a non-empty string");
+    const subjectOptional = expectation.subject === "optional" && claims.sub === undefined;
+    if (!subjectOptional && (typeof claims.sub !== "string" || claims.sub === "")) return fail("missing_claim", "sub must be a non-empty string");
     if (expectation.singleUse && (typeof claims.jti !== "string" || claims.jti === "" || claims.jti.length > MAX_JTI_LENGTH)) {
       return fail("missing_claim", `jti must be a string of 1 to ${MAX_JTI_LENGTH} characters`);
     }

@@ -7,6 +7,7 @@ import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import Database from "better-sqlite3";
 import { container as rootContainer } from "tsyringe";
 import { ClientRegistryService, lacksClientSecret } from "../../../src/core/clients/client-registry.service.js";
+import { PluginTokens } from "../../../src/plugin-sdk/plugin-tokens.js";
 import { DI } from "../../../src/core/di-tokens.js";
 import { digestMatches, secretDigest } from "../../../src/core/security/digest.js";
 import { cryptoRandom } from "../../../src/core/security/system-clock.js";
@@ -257,6 +258,7 @@ describe("ClientRegistryService", () => {
     container.register(DI.Config, { useValue: f.config });
     container.register(ClientAuthenticatorsToken, { useValue: AUTHENTICATORS });
     container.register(ClientMetadataFieldsToken, { useValue: new Map() });
+    container.register(PluginTokens.TrustedIssuers, { useValue: { verify: async () => assert.fail("unused") } });
     container.registerSingleton(DI.ClientRegistry, ClientRegistryService);
     assert.ok(container.resolve(DI.ClientRegistry) instanceof ClientRegistryService);
   });

@@ -23,18 +23,18 @@ describe("InitialAccessTokens (RFC 7591 §3)", () => {
     const { token, expiresAt } = await f.initialAccessTokens.create();
     assert.match(token, /^[A-Za-z0-9_-]{43}$/);
     assert.equal(expiresAt, undefined);
-    assert.equal(await f.initialAccessTokens.verify(token), true);
-    assert.equal(await f.initialAccessTokens.verify(`${token}x`), false);
-    assert.equal(await f.initialAccessTokens.verify(""), false);
+    assert.deepEqual(await f.initialAccessTokens.policyOf(token), {});
+    assert.equal(await f.initialAccessTokens.policyOf(`${token}x`), undefined);
+    assert.equal(await f.initialAccessTokens.policyOf(""), undefined);
   });
 
   it("expires after its ttl", async () => {
     const { token, expiresAt } = await f.initialAccessTokens.create(60);
     assert.equal(expiresAt, new Date(f.clock.now() + 60_000).toISOString());
     f.clock.advance(59_999);
-    assert.equal(await f.initialAccessTokens.verify(token), true);
+    assert.deepEqual(await f.initialAccessTokens.policyOf(token), {});
     f.clock.advance(1);
-    assert.equal(await f.initialAccessTokens.verify(token), false);
+    assert.equal(await f.initialAccessTokens.policyOf(token), undefined);
   });
 
   it("stores only the digest", async () => {
@@ -44,6 +44,14 @@ describe("InitialAccessTokens (RFC 7591 §3)", () => {
     db.close();
     assert.equal(rows.includes(token), false);
     assert.match(rows, /"digest":"[A-Za-z0-9_-]{43}"/);
+  });
+
+  it("keeps what the token requires of registrations, without false flags or empty lists", async () => {
+    const requirements = { requireSoftwareStatement: true, softwareStatementIssuers: ["https://ssa.example", "https://ssa.example"], softwareIds: [], requireEvidence: false };
+    const { token, policy } = await f.initialAccessTokens.create(undefined, requirements);
+    assert.deepEqual(policy, { requireSoftwareStatement: true, softwareStatementIssuers: ["https://ssa.example"] });
+    assert.deepEqual(await f.initialAccessTokens.policyOf(token), policy);
+    await assert.rejects(f.initialAccessTokens.create(undefined, { softwareIds: ["has space"] }), /softwareIds must be visible ASCII/);
   });
 
   it("refuses a ttl that is not a positive whole number", async () => {

@@ -6,6 +6,12 @@ import type { SettingName } from "../../../src/config/defaults.js";
 import type { Capabilities } from "../../../src/core/capabilities.js";
 import { ClientRegistryService } from "../../../src/core/clients/client-registry.service.js";
 import { InitialAccessTokens } from "../../../src/core/clients/initial-access-tokens.js";
+import { RegistrationEvidence } from "../../../src/core/clients/registration-evidence.js";
+import { SoftwareStatements } from "../../../src/core/clients/software-statements.js";
+import { AttestationChallengeService } from "../../../src/core/attestation/attestation-challenges.service.js";
+import { AttestationVerifierChain } from "../../../src/core/attestation/attestation-verifiers.js";
+import type { AttestationVerifier } from "../../../src/plugin-sdk/attestation.js";
+import type { TrustedIssuers } from "../../../src/plugin-sdk/capabilities.js";
 import { SectorIdentifierVerifier } from "../../../src/core/clients/sector-identifier.verifier.js";
 import { AesGcmSealer } from "../../../src/core/keys/aes-gcm.sealer.js";
 import type { RevocationBus, RevocationEvent } from "../../../src/core/ports/ephemeral-store.js";
@@ -45,6 +51,8 @@ export interface RegistryFixture {
   registry: ClientRegistryService;
   initialAccessTokens: InitialAccessTokens;
   rateLimiter: RateLimiter;
+  evidence: RegistrationEvidence;
+  challenges: AttestationChallengeService;
   durable: DurableStorage;
   sealer: AesGcmSealer;
   config: Config;
@@ -56,7 +64,14 @@ export interface RegistryFixture {
 }
 
 export async function openRegistryFixture(
-  options: { settings?: Partial<Record<SettingName, string>>; databaseUrl?: string } = {},
+  options: {
+    settings?: Partial<Record<SettingName, string>>;
+    databaseUrl?: string;
+    /** Answers software-statement checks; by default every issuer is untrusted. */
+    trustedIssuers?: TrustedIssuers;
+    /** Attestation verifiers by evidence format; none by default. */
+    verifiers?: ReadonlyMap<string, AttestationVerifier>;
+  } = {},
 ): Promise<RegistryFixture> {
   const clock = new FakeClock();
   const config = loadConfig({}, { issuer: ISSUER, ...options.settings });
@@ -67,7 +82,10 @@ export async function openRegistryFixture(
   ephemeral.bus.subscribe((event) => events.push(event));
   const sealer = new AesGcmSealer(randomBytes(32));
   const sectorIdentifiers = new SectorIdentifierVerifier(new SafeFetcher(config));
-  const registry = new ClientRegistryService(durable, clock, cryptoRandom, sealer, CAPABILITIES, config, sectorIdentifiers, AUTHENTICATORS, new Map());
+  const trustedIssuers: TrustedIssuers = options.trustedIssuers ?? { verify: async () => ({ ok: false, reason: "untrusted_issuer", description: "iss is not a trusted issuer" }) };
+  const statements = new SoftwareStatements(trustedIssuers, config);
+  const registry = new ClientRegistryService(durable, clock, cryptoRandom, sealer, CAPABILITIES, config, sectorIdentifiers, AUTHENTICATORS, new Map(), statements);
+  const challenges = new AttestationChallengeService(sealer, clock, ephemeral.store);
   // Client events reach revocation listeners through the change feed, as in the app.
   const changes = await startedChangeFeed(durable, { config });
   new RevocationServiceImpl(config, clock, durable, ephemeral.store, ephemeral.bus, changes);
@@ -76,6 +94,8 @@ export async function openRegistryFixture(
     registry,
     initialAccessTokens,
     rateLimiter: new RateLimiter(ephemeral.store, config),
+    evidence: new RegistrationEvidence(new AttestationVerifierChain(options.verifiers ?? new Map()), challenges, config),
+    challenges,
     durable,
     sealer,
     config,

@@ -167,6 +167,26 @@ describe("TrustedJwtVerifier with inline keys (corpus N79–N81)", () => {
     accepted(await verify(await signAssertion(keys.ES256!, base({ iss: "https://partner.example.org" }), { aud: "https://elsewhere" }), { use: "software-statement", clientId: null, audiences: null }));
   });
 
+  it("a software statement's expectation (RFC 7591 §2.3): sub, exp and aud may be absent; present ones are still checked", async () => {
+    const statement: Partial<TrustedJwtExpectation> = { use: "software-statement", clientId: null, audiences: [ISSUER], singleUse: false, subject: "optional", expiry: "optional", audience: "optional" };
+    const partner = (claims: Record<string, unknown>) => signAssertion(keys.ES256!, base({ iss: "https://partner.example.org" }), { jti: undefined, ...claims });
+    const bare = await partner({ sub: undefined, exp: undefined, aud: undefined, software_id: "4NRB1" });
+    const jwt = accepted(await verify(bare, statement));
+    assert.deepEqual([jwt.subject, jwt.expiresAt, jwt.user, jwt.claims.software_id], ["", Number.POSITIVE_INFINITY, undefined, "4NRB1"]);
+    accepted(await verify(await partner({ aud: ISSUER, exp: t.h.clock.seconds + 10 * 365 * 86_400 }), statement));
+    refused(await verify(await partner({ aud: "https://elsewhere.example" }), statement), "invalid_audience");
+    refused(await verify(await partner({ exp: t.h.clock.seconds - 31 }), statement), "expired");
+    for (const strict of [{ subject: undefined }, { expiry: undefined }, { audience: undefined }]) refused(await verify(bare, { ...statement, ...strict }), "missing_claim");
+  });
+
+  it('subject "required" needs a sub but maps nothing (an attestation names a client)', async () => {
+    const clientSub = await signAssertion(keys.ES256!, base({ iss: "https://ids.example.org", sub: "client-123" }));
+    const jwt = accepted(await verify(clientSub, { clientId: null, singleUse: false, subject: "required" }));
+    assert.deepEqual([jwt.subject, jwt.user], ["client-123", undefined]);
+    refused(await verify(clientSub, { clientId: null, singleUse: false }), "unknown_subject");
+    refused(await verify(await signAssertion(keys.ES256!, base({ iss: "https://ids.example.org" }), { sub: undefined }), { clientId: null, singleUse: false, subject: "required" }), "missing_claim");
+  });
+
   it("garbage, a JWE-shaped value and a non-JSON payload → malformed", async () => {
     for (const jwt of ["", "not-a-jwt", "a.b.c.d.e", `${b64url({ alg: "ES256" })}.${b64url("[1]")}.sig`, `${b64url({ alg: "ES256" })}.bm90LWpzb24.sig`]) {
       assert.equal(refused(await verify(jwt), "malformed"), "not a well-formed signed JWT");

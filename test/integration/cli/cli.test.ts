@@ -135,6 +135,18 @@ describe("operator CLI (issue 2 item 2), against a running server", () => {
     assert.equal(res.status, 201);
   });
 
+  test("registration-token create --require-software-statement: POST /register without one is 400 invalid_client_metadata", async () => {
+    const out = await cli(env, "registration-token", "create", "--require-software-statement", "--software-ids", "4NRB1");
+    assert.equal(out.code, 0, out.stderr);
+    const res = await fetch(`${baseUrl}/register`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${out.stdout.trim()}`, "content-type": "application/json" },
+      body: JSON.stringify({ grant_types: ["client_credentials"] }),
+    });
+    assert.equal(res.status, 400);
+    assert.deepEqual(await res.json(), { error: "invalid_client_metadata", error_description: "software_statement is required" });
+  });
+
   test("keys list and keys rotate: the old key stays published beside the new active one", async () => {
     const before = JSON.parse((await cli(env, "keys", "list")).stdout) as { kid: string; alg: string; status: string }[];
     assert.deepEqual(before.filter((k) => k.status === "active").map((k) => k.alg).sort(), ["ES256", "RS256"]);

@@ -41,7 +41,6 @@ describe("/register over HTTP (RFC 7591 §3, corpus 91 and 97)", () => {
     ["dpop_bound_access_tokens", true],
     ["tls_client_certificate_bound_access_tokens", true],
     ["tls_client_auth_subject_dn", "CN=rp"],
-    ["software_statement", "eyJhbGciOiJub25lIn0.e30."],
     ["id_token_encrypted_response_alg", "RSA-OAEP-256"],
   ] as const) {
     test(`refuses ${field}, a protection this server does not provide yet, naming the field (issue 8)`, async () => {

@@ -154,15 +154,15 @@ export function durableStorageContract(name: string, open: () => Promise<Durable
       assert.equal((await storage.signingKeys.listPublished(0)).some((k) => k.kid === es1.kid), false);
     });
 
-    it("registration tokens: valid until expiry; no expiry means valid", async () => {
-      const expiring = secretDigest(unique("iat"));
-      const forever = secretDigest(unique("iat"));
-      await storage.registrationTokens.insert({ digest: expiring, createdAt: T0, expiresAt: T0 + HOUR });
-      await storage.registrationTokens.insert({ digest: forever, createdAt: T0 });
-      assert.equal(await storage.registrationTokens.isValid(expiring, T0 + HOUR - 1), true);
-      assert.equal(await storage.registrationTokens.isValid(expiring, T0 + HOUR), false);
-      assert.equal(await storage.registrationTokens.isValid(forever, T0 + 1000 * HOUR), true);
-      assert.equal(await storage.registrationTokens.isValid(secretDigest(unique("iat")), T0), false);
+    it("registration tokens: valid until expiry; no expiry means valid; the policy comes back as stored", async () => {
+      const expiring = { digest: secretDigest(unique("iat")), createdAt: T0, expiresAt: T0 + HOUR };
+      const forever = { digest: secretDigest(unique("iat")), createdAt: T0, policy: { requireSoftwareStatement: true, softwareIds: ["4NRB1"], requireEvidence: true } };
+      await storage.registrationTokens.insert(expiring);
+      await storage.registrationTokens.insert(forever);
+      assert.deepEqual(await storage.registrationTokens.findValid(expiring.digest, T0 + HOUR - 1), expiring);
+      assert.equal(await storage.registrationTokens.findValid(expiring.digest, T0 + HOUR), undefined);
+      assert.deepEqual(await storage.registrationTokens.findValid(forever.digest, T0 + 1000 * HOUR), forever);
+      assert.equal(await storage.registrationTokens.findValid(secretDigest(unique("iat")), T0), undefined);
     });
 
     it("grants: create and find the grant with its refresh token", async () => {

@@ -15,6 +15,8 @@ describe("none (public clients, RFC 6749 §2.1)", () => {
     assert.equal(plugin.detect(endpointRequest({ client_id: "spa", client_assertion_type: JWT_BEARER })), false);
     assert.equal(plugin.detect(endpointRequest({ client_id: "spa" }, { authorization: basic("spa", "x") })), false);
     assert.equal(plugin.detect(endpointRequest({ client_id: "spa" }, { authorization: "Bearer x" })), false);
+    assert.equal(plugin.detect(endpointRequest({ client_id: "spa" }, { "oauth-client-attestation": "x.y.z" })), false, "a client attestation is a credential");
+    assert.equal(plugin.detect(endpointRequest({ client_id: "spa" }, { "oauth-client-attestation-pop": "x.y.z" })), false);
   });
 
   it("identifies a known client; an unknown one is invalid_client", async () => {

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { container as rootContainer } from "tsyringe";
 import { InitialAccessTokens } from "../../../src/core/clients/initial-access-tokens.js";
+import { RegistrationEvidence } from "../../../src/core/clients/registration-evidence.js";
 import { DI } from "../../../src/core/di-tokens.js";
 import { mappingFor } from "../../../src/core/errors/error-table.js";
 import { RateLimiter } from "../../../src/core/security/rate-limiter.js";
@@ -19,7 +20,7 @@ describe("POST /register (RFC 7591 §3)", () => {
   let endpoint: RegisterEndpoint;
   beforeEach(async () => {
     f = await openRegistryFixture();
-    endpoint = new RegisterEndpoint(f.config, f.registry, f.initialAccessTokens, f.rateLimiter);
+    endpoint = new RegisterEndpoint(f.config, f.registry, f.initialAccessTokens, f.rateLimiter, f.evidence);
   });
   afterEach(() => f.close());
 
@@ -79,7 +80,7 @@ describe("POST /register (RFC 7591 §3)", () => {
     let closeOpen: () => Promise<void>;
     beforeEach(async () => {
       const fixture = await openRegistryFixture({ settings: { openRegistration: "true" } });
-      open = new RegisterEndpoint(fixture.config, fixture.registry, fixture.initialAccessTokens, fixture.rateLimiter);
+      open = new RegisterEndpoint(fixture.config, fixture.registry, fixture.initialAccessTokens, fixture.rateLimiter, fixture.evidence);
       closeOpen = () => fixture.close();
     });
     afterEach(() => closeOpen());
@@ -119,6 +120,7 @@ describe("POST /register (RFC 7591 §3)", () => {
     container.register(DI.Random, { useValue: cryptoRandom });
     container.registerSingleton(InitialAccessTokens);
     container.register(RateLimiter, { useValue: f.rateLimiter });
+    container.register(RegistrationEvidence, { useValue: f.evidence });
     assert.ok(container.resolve(RegisterEndpoint) instanceof RegisterEndpoint);
   });
 });
@@ -127,7 +129,7 @@ describe("POST /register bursts (corpus 91)", () => {
   it("answers 429 with Retry-After past REGISTRATION_LIMIT per IP; another IP is unaffected", async () => {
     const fixture = await openRegistryFixture({ settings: { openRegistration: "true", registrationLimit: "3" } });
     try {
-      const endpoint = new RegisterEndpoint(fixture.config, fixture.registry, fixture.initialAccessTokens, fixture.rateLimiter);
+      const endpoint = new RegisterEndpoint(fixture.config, fixture.registry, fixture.initialAccessTokens, fixture.rateLimiter, fixture.evidence);
       const from = (remoteAddress: string) => endpoint.handle({ ...registerRequest(WEB_CLIENT), remoteAddress });
       for (let i = 0; i < 3; i++) assert.equal((await from("192.0.2.1")).status, 201);
       await assert.rejects(from("192.0.2.1"), (error: unknown) => {

@@ -4,6 +4,7 @@ import * as sessionsConsents from "./002-sessions-consents.js";
 import * as changeLog from "./003-change-log.js";
 import * as trustedIssuers from "./004-trusted-issuers.js";
 import * as grantParents from "./005-grant-parents.js";
+import * as registrationPolicy from "./006-registration-policy.js";
 
 interface NamedMigration extends Knex.Migration {
   name: string;
@@ -16,6 +17,7 @@ const MIGRATIONS: readonly NamedMigration[] = [
   { name: "003-change-log", ...changeLog },
   { name: "004-trusted-issuers", ...trustedIssuers },
   { name: "005-grant-parents", ...grantParents },
+  { name: "006-registration-policy", ...registrationPolicy },
 ];
 
 /** knex migration source over the explicit list above. */

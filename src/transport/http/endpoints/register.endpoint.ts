@@ -3,12 +3,17 @@ import type { Config } from "../../../config/config.js";
 import type { EndpointRequest } from "../../../plugin-sdk/request.js";
 import type { ClientRegistry } from "../../../core/clients/client-registry.js";
 import { InitialAccessTokens } from "../../../core/clients/initial-access-tokens.js";
+import { RegistrationEvidence } from "../../../core/clients/registration-evidence.js";
+import type { RegistrationPolicy } from "../../../core/clients/registration-policy.js";
 import { DI } from "../../../core/di-tokens.js";
 import { RateLimiter } from "../../../core/security/rate-limiter.js";
 import { noStore, type EndpointResponse, type HttpEndpoint } from "../endpoint.js";
 import { bearerToken, invalidBearerToken } from "./bearer-token.js";
 
-/** POST /register (RFC 7591 §3): rate-limited per IP; an initial access token is required unless OPEN_REGISTRATION; 201 with the client information. */
+/**
+ * POST /register (RFC 7591 §3): rate-limited per IP; an initial access token is required unless OPEN_REGISTRATION, and
+ * its policy may require a software statement (§2.3) or attestation evidence; 201 with the client information.
+ */
 @injectable()
 export class RegisterEndpoint implements HttpEndpoint {
   readonly path = "/register";
@@ -20,16 +25,24 @@ export class RegisterEndpoint implements HttpEndpoint {
     @inject(DI.ClientRegistry) private readonly registry: ClientRegistry,
     @inject(InitialAccessTokens) private readonly initialAccessTokens: InitialAccessTokens,
     @inject(RateLimiter) private readonly rateLimiter: RateLimiter,
+    @inject(RegistrationEvidence) private readonly evidence: RegistrationEvidence,
   ) {}
 
   async handle(request: EndpointRequest & { json?: unknown }): Promise<EndpointResponse> {
     await this.rateLimiter.hit(`register:${request.remoteAddress}`, this.config.registrationLimit);
-    if (!this.config.openRegistration) {
-      const token = bearerToken(request);
-      if (token === undefined) throw invalidBearerToken("an initial access token is required");
-      if (!(await this.initialAccessTokens.verify(token))) throw invalidBearerToken("the initial access token is invalid or expired");
-    }
-    const registered = await this.registry.register(request.json, "dynamic");
+    const policy = await this.policyOf(request);
+    await this.evidence.check(request.json, policy);
+    const registered = await this.registry.register(request.json, "dynamic", policy);
     return { status: 201, headers: noStore, body: this.registry.toResponse(registered) };
+  }
+
+  /** The initial access token's requirements; nothing is required under open registration. 401 without a live token. */
+  private async policyOf(request: EndpointRequest): Promise<RegistrationPolicy> {
+    if (this.config.openRegistration) return {};
+    const token = bearerToken(request);
+    if (token === undefined) throw invalidBearerToken("an initial access token is required");
+    const policy = await this.initialAccessTokens.policyOf(token);
+    if (!policy) throw invalidBearerToken("the initial access token is invalid or expired");
+    return policy;
   }
 }
