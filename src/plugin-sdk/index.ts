@@ -21,3 +21,4 @@ export * from "./authorization-codes.js";
 export * from "./browser-sign-in.js";
 export * from "./page.js";
 export * from "./attestation.js";
+export * from "./operator-switch-field.js";

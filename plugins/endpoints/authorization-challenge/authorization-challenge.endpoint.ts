@@ -16,7 +16,7 @@ import {
   type SingleUseStore,
 } from "portcullis/plugin-sdk";
 import { AUTH_SESSION_TTL_MS, AuthSessions, type AuthSession, type ChallengeRequest } from "./auth-sessions.js";
-import { CHALLENGE_ALLOWED } from "./challenge-allowed.field.js";
+import { challengeAllowed } from "./challenge-allowed.field.js";
 import { authorizationCode, insufficientAuthorization, invalidSession, redirectToWeb, throttled } from "./challenge-responses.js";
 import { postable, submittedFields } from "./step-fields.js";
 
@@ -114,7 +114,7 @@ export class AuthorizationChallengeEndpoint implements PublicEndpoint {
 
 /** Only clients an operator allowed: the server cannot tell a first-party app by itself (draft §5, §9.1). */
 function assertAllowed({ client }: AuthenticatedClient): void {
-  if (client.metadata[CHALLENGE_ALLOWED] !== true) throw OAuthErrors.unauthorizedClient("the client may not use the authorization challenge endpoint");
+  if (!challengeAllowed.isOn(client.metadata)) throw OAuthErrors.unauthorizedClient("the client may not use the authorization challenge endpoint");
 }
 
 /** A step this endpoint cannot run sends the user to the browser (draft §5.2.2.1.1). */

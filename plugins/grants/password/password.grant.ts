@@ -9,7 +9,7 @@ import {
   type GrantHandler,
   type GrantRequest,
 } from "portcullis/plugin-sdk";
-import { PASSWORD_GRANT_ALLOWED } from "./password-grant-allowed.field.js";
+import { passwordGrantAllowed } from "./password-grant-allowed.field.js";
 
 const OFFLINE_ACCESS = "offline_access";
 /** RFC 6749 §4.3.2's credentials, which must be exactly the fields of the first sign-in step. */
@@ -30,7 +30,7 @@ export class PasswordGrant implements GrantHandler {
   constructor(@inject(PluginTokens.DirectSignIn) private readonly signIn: DirectSignIn) {}
 
   async handle(request: GrantRequest, ctx: GrantContext): Promise<GrantDecision> {
-    if (request.client.client.metadata[PASSWORD_GRANT_ALLOWED] !== true) throw OAuthErrors.unauthorizedClient("the password grant is not enabled for this client");
+    if (!passwordGrantAllowed.isOn(request.client.client.metadata)) throw OAuthErrors.unauthorizedClient("the password grant is not enabled for this client");
     const username = request.params.get("username");
     const password = request.params.get("password");
     if (username === undefined || password === undefined) throw OAuthErrors.invalidRequest("username and password are required");

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { AUTH_SESSION_TTL_MS } from "../../../plugins/endpoints/authorization-challenge/auth-sessions.js";
 import { AuthorizationChallengeEndpoint } from "../../../plugins/endpoints/authorization-challenge/authorization-challenge.endpoint.js";
-import { ChallengeAllowedField } from "../../../plugins/endpoints/authorization-challenge/challenge-allowed.field.js";
+import { challengeAllowed } from "../../../plugins/endpoints/authorization-challenge/challenge-allowed.field.js";
 import { OAuthErrors, type Client, type ClientAuthentication, type DirectSignIn, type EndpointResponse } from "../../../src/plugin-sdk/index.js";
 import {
   endpointRequest,
@@ -152,7 +152,7 @@ test("Q95: a step that needs the browser answers redirect_to_web (draft §5.2.2.
 });
 
 test("authorization_challenge_allowed: an operator-only boolean that needs the authorization_code grant type", () => {
-  const field = new ChallengeAllowedField();
+  const field = challengeAllowed;
   assert.equal(field.setBy, "operator");
   assert.throws(() => field.parse(1), { error: "invalid_client_metadata" });
   assert.throws(() => field.validate({ grant_types: ["client_credentials"], authorization_challenge_allowed: true }), { error: "invalid_client_metadata" });

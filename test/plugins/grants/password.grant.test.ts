@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { PasswordGrant } from "../../../plugins/grants/password/password.grant.js";
-import { PasswordGrantAllowedField } from "../../../plugins/grants/password/password-grant-allowed.field.js";
+import { passwordGrantAllowed } from "../../../plugins/grants/password/password-grant-allowed.field.js";
 import type { AuthenticatedClient, DirectSignIn } from "../../../src/plugin-sdk/index.js";
 import { fakeDirectSignIn, grantRequest, OTP_PROMPT, recordingGrantContext, testClient } from "../../../src/plugin-sdk/testing/index.js";
 
@@ -60,7 +60,7 @@ test("password: a first sign-in step that does not take a username and password 
 });
 
 test("password_grant_allowed: operator-only boolean that needs the password grant type", () => {
-  const field = new PasswordGrantAllowedField();
+  const field = passwordGrantAllowed;
   assert.equal(field.setBy, "operator");
   assert.throws(() => field.parse("yes"), { error: "invalid_client_metadata" });
   assert.throws(() => field.validate({ grant_types: ["authorization_code"], password_grant_allowed: true }), { error: "invalid_client_metadata" });
