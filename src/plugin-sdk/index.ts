@@ -22,3 +22,4 @@ export * from "./browser-sign-in.js";
 export * from "./page.js";
 export * from "./attestation.js";
 export * from "./operator-switch-field.js";
+export * from "./jwt-audience.js";

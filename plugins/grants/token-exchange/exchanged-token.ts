@@ -1,4 +1,4 @@
-import { OAuthErrors, TokenTypes, type ExchangedToken, type GrantContext, type GrantRequest, type IssuedTokenFacts } from "portcullis/plugin-sdk";
+import { audiencesOf, OAuthErrors, TokenTypes, type ExchangedToken, type GrantContext, type GrantRequest, type IssuedTokenFacts } from "portcullis/plugin-sdk";
 
 /** The token types read through core's issued tokens; `jwt` is read through the trusted-issuer registry instead. */
 const KINDS: ReadonlyMap<string, IssuedTokenFacts["kind"]> = new Map([
@@ -45,8 +45,6 @@ export async function readExchangedToken(role: "subject" | "actor", request: Gra
   });
 }
 
-const stringsIn = (value: unknown): string[] => (typeof value === "string" ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : []);
-
 /**
  * A `jwt` token (RFC 8693 §3) from an issuer the operator trusts for token exchange and this client: its `aud` must
  * name this server (issuer or token endpoint) or the exchanging client. Its subject is the mapped local user (then it
@@ -65,7 +63,7 @@ async function readTrustedJwt(role: "subject" | "actor", token: string, request:
     subject: jwt.user?.id ?? jwt.subject,
     ...(typeof jwt.claims.client_id === "string" && { clientId: jwt.claims.client_id }),
     scopes: typeof jwt.claims.scope === "string" ? jwt.claims.scope.split(" ").filter(Boolean) : [],
-    audiences: stringsIn(jwt.claims.aud),
+    audiences: audiencesOf(jwt.claims.aud),
     expiresAt: jwt.expiresAt,
     ...(typeof cnf === "object" && cnf !== null && { confirmation: cnf as Record<string, string> }),
     claims: jwt.claims,

@@ -1,6 +1,7 @@
 import { inject, injectable } from "tsyringe";
 import type { Config } from "../../config/config.js";
 import type { AuthenticatedUser, IssuedTokenFacts, IssuedTokens } from "../../plugin-sdk/capabilities.js";
+import { audiencesOf } from "../../plugin-sdk/jwt-audience.js";
 import { ClientCache } from "../clients/client-cache.js";
 import { DI } from "../di-tokens.js";
 import { JwtVerifier } from "../keys/jwt-verifier.js";
@@ -11,7 +12,6 @@ import type { ActiveToken, TokenValidator } from "../tokens/access-token.js";
 import { splitFacts } from "../tokens/oidc-grant-facts.js";
 
 type Claims = Record<string, unknown>;
-const audiencesOf = (aud: unknown): string[] => (typeof aud === "string" ? [aud] : Array.isArray(aud) && aud.every((a) => typeof a === "string") ? (aud as string[]) : []);
 
 /** The authentication recorded in claims (RFC 9068 §2.2.1 / OIDC Core §2: auth_time, acr, amr), vouched; undefined without auth_time. */
 function authenticationIn(claims: Claims, subject: string, sessionId?: unknown): AuthenticatedUser | undefined {

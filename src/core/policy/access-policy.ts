@@ -19,6 +19,8 @@ export interface AccessRequest {
   audiences?: readonly string[];
 }
 
+const NO_AUDIENCES: Readonly<{ resources: readonly string[]; clients: readonly string[] }> = Object.freeze({ resources: [], clients: [] });
+
 /**
  * The one owner of the scope and audience rule, at /authorize, /par, /token and every later grant: the OpenID scopes
  * (OIDC Core §5.4, §11) are always allowed, since they ask about the end-user, who consents to them; beyond them a
@@ -39,7 +41,7 @@ export class AccessPolicy {
     const requested = parseScope(request.scope);
     if (!requested) throw OAuthErrors.invalidScope("scope contains illegal characters");
     const registered = parseScope(request.client.metadata.scope) ?? [];
-    const named = await this.resolveAudiences(request.audiences ?? []);
+    const named = request.audiences?.length ? await this.resolveAudiences(request.audiences) : NO_AUDIENCES;
     const targeted = [...request.resources, ...named.resources];
     const resources = await this.resolveResources(targeted, request.maxResources);
     const scopes = request.scope !== undefined ? requested : request.maxScopes ? await this.continuedScopes(request.maxScopes, targeted.length > 0 ? resources : undefined) : registered;

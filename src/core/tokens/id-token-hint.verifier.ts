@@ -1,6 +1,7 @@
 import { inject, injectable } from "tsyringe";
 import type { Config } from "../../config/config.js";
 import { OAuthErrors } from "../../plugin-sdk/errors.js";
+import { audiencesOf } from "../../plugin-sdk/jwt-audience.js";
 import { DI } from "../di-tokens.js";
 import { JwtVerifier } from "../keys/jwt-verifier.js";
 
@@ -35,7 +36,7 @@ export class IdTokenHintVerifier {
     const { iss, sub, aud, sid } = result.payload;
     if (iss !== this.config.issuer) throw OAuthErrors.invalidRequest(INVALID, { cause: "foreign iss" });
     if (typeof sub !== "string" || sub === "") throw OAuthErrors.invalidRequest(INVALID, { cause: "missing sub" });
-    const audiences = typeof aud === "string" ? [aud] : Array.isArray(aud) && aud.every((a) => typeof a === "string") ? (aud as string[]) : [];
+    const audiences = audiencesOf(aud);
     if (audiences.length === 0) throw OAuthErrors.invalidRequest(INVALID, { cause: "missing aud" });
     if (sid !== undefined && typeof sid !== "string") throw OAuthErrors.invalidRequest(INVALID, { cause: "malformed sid" });
     return sid === undefined ? { subject: sub, audiences } : { subject: sub, audiences, sessionId: sid };

@@ -152,6 +152,7 @@ export class TokenIssuer {
 
   /** Members the token-response contributors add for this client (global ones, or those it opted into); none replaces a member already set. */
   private async withContributedMembers(client: Client, grantType: string, response: TokenResponse): Promise<TokenResponse> {
+    if (this.responseContributors.length === 0) return response;
     let current = response;
     for (const contributor of this.responseContributors.filter((c) => c.global || client.metadata.hooks?.includes(c.id))) {
       current = withMembers(current, await contributor.members({ client, grantType, response: current }), new Set(Object.keys(current)));
@@ -188,6 +189,7 @@ export class TokenIssuer {
 
   /** Runs the token customizers the client opted into; they may add non-reserved claims and only shorten the TTL. */
   private async customize(client: Client, grantType: string, claims: Record<string, unknown>, ttl: number) {
+    if (this.customizers.length === 0 || !client.metadata.hooks?.length) return { claims, ttl };
     const enabled = this.customizers.filter((c) => client.metadata.hooks?.includes(c.id));
     let current = { claims, ttl };
     for (const customizer of enabled) {
