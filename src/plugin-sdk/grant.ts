@@ -1,3 +1,4 @@
+import type { SenderBinding } from "./sender-binding.js";
 import type { AuthenticatedUser, AuthenticationSeal, IssuedTokenFacts, IssuedTokens, Revocations, SingleUseStore, TrustedIssuers, UserDirectory } from "./capabilities.js";
 import type { AuthenticatedClient } from "./client.js";
 import type { FormParams } from "./form-params.js";
@@ -14,6 +15,8 @@ export interface GrantRequest {
   client: AuthenticatedClient;
   /** The caller's address, for per-address throttling. */
   remoteAddress: string;
+  /** What the request proved it holds (RFC 9449, RFC 8705); core binds the minted tokens to it. */
+  binding: SenderBinding;
 }
 
 /** Scopes and audiences granted after policy (RFC 6749 §3.3, RFC 8707 §2). */

@@ -23,3 +23,4 @@ export * from "./page.js";
 export * from "./attestation.js";
 export * from "./operator-switch-field.js";
 export * from "./jwt-audience.js";
+export * from "./sender-binding.js";

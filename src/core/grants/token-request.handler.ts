@@ -4,6 +4,7 @@ import type { GrantHandler } from "../../plugin-sdk/grant.js";
 import type { EndpointRequest } from "../../plugin-sdk/request.js";
 import { ClientAuthenticationService } from "../clients/client-authentication.service.js";
 import { TokenIssuer, type TokenResponse } from "../tokens/token-issuer.js";
+import { SenderProofReader } from "../pop/sender-proof.reader.js";
 import { GrantContextFactory } from "./grant-context.factory.js";
 import { GrantHandlersToken } from "./grant-handlers.js";
 import { grantTypesOf } from "../../plugin-sdk/client-metadata-defaults.js";
@@ -21,6 +22,7 @@ export class TokenRequestHandler {
     @inject(ClientAuthenticationService) private readonly clientAuth: ClientAuthenticationService,
     @inject(GrantContextFactory) private readonly contexts: GrantContextFactory,
     @inject(TokenIssuer) private readonly issuer: TokenIssuer,
+    @inject(SenderProofReader) private readonly proofs: SenderProofReader,
   ) {
     for (const [type, grant] of grants) this.allowLists.set(type, new Set(["grant_type", ...grant.parameters]));
   }
@@ -42,8 +44,9 @@ export class TokenRequestHandler {
     const registered = grantTypesOf(caller.client.metadata);
     if (!registered.includes(grantType)) throw OAuthErrors.unauthorizedClient(`the client is not registered for ${grantType}`);
 
+    const binding = await this.proofs.read(request, caller.client);
     const filtered = params.pick(allowed);
-    const decision = await grant.handle({ grantType, params: filtered, client: caller, remoteAddress: request.remoteAddress }, this.contexts.get(grant));
-    return (await this.issuer.issue(caller.client, grantType, decision)).response;
+    const decision = await grant.handle({ grantType, params: filtered, client: caller, remoteAddress: request.remoteAddress, binding }, this.contexts.get(grant));
+    return (await this.issuer.issue(caller.client, grantType, decision, { binding })).response;
   }
 }

@@ -5,6 +5,7 @@ import type { AuthenticatedUser } from "../../plugin-sdk/capabilities.js";
 import type { GrantDecision } from "../../plugin-sdk/grant.js";
 import { actorClaimOf, type ActorClaim } from "../../plugin-sdk/token-exchange.js";
 import type { TokenResponseContributor } from "../../plugin-sdk/token-response.js";
+import { confirmationOf, type SenderBinding } from "../../plugin-sdk/sender-binding.js";
 import { isVouched } from "../security/vouched.js";
 import { TokenResponseContributorsToken } from "./token-response-contributors.js";
 import type { TokenCustomizer } from "../../plugin-sdk/hooks.js";
@@ -42,6 +43,8 @@ export interface AccessTokenSettings {
   format?: "jwt" | "opaque";
   /** Seconds; token customizers may still shorten it. */
   ttl?: number;
+  /** The proof the request carried; the access token is bound to it (`cnf`, RFC 9449 §6, RFC 8705 §3). */
+  binding?: SenderBinding;
 }
 
 /**
@@ -129,8 +132,9 @@ export class TokenIssuer {
       grantId = issued.grantId;
       refreshToken = issued.refreshToken;
     }
-    const { format, ttl } = await this.formatAndTtl(client, decision.access.resources, { ...settings, format: settings.format ?? decision.accessTokenFormat });
+    const { format, ttl } = await this.formatAndTtl(client, decision.access.resources, { format: settings.format ?? decision.accessTokenFormat, ttl: settings.ttl });
     const customized = await this.customize(client, grantType, { ...stored.claims, ...own }, ttl);
+    const confirmation = settings.binding && confirmationOf(settings.binding);
     const minted = await this.minter.mint({
       client,
       grantType,
@@ -141,9 +145,10 @@ export class TokenIssuer {
       extraClaims: act ? { ...customized.claims, act } : customized.claims,
       ttl: customized.ttl,
       format,
+      confirmation,
     });
     if (decision.redeemedCode) await this.codes.recordIssued(decision.redeemedCode.handle, { grantId, jti: minted.claims.jti, exp: minted.claims.exp });
-    const response: TokenResponse = { access_token: minted.token, token_type: "Bearer", expires_in: minted.expiresIn };
+    const response: TokenResponse = { access_token: minted.token, token_type: confirmation?.jkt ? "DPoP" : "Bearer", expires_in: minted.expiresIn };
     if (decision.access.scopes.length > 0) response.scope = decision.access.scopes.join(" ");
     if (refreshToken) response.refresh_token = refreshToken;
     if (openid) response.id_token = await this.openIdResponse(client, subject, decision, minted, facts);
@@ -179,7 +184,7 @@ export class TokenIssuer {
   }
 
   /** The caller's setting, then the client's, then the single audience's, then defaults (README "Access-token format"). */
-  private async formatAndTtl(client: Client, audiences: readonly string[], chosen: AccessTokenSettings): Promise<Required<AccessTokenSettings>> {
+  private async formatAndTtl(client: Client, audiences: readonly string[], chosen: Pick<AccessTokenSettings, "format" | "ttl">): Promise<Required<Pick<AccessTokenSettings, "format" | "ttl">>> {
     const resource = audiences.length === 1 ? await this.resources.find(audiences[0]!) : undefined;
     return {
       format: chosen.format ?? client.metadata.access_token_format ?? resource?.accessTokenFormat ?? "jwt",

@@ -5,6 +5,7 @@ import { OAuthErrors } from "../errors.js";
 import { FormParams } from "../form-params.js";
 import type { AccessBounds, GrantContext, GrantedAccess, GrantRequest, RedeemedCode, RefreshedGrant } from "../grant.js";
 import type { EndpointRequest } from "../request.js";
+import { UNBOUND } from "../sender-binding.js";
 
 /**
  * The plugin test kit: build requests, clients and a recording GrantContext to unit-test a plugin without
@@ -23,7 +24,7 @@ export function endpointRequest(params: Record<string, string | string[]> = {}, 
 
 /** A token request as a grant receives it (parameters already filtered by core). */
 export function grantRequest(grantType: string, params: Record<string, string | string[]> = {}, client: AuthenticatedClient = { client: testClient(), method: "client_secret_basic" }): GrantRequest {
-  return { grantType, params: FormParams.from({ grant_type: grantType, ...params }), client, remoteAddress: "127.0.0.1" };
+  return { grantType, params: FormParams.from({ grant_type: grantType, ...params }), client, remoteAddress: "127.0.0.1", binding: UNBOUND };
 }
 
 /** An in-memory SingleUseStore whose entries expire by `now()` (core's shared, atomic store is not emulated). */
