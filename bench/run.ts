@@ -21,7 +21,8 @@ import { describeRun, measureRun, summarize, type RunResult, type Scenario, type
 import { Children } from "./lib/processes.js";
 import { formatReport, meetsGoal, ratios } from "./lib/report.js";
 import { CODE_FLOW, FULL, QUICK, TOKEN_REQUEST, type BenchSettings } from "./lib/settings.js";
-import { requestToken, tokenHeaders } from "./lib/token-request.js";
+import { DpopProver } from "./lib/dpop-prover.js";
+import { assertDpopBound, requestToken, tokenHeaders } from "./lib/token-request.js";
 import { floorTarget } from "./targets/floor.js";
 import { oidcProviderPeerTarget } from "./targets/oidc-provider-peer.js";
 import { portcullisTarget } from "./targets/portcullis.js";
@@ -30,8 +31,16 @@ import type { RunningTarget, Target, TargetContext } from "./targets/target.js";
 const GRPC_TOKEN_POOL = 64;
 const GRPC_SUFFIX = " gRPC";
 const CODE_SUFFIX = " code";
-/** Scenario kinds `--scenarios` selects from: client_credentials tokens, gRPC ValidateToken, the code flow. */
-const SCENARIO_KINDS = ["token", "grpc", "code"] as const;
+const DPOP_SUFFIX = " DPoP";
+/** Proofs the gRPC DPoP load makes per second of load (each call needs its own); more than the server can answer. */
+const GRPC_DPOP_PROOFS_PER_SECOND = 8_000;
+/** The protected-resource request the gRPC DPoP proofs are for (RFC 9449 §7.1). */
+const RESOURCE_REQUEST = { method: "GET", url: `${TOKEN_REQUEST.resource}data` } as const;
+/**
+ * Scenario kinds `--scenarios` selects from: client_credentials tokens, gRPC ValidateToken, the code flow, and the
+ * first two with DPoP (a fresh proof per request, DPoP-bound tokens; RFC 9449).
+ */
+const SCENARIO_KINDS = ["token", "grpc", "code", "dpop", "grpc-dpop"] as const;
 
 const { values } = parseArgs({
   options: { quick: { type: "boolean" }, profile: { type: "boolean" }, only: { type: "string" }, scenarios: { type: "string" }, candidate: { type: "string" } },
@@ -60,23 +69,28 @@ function load(script: string, target: RunningTarget, durationSec: number, args: 
   });
 }
 
-function tokenScenario(target: RunningTarget): Scenario {
+/** Token issuance; with `dpop`, every request carries a fresh proof (bench/load/dpop-token-load.ts). */
+function tokenScenario(target: RunningTarget, dpop = false): Scenario {
   const args: Omit<HttpLoadOptions, "durationSec" | "serverPid" | "serverCore" | "loadCore"> = {
     url: `${target.baseUrl}${TOKEN_REQUEST.path}`,
     connections: settings.connections,
     headers: tokenHeaders(target.client),
     body: TOKEN_REQUEST.body,
   };
-  return { id: target.id, serverPid: target.pid, run: (durationSec) => load("bench/load/http-load.ts", target, durationSec, args) };
+  const script = dpop ? "bench/load/dpop-token-load.ts" : "bench/load/http-load.ts";
+  return { id: `${target.id}${dpop ? DPOP_SUFFIX : ""}`, serverPid: target.pid, run: (durationSec) => load(script, target, durationSec, args) };
 }
 
-/** Fetches a caller token (portcullis:validate) and a pool of resource tokens for the gRPC load. */
-async function grpcScenario(target: RunningTarget): Promise<Scenario> {
+/** Fetches a caller token (portcullis:validate) and a pool of resource tokens (DPoP-bound with `dpop`) for the gRPC load. */
+async function grpcScenario(target: RunningTarget, dpop = false): Promise<Scenario> {
   const callerToken = await requestToken(target.baseUrl, target.client, "grant_type=client_credentials&scope=portcullis%3Avalidate");
+  const prover = dpop ? new DpopProver() : undefined;
   const tokens: string[] = [];
-  for (let i = 0; i < GRPC_TOKEN_POOL; i++) tokens.push(await requestToken(target.baseUrl, target.client));
-  const tokensFile = join(tmpDir, `grpc-tokens-${target.id}.json`);
-  writeFileSync(tokensFile, JSON.stringify({ callerToken, tokens }), { mode: 0o600 });
+  for (let i = 0; i < GRPC_TOKEN_POOL; i++) tokens.push(await requestToken(target.baseUrl, target.client, TOKEN_REQUEST.body, prover));
+  if (dpop) assertDpopBound(tokens[0]!, target.id);
+  const id = `${target.id}${GRPC_SUFFIX}${dpop ? DPOP_SUFFIX : ""}`;
+  const tokensFile = join(tmpDir, `grpc-tokens-${id.replaceAll(" ", "-")}.json`);
+  writeFileSync(tokensFile, JSON.stringify({ callerToken, tokens, dpopKey: prover?.privateJwk() }), { mode: 0o600 });
   const args: Omit<GrpcLoadOptions, "durationSec" | "serverPid" | "serverCore" | "loadCore"> = {
     address: target.grpcAddress!,
     channels: settings.grpcChannels,
@@ -84,8 +98,9 @@ async function grpcScenario(target: RunningTarget): Promise<Scenario> {
     tokensFile,
     requiredScope: TOKEN_REQUEST.scope,
     requiredAudience: TOKEN_REQUEST.resource,
+    ...(dpop && { dpop: { ...RESOURCE_REQUEST, proofsPerSecond: GRPC_DPOP_PROOFS_PER_SECOND } }),
   };
-  return { id: `${target.id}${GRPC_SUFFIX}`, serverPid: target.pid, run: (durationSec) => load("bench/load/grpc-load.ts", target, durationSec, args) };
+  return { id, serverPid: target.pid, run: (durationSec) => load("bench/load/grpc-load.ts", target, durationSec, args) };
 }
 
 /** Whole authorization code flows with the target's signed-in browser; one flow counts as one request. */
@@ -119,7 +134,12 @@ async function main(): Promise<void> {
       running.push(started);
       versions[target.id] = started.version;
       if (kinds.includes("token")) scenarios.push(tokenScenario(started));
+      if (kinds.includes("dpop") && started.dpop) {
+        assertDpopBound(await requestToken(started.baseUrl, started.client, TOKEN_REQUEST.body, new DpopProver()), target.id);
+        scenarios.push(tokenScenario(started, true));
+      }
       if (kinds.includes("grpc") && started.grpcAddress) scenarios.push(await grpcScenario(started));
+      if (kinds.includes("grpc-dpop") && started.grpcAddress) scenarios.push(await grpcScenario(started, true));
       if (kinds.includes("code") && started.signInForCodeFlow) scenarios.push(await codeFlowScenario(started));
     }
 
@@ -142,7 +162,7 @@ async function main(): Promise<void> {
     if (values.profile) {
       for (const target of running) await target.stop(); // a profile is written when its process exits
       for (const target of targets) {
-        const own = windows.filter((w) => [target.id, `${target.id}${GRPC_SUFFIX}`, `${target.id}${CODE_SUFFIX}`].includes(w.label));
+        const own = windows.filter((w) => w.label === target.id || w.label.startsWith(`${target.id} `));
         say(`\n${summarizeProfiles(join(profileDir, target.id), target.sourceRoot ?? repoRoot, own)}`);
       }
     }
@@ -151,12 +171,19 @@ async function main(): Promise<void> {
   }
 }
 
+/** Splits the summaries by scenario kind, each keyed by target id. */
+function byKind(summaries: Record<string, Summary>) {
+  const kinds = { token: "", dpop: DPOP_SUFFIX, grpc: GRPC_SUFFIX, grpcDpop: `${GRPC_SUFFIX}${DPOP_SUFFIX}`, code: CODE_SUFFIX };
+  const targetIds = TARGETS.map((t) => t.id);
+  const of = (suffix: string) =>
+    Object.fromEntries(targetIds.filter((id) => summaries[`${id}${suffix}`]).map((id) => [id, summaries[`${id}${suffix}`]!]));
+  return Object.fromEntries(Object.entries(kinds).map(([kind, suffix]) => [kind, of(suffix)])) as Record<keyof typeof kinds, Record<string, Summary>>;
+}
+
 function report(title: string, summaries: Record<string, Summary>, versions: Record<string, string | undefined>): void {
-  const grpc = Object.fromEntries(Object.entries(summaries).filter(([id]) => id.endsWith(GRPC_SUFFIX)));
-  const code = Object.fromEntries(Object.entries(summaries).filter(([id]) => id.endsWith(CODE_SUFFIX)).map(([id, s]) => [id.slice(0, -CODE_SUFFIX.length), s]));
-  const token = Object.fromEntries(Object.entries(summaries).filter(([id]) => !id.endsWith(GRPC_SUFFIX) && !id.endsWith(CODE_SUFFIX)));
+  const { token, dpop, grpc, grpcDpop, code } = byKind(summaries);
   const [o, peer, floor] = [ours.id, oidcProviderPeerTarget.id, floorTarget.id];
-  say(`\n${formatReport({ title, token, grpc, code, ours: o, peer, floor })}`);
+  say(`\n${formatReport({ title, token, dpop, grpc, grpcDpop, code, ours: o, peer, floor })}`);
   const results = {
     date: new Date().toISOString(),
     node: process.version,
@@ -167,7 +194,9 @@ function report(title: string, summaries: Record<string, Summary>, versions: Rec
     codeFlowRequest: CODE_FLOW,
     versions,
     token,
+    dpopToken: dpop,
     grpcValidateToken: grpc,
+    grpcValidateDpopToken: grpcDpop,
     codeFlow: code,
     ratios: {
       vsPeer: token[o] && token[peer] ? ratios(token[o], token[peer]) : undefined,
@@ -176,6 +205,9 @@ function report(title: string, summaries: Record<string, Summary>, versions: Rec
       candidateVsOurs: candidate && token[candidate.id] && token[o] ? ratios(token[candidate.id], token[o]) : undefined,
       codeFlowVsPeer: code[o] && code[peer] ? ratios(code[o], code[peer]) : undefined,
       codeFlowCandidateVsOurs: candidate && code[candidate.id] && code[o] ? ratios(code[candidate.id], code[o]) : undefined,
+      dpopVsPeer: dpop[o] && dpop[peer] ? ratios(dpop[o], dpop[peer]) : undefined,
+      dpopVsBearer: dpop[o] && token[o] ? ratios(dpop[o], token[o]) : undefined,
+      grpcDpopVsBearer: grpcDpop[o] && grpc[o] ? ratios(grpcDpop[o], grpc[o]) : undefined,
     },
     goalMet: token[o] && token[peer] ? meetsGoal(token[o], token[peer]) : undefined,
   };

@@ -52,11 +52,28 @@ function codeFlowSection(code: Record<string, Summary>, ours: string, peer: stri
   return out;
 }
 
+/** Server CPU per request relative to another run: (% of a core ÷ req/s) of `a` over that of `b`. */
+const cpuPerRequestRatio = (a: Summary, b: Summary) => a.cpu.server / a.rps / (b.cpu.server / b.rps);
+
+/** A DPoP scenario's table and, per target that also ran it with bearer tokens, what DPoP costs (RFC 9449). */
+function dpopSection(title: string, dpop: Record<string, Summary>, bearer: Record<string, Summary>): string[] {
+  const entries = Object.entries(dpop);
+  if (entries.length === 0) return [];
+  const out = ["", title, table(HEADER, entries.map(([id, s]) => row(id, s)))];
+  for (const [id, s] of entries) {
+    const plain = bearer[id];
+    if (plain) out.push(`${id} DPoP/bearer: req/s ${x(s.rps / plain.rps)}, srv CPU per request ${x(cpuPerRequestRatio(s, plain))}`);
+  }
+  return out;
+}
+
 /** The compact table the bench prints at the end. */
 export function formatReport(input: {
   title: string;
   token: Record<string, Summary>;
+  dpop: Record<string, Summary>;
   grpc: Record<string, Summary>;
+  grpcDpop: Record<string, Summary>;
   code: Record<string, Summary>;
   ours: string;
   peer: string;
@@ -78,10 +95,14 @@ export function formatReport(input: {
     out.push("", `goal: req/s ≥ ${GOAL.minPeerRatio}× ${peer} and p99 < ${GOAL.maxP99Ms} ms → ${meetsGoal(o, p) ? "MET" : "NOT MET"} (${x(vsPeer.rps)}, p99 ${n1(o.p99)} ms)`);
     if (floorVsPeer.rps < GOAL.minPeerRatio) out.push(`note: even the floor reaches only ${x(floorVsPeer.rps)} ${peer} here, so ${GOAL.minPeerRatio}× is out of reach for any full server on this machine`);
   }
+  out.push(...dpopSection("POST /token with a DPoP proof (client_credentials, DPoP-bound ES256 JWT)", input.dpop, token));
+  const [od, pd] = [input.dpop[ours], input.dpop[peer]];
+  if (od && pd) out.push(`DPoP ${ours}/${peer}: req/s ${x(od.rps / pd.rps)}, p99 ${x(od.p99 / pd.p99)}`);
   const grpc = Object.entries(input.grpc);
   if (grpc.length > 0) out.push("", "gRPC TokenValidationService/ValidateToken", table(HEADER, grpc.map(([id, s]) => row(id, s))));
+  out.push(...dpopSection("gRPC ValidateToken of DPoP-bound tokens (a fresh proof with ath per call)", input.grpcDpop, input.grpc));
   if (Object.keys(input.code).length > 0) out.push(...codeFlowSection(input.code, ours, peer));
-  const all = [...Object.values(token), ...Object.values(input.grpc), ...Object.values(input.code)];
+  const all = [token, input.dpop, input.grpc, input.grpcDpop, input.code].flatMap((kind) => Object.values(kind));
   if (all.some((s) => Math.max(s.cpu.otherOnServerCore, s.cpu.otherOnLoadCore) > NOISY_PCT)) {
     out.push("", `WARNING: other processes used > ${NOISY_PCT} % of a bench core during runs ("others %", server core/load core): the figures are disturbed; rerun on a quiet machine`);
   }

@@ -1,7 +1,15 @@
 /** The slice of autocannon's programmatic API that http-load.ts uses (the package ships no types). */
 declare module "autocannon" {
+  /** One request template; `setupRequest` may rewrite it before each send. */
+  interface RequestTemplate {
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    setupRequest?: (request: RequestTemplate) => RequestTemplate;
+  }
   interface Options {
     url: string;
+    requests?: RequestTemplate[];
     method?: string;
     headers?: Record<string, string>;
     body?: string;

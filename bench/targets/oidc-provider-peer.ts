@@ -73,6 +73,6 @@ export const oidcProviderPeerTarget: Target = {
         throw new Error(`peer code flow set-up failed: ${(error as Error).message}\n--- ${running.logFile} ---\n${tail(running.logFile)}`);
       }
     };
-    return { ...running, signInForCodeFlow: signIn };
+    return { ...running, dpop: true, signInForCodeFlow: signIn };
   },
 };

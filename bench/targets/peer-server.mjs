@@ -64,6 +64,7 @@ const provider = new Provider(env("PEER_ISSUER"), {
   features: {
     devInteractions: { enabled: false },
     clientCredentials: { enabled: true },
+    dPoP: { enabled: true }, // (the default in v9) no nonces, as Portcullis by default
     resourceIndicators: {
       enabled: true,
       defaultResource: () => resource,

@@ -109,7 +109,7 @@ async function startPortcullis(id: string, root: string, context: TargetContext)
     client: { clientId: registered.client_id, clientSecret: registered.client_secret },
     grpcAddress: `${HOST}:${grpcPort}`,
   });
-  return { ...running, signInForCodeFlow: () => signInForCodeFlowOf(id, root, env, running) };
+  return { ...running, dpop: true, signInForCodeFlow: () => signInForCodeFlowOf(id, root, env, running) };
 }
 
 /** The code flow set-up, only when that scenario runs: CLI `client create` and `user create`, then the browser sign-in. */

@@ -24,6 +24,8 @@ export interface RunningTarget {
   version?: string;
   baseUrl: string;
   client: ClientCredentials;
+  /** True when the token endpoint takes DPoP proofs (RFC 9449) and the DPoP scenario applies. */
+  dpop?: boolean;
   /** host:port of an internal gRPC listener, when the target has one. */
   grpcAddress?: string;
   /** Signs a browser in once and returns it with the client of the code flow scenario, when the target has one. */
