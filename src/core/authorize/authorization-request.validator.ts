@@ -152,10 +152,6 @@ export class AuthorizationRequestValidator {
     if (mode !== undefined && QUERY_MODES.has(mode) && target.returnsTokens) {
       throw OAuthErrors.invalidRequest(`response_mode "${mode}" must not be used with a response type that returns tokens`);
     }
-    // RFC 9449 §5.2: a client registered for DPoP-bound tokens must not get a Bearer token from the front channel.
-    if (client.metadata.dpop_bound_access_tokens === true && responseType.split(" ").includes("token")) {
-      throw OAuthErrors.invalidRequest("this client's access tokens must be DPoP-bound; use the token endpoint");
-    }
     if (mode !== undefined && FORM_POST_MODES.has(mode) && !isWebUri(target.redirectUri)) {
       throw OAuthErrors.invalidRequest(`response_mode "${mode}" needs an http or https redirect_uri`);
     }

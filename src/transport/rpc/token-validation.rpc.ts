@@ -23,8 +23,7 @@ export interface ValidateTokenAnswer {
 export async function validateTokenAnswer({ validator, dpop }: Pick<InternalRpcDeps, "validator" | "dpop">, request: ValidateTokenRequest): Promise<ValidateTokenAnswer> {
   const token = await validator.validateAccessToken(request.token);
   if (!token) return { init: toInactiveResponse("invalid_token") };
-  const presented = toPresentedToken(request);
-  const proof = needsDpopCheck(token, presented.scheme) ? await dpop.check(token, presented) : undefined;
+  const proof = needsDpopCheck(token, request.dpopProof === undefined ? "bearer" : "dpop") ? await dpop.check(token, toPresentedToken(request)) : undefined;
   if (proof && isResourceProofFailure(proof)) return { init: toInactiveResponse(proof.error, proof.nonce) };
   const unmet = unmetRequirement(token, toTokenRequirements(request, proof?.dpopKey));
   return unmet ? { init: toInactiveResponse(unmet) } : { init: toActiveResponse(token), token };
