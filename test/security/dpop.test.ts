@@ -23,7 +23,7 @@ const CB = "https://app.example.test/cb";
 const PKCE = { code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", code_challenge_method: "S256" };
 const VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 /** `WWW-Authenticate` of a DPoP error at a resource (RFC 9449 §7.1), with the algs this server accepts. */
-const dpopChallenge = (error: string) => new RegExp(`^DPoP error="${error}", error_description="[^"]*", algs="ES256 ES384 ES512 PS256 PS384 PS512 RS256 RS384 RS512 EdDSA"$`);
+const dpopChallenge = (error: string) => new RegExp(`^DPoP error="${error}", error_description="[^"]*", algs="ES256 ES384 ES512 PS256 PS384 PS512 RS256 RS384 RS512 EdDSA Ed25519"$`);
 
 type Registered = { client_id: string; client_secret?: string };
 type TokenBody = { access_token: string; token_type: string; refresh_token?: string; error?: string };

@@ -3,15 +3,17 @@ import { constants, verify, type KeyObject, type VerifyKeyObjectInput } from "no
 /** What a key must be for an alg, and how node:crypto verifies it (RFC 7518 §3.3–3.5, RFC 8037 §3.1). */
 interface AlgVerification {
   digest: string | null;
-  keyType: "ec" | "rsa" | "ed";
+  /** node:crypto `asymmetricKeyType`s the alg signs with. */
+  keyTypes: readonly string[];
   /** EC: the one curve of the alg (node:crypto names). */
   curve?: string;
   options: Omit<VerifyKeyObjectInput, "key">;
 }
 
-const ec = (digest: string, curve: string): AlgVerification => ({ digest, keyType: "ec", curve, options: { dsaEncoding: "ieee-p1363" } });
-const rsa = (digest: string): AlgVerification => ({ digest, keyType: "rsa", options: {} });
-const pss = (digest: string, saltLength: number): AlgVerification => ({ digest, keyType: "rsa", options: { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength } });
+const ec = (digest: string, curve: string): AlgVerification => ({ digest, keyTypes: ["ec"], curve, options: { dsaEncoding: "ieee-p1363" } });
+const rsa = (digest: string): AlgVerification => ({ digest, keyTypes: ["rsa"], options: {} });
+const pss = (digest: string, saltLength: number): AlgVerification => ({ digest, keyTypes: ["rsa"], options: { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength } });
+const eddsa = (keyTypes: readonly string[]): AlgVerification => ({ digest: null, keyTypes, options: {} });
 
 const ALGORITHMS: Readonly<Record<string, AlgVerification>> = {
   ES256: ec("sha256", "prime256v1"),
@@ -23,7 +25,9 @@ const ALGORITHMS: Readonly<Record<string, AlgVerification>> = {
   RS256: rsa("sha256"),
   RS384: rsa("sha384"),
   RS512: rsa("sha512"),
-  EdDSA: { digest: null, keyType: "ed", options: {} },
+  EdDSA: eddsa(["ed25519", "ed448"]),
+  // RFC 9864 §2.2 fully-specified name, which oauth4webapi sends for Ed25519 keys.
+  Ed25519: eddsa(["ed25519"]),
 };
 
 /** Smallest RSA modulus accepted (RFC 7518 §3.3: 2048 bits or larger). */
@@ -40,11 +44,10 @@ export function isDpopAlg(alg: unknown): alg is string {
 /** True when `key` is the kind of key `alg` signs with: EC on its own curve, RSA of 2048 bits or more, Ed25519/Ed448. */
 export function keyFitsAlg(alg: string, key: KeyObject): boolean {
   const spec = ALGORITHMS[alg]!;
-  const type = key.asymmetricKeyType;
   const details = key.asymmetricKeyDetails ?? {};
-  if (spec.keyType === "ec") return type === "ec" && details.namedCurve === spec.curve;
-  if (spec.keyType === "rsa") return type === "rsa" && (details.modulusLength ?? 0) >= MIN_RSA_BITS;
-  return type === "ed25519" || type === "ed448";
+  if (!spec.keyTypes.includes(key.asymmetricKeyType ?? "")) return false;
+  if (spec.curve !== undefined) return details.namedCurve === spec.curve;
+  return key.asymmetricKeyType !== "rsa" || (details.modulusLength ?? 0) >= MIN_RSA_BITS;
 }
 
 /** Verifies a JWS signature over `signingInput` (RFC 7515 §5.2) with node:crypto; false for anything malformed. */
