@@ -28,7 +28,7 @@ export interface NewGrant {
  * The key a new grant's refresh tokens are bound to: a public client's proof (RFC 9449 §5: DPoP key; RFC 8705 §4:
  * certificate), since nothing else authenticates its refreshes; a confidential client's refresh tokens stay unbound.
  */
-export function refreshBindingOf(client: Client, binding: SenderBinding | undefined): SenderBinding | undefined {
+function refreshBindingOf(client: Client, binding: SenderBinding | undefined): SenderBinding | undefined {
   return client.metadata.token_endpoint_auth_method === "none" && binding && confirmationOf(binding) ? binding : undefined;
 }
 
