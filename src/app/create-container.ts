@@ -40,6 +40,7 @@ import type { Attestations } from "../plugin-sdk/attestation.js";
 import type { BrowserSignIn, ClientAuthentication } from "../plugin-sdk/capabilities.js";
 import type { TokenExchangePolicies } from "../plugin-sdk/token-exchange.js";
 import { PluginTokens } from "../plugin-sdk/plugin-tokens.js";
+import { SenderProofReader } from "../core/pop/sender-proof.reader.js";
 import { BrowserSignInService } from "../transport/http/plugin-capabilities/browser-sign-in.service.js";
 import { PluginPagesService } from "../transport/http/plugin-capabilities/plugin-pages.service.js";
 import { registerFirstPartyCapabilities } from "./first-party-capabilities.js";
@@ -99,6 +100,7 @@ function registerPluginCapabilities(container: DependencyContainer, parts: Conta
   const attestations: Attestations = { verify: (evidence, context) => container.resolve(AttestationVerifierChain).verify(evidence, context) };
   container.register(PluginTokens.Attestations, { useValue: attestations });
   container.register(PluginTokens.AttestationChallenges, { useToken: AttestationChallengeService });
+  container.register(PluginTokens.SenderProofs, { useToken: SenderProofReader });
   registerFirstPartyCapabilities(container);
   // Likewise: the sign-in pages need the authenticator plugins.
   container.registerSingleton(BrowserSignInService);

@@ -59,6 +59,11 @@ import { IdTokenHintVerifier } from "../core/tokens/id-token-hint.verifier.js";
 import { TrustedIssuerCatalog } from "../core/trust/trusted-issuer-catalog.js";
 import { TrustedIssuerService } from "../core/trust/trusted-issuer.service.js";
 import { TrustedJwtVerifier } from "../core/trust/trusted-jwt.verifier.js";
+import { DpopNonces } from "../core/pop/dpop/dpop-nonces.js";
+import { DpopProofVerifier } from "../core/pop/dpop/dpop-proof.verifier.js";
+import { DpopRequestKey } from "../core/pop/dpop/dpop-request-key.js";
+import { DpopResourceProof } from "../core/pop/dpop/dpop-resource-proof.js";
+import { SenderProofReader } from "../core/pop/sender-proof.reader.js";
 
 /** Core services resolved by class token: one instance per app container (caches and pre-encoded state are shared). */
 export const singletonClasses = [
@@ -123,4 +128,9 @@ export const singletonClasses = [
   TrustedJwtVerifier,
   AttestationVerifierChain,
   AttestationChallengeService,
+  DpopNonces,
+  DpopProofVerifier,
+  DpopRequestKey,
+  DpopResourceProof,
+  SenderProofReader,
 ] as const;

@@ -71,6 +71,8 @@ const schema = z.object({
   keyEncryptionKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/, "must be 32 bytes, base64url-encoded (43 characters)").optional(),
   clockTolerance: int(0, 300),
   assertionMaxLifetime: int(10, 3600),
+  dpopProofMaxAge: int(1, 300),
+  dpopNonceRequired: bool,
   openRegistration: bool,
   requireRegistrationEvidence: bool,
   authFailureLimit: int(1),

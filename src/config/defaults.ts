@@ -47,6 +47,8 @@ export const SETTINGS = {
   keyEncryptionKey: { env: "KEY_ENCRYPTION_KEY", default: undefined, description: "32-byte base64url key sealing private keys and client secrets at rest; a generated key in the database when unset." },
   clockTolerance: { env: "CLOCK_TOLERANCE", default: "30", description: "Leeway for iat/nbf/exp of incoming JWTs (s)." },
   assertionMaxLifetime: { env: "ASSERTION_MAX_LIFETIME", default: "300", description: "Longest accepted client-assertion lifetime, exp − now (s)." },
+  dpopProofMaxAge: { env: "DPOP_PROOF_MAX_AGE", default: "60", description: "How old a DPoP proof's `iat` may be (s, 1–300; RFC 9449 §11.1), plus `CLOCK_TOLERANCE` either way; each proof's `jti` is remembered while it could be accepted." },
+  dpopNonceRequired: { env: "DPOP_NONCE_REQUIRED", default: "false", description: "Require a server nonce in every DPoP proof (RFC 9449 §8, §9): `use_dpop_nonce` with a `DPoP-Nonce` header until the proof carries a current one." },
   openRegistration: { env: "OPEN_REGISTRATION", default: "false", description: "Allow /register without an initial access token." },
   requireRegistrationEvidence: { env: "REQUIRE_REGISTRATION_EVIDENCE", default: "false", description: "Require attestation `evidence` (bound to a challenge from /challenge) in every /register request, with or without an initial access token; a token can require it on its own (`--require-evidence`)." },
   authFailureLimit: { env: "AUTH_FAILURE_LIMIT", default: "20", description: "Failed client authentications per client and per IP per window before 429." },

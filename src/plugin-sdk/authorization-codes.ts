@@ -1,5 +1,6 @@
 import type { AuthenticatedUser } from "./capabilities.js";
 import type { Client } from "./client.js";
+import type { SenderBinding } from "./sender-binding.js";
 
 /** An authorization request without a redirect (RFC 6749 §4.1.1 minus redirect_uri; RFC 7636 §4.3; RFC 8707 §2). */
 export interface CodeRequest {
@@ -14,6 +15,8 @@ export interface CodeRequest {
   codeChallengeMethod?: string | undefined;
   /** OIDC Core §3.1.2.1 nonce, carried into the ID token. */
   nonce?: string | undefined;
+  /** The key the code is bound to (RFC 9449 §10; `SenderProofs.presented`): the token request must prove it. */
+  binding?: SenderBinding | undefined;
 }
 
 /**

@@ -38,6 +38,8 @@ export interface ClientMetadata {
   require_pushed_authorization_requests?: boolean;
   /** RFC 9101 §10.5: authorization requests only as request objects. */
   require_signed_request_object?: boolean;
+  /** RFC 9449 §5.2: every token request carries a DPoP proof; one without is refused (invalid_dpop_proof). */
+  dpop_bound_access_tokens?: boolean;
   /** Portcullis: "jwt" (RFC 9068, default) or "opaque" reference access tokens. */
   access_token_format?: "jwt" | "opaque";
   /** Portcullis: access-token lifetime in seconds for this client. */

@@ -124,8 +124,12 @@ export interface GrantContext {
   /** Applies the scope/resource policy for this client: unknown resource → invalid_target, disallowed scope → invalid_scope (RFC 8707 §2, RFC 6749 §3.3). */
   resolveAccess(request: GrantRequest, options?: AccessBounds): Promise<GrantedAccess>;
   refreshTokens: {
-    /** Rotates a refresh token atomically, with reuse detection and a grace window for lost responses (RFC 9700 §4.14.2). */
-    rotate(refreshToken: string, client: AuthenticatedClient): Promise<RefreshedGrant>;
+    /**
+     * Rotates a refresh token atomically, with reuse detection and a grace window for lost responses (RFC 9700
+     * §4.14.2); core reads the client and the proof from `request`: a token bound to a key (a public client's, RFC 9449
+     * §5, RFC 8705 §4) needs a proof of that key. Every failure is invalid_grant.
+     */
+    rotate(refreshToken: string, request: GrantRequest): Promise<RefreshedGrant>;
   };
   codes: {
     /**

@@ -19,6 +19,7 @@ import type {
 } from "./capabilities.js";
 import type { DirectSignIn } from "./direct-sign-in.js";
 import type { TokenExchangePolicies } from "./token-exchange.js";
+import type { SenderProofs } from "./sender-binding.js";
 
 export { inject, injectable } from "tsyringe";
 
@@ -66,4 +67,6 @@ export const PluginTokens = {
   Attestations: token<Attestations>("attestations"),
   /** Server-provided challenges for proofs of possession and evidence (draft-ietf-oauth-attestation-based-client-auth-11 §6). */
   AttestationChallenges: token<AttestationChallenges>("attestation-challenges"),
+  /** Core's DPoP proof verification for a plugin's own endpoint (RFC 9449 §4.3): what a request proves it holds. */
+  SenderProofs: token<SenderProofs>("sender-proofs"),
 } as const;

@@ -4,6 +4,7 @@ import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { DI } from "../../src/core/di-tokens.js";
 import { UserService } from "../../src/core/users/user.service.js";
+import { DpopTestKey } from "../support/dpop.js";
 import { formOf, HttpBrowser } from "../support/http-browser.js";
 import { createScratchDatabase } from "../support/scratch-database.js";
 import { basic, startTestApp, type TestApp } from "../support/test-app.js";
@@ -24,7 +25,7 @@ if (mysqlUrl && redisUrl) {
 
     before(async () => {
       db = await createScratchDatabase(mysqlUrl, "portcullis_nodes");
-      const shared = { databaseUrl: db.url, redisUrl, plugins: plugin, issuer: "https://id.example.test", keyEncryptionKey: randomBytes(32).toString("base64url") };
+      const shared = { databaseUrl: db.url, redisUrl, plugins: plugin, issuer: "https://id.example.test", keyEncryptionKey: randomBytes(32).toString("base64url"), dpopNonceRequired: "true" };
       [a, b] = await Promise.all([startTestApp(shared), startTestApp(shared)]);
       await a.createResource("https://api.example.test/", "api:read", { format: "opaque" });
       rs = await a.createClient({ grant_types: ["client_credentials"], scope: "portcullis:tokens" });
@@ -118,6 +119,22 @@ if (mysqlUrl && redisUrl) {
 
       const polls = await Promise.all(Array.from({ length: 10 }, (_, i) => poll(i % 2 ? a : b)));
       assert.deepEqual(polls.map((r) => r.status).sort(), [200, ...Array<number>(9).fill(400)]);
+    });
+
+    test("DPoP across nodes: a nonce from A is accepted on B, and a proof used on B is a replay on A (RFC 9449 §8, §11.1)", async () => {
+      const client = await a.createClient({ grant_types: ["client_credentials"] });
+      const key = new DpopTestKey();
+      const tokenUrl = "https://id.example.test/token";
+      const request = (node: TestApp, proof: string) => node.postForm("/token", { grant_type: "client_credentials" }, { ...basic(client.client_id, client.client_secret!), dpop: proof });
+      const asked = await request(a, key.proof("POST", tokenUrl, Date.now()));
+      assert.equal(((await asked.json()) as { error: string }).error, "use_dpop_nonce");
+      const nonce = asked.headers.get("dpop-nonce")!;
+      const proof = key.proof("POST", tokenUrl, Date.now(), { nonce });
+      const issued = await request(b, proof);
+      assert.equal(issued.status, 200, await issued.clone().text());
+      assert.equal(((await issued.json()) as { token_type: string }).token_type, "DPoP");
+      const replayed = await request(a, proof);
+      assert.equal(((await replayed.json()) as { error: string }).error, "invalid_dpop_proof");
     });
 
     test("deleting a client on A stops it on B at once (client caches evicted over the bus)", async () => {

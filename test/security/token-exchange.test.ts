@@ -4,6 +4,8 @@ import { InitialAccessTokens } from "../../src/core/clients/initial-access-token
 import { DI } from "../../src/core/di-tokens.js";
 import { TokenTypes } from "../../src/plugin-sdk/index.js";
 import { FakeClock } from "../support/fake-clock.js";
+import { DpopTestKey } from "../support/dpop.js";
+import { basic } from "../support/test-app.js";
 import { actor, API, assertError, GRANT, OTHER, payloadOf, startExchangeFixture, subject, type ExchangeFixture } from "../integration/http/token-exchange-fixture.js";
 
 /** Security corpus group M (token exchange, RFC 8693), exact status and error bodies. */
@@ -17,8 +19,8 @@ describe("token exchange (corpus M 75–78)", () => {
   const source = () => f.clientToken(f.machine, "api:read");
   after(() => f.t.stop());
 
-  /** An access token of the machine client bound to a key (RFC 9449 §6 `cnf.jkt`), minted as core would once DPoP exists. */
-  const boundToken = async () => {
+  /** An access token of the machine client bound to a DPoP key (RFC 9449 §6 `cnf.jkt`). */
+  const boundToken = async (jkt = "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I") => {
     const client = (await f.t.app.container.resolve(DI.ClientRegistry).get(f.machine.client_id))!;
     const minted = await f.t.app.container.resolve(DI.AccessTokenMinter).mint({
       client,
@@ -26,7 +28,7 @@ describe("token exchange (corpus M 75–78)", () => {
       subject: client.clientId,
       scopes: ["api:read"],
       audiences: [API],
-      confirmation: { jkt: "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I" },
+      confirmation: { jkt },
       ttl: 300,
       format: "jwt",
     });
@@ -105,6 +107,19 @@ describe("token exchange (corpus M 75–78)", () => {
     test("exchanged without proof of its key → 400 invalid_request", async () => {
       const res = await f.exchange(f.limited, { ...subject(await boundToken()), audience: API });
       await assertError(res, 400, "invalid_request", "subject_token is sender-constrained and no proof of its key was presented");
+    });
+
+    test("exchanged with a DPoP proof of its key → accepted, and the new token is bound to that key; another key → 400", async () => {
+      const key = new DpopTestKey();
+      const token = await boundToken(key.jkt);
+      const exchangeWith = (signer: DpopTestKey) =>
+        f.t.postForm("/token", { grant_type: GRANT, ...subject(token), audience: API }, { ...basic(f.limited.client_id, f.limited.client_secret!), dpop: signer.proof("POST", `${f.t.issuer}/token`, clock.now()) });
+      await assertError(await exchangeWith(new DpopTestKey()), 400, "invalid_request", "subject_token is sender-constrained to another key");
+      const res = await exchangeWith(key);
+      assert.equal(res.status, 200, await res.clone().text());
+      const body = (await res.json()) as { access_token: string; token_type: string };
+      assert.equal(body.token_type, "DPoP");
+      assert.deepEqual(payloadOf(body.access_token).cnf, { jkt: key.jkt });
     });
 
     test("only a policy that releases the constraint yields an unbound token", async () => {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import type { PluginClock, SingleUseStore } from "portcullis/plugin-sdk";
+import type { PluginClock, SenderBinding, SingleUseStore } from "portcullis/plugin-sdk";
 
 /** How long a first-party sign-in may take, from its first request to the code, across every rotation (draft §9.6.2). */
 export const AUTH_SESSION_TTL_MS = 10 * 60_000;
@@ -21,6 +21,8 @@ export interface AuthSession {
   signIn: string;
   /** Epoch ms after which the whole sign-in is over. */
   expiresAt: number;
+  /** The DPoP key the first request proved (draft §9.6.1): every follow-up and the code are bound to it. */
+  binding?: SenderBinding;
 }
 
 const keyOf = (value: string) => `auth-session:${createHash("sha256").update(value).digest("base64url")}`;

@@ -1,8 +1,10 @@
 import {
+  confirmationOf,
   inject,
   injectable,
   OAuthErrors,
   PluginTokens,
+  proves,
   type AuthenticatedClient,
   type AuthorizationCodes,
   type ClientAuthentication,
@@ -13,6 +15,7 @@ import {
   type FormParams,
   type PluginClock,
   type PublicEndpoint,
+  type SenderProofs,
   type SingleUseStore,
 } from "portcullis/plugin-sdk";
 import { AUTH_SESSION_TTL_MS, AuthSessions, type AuthSession, type ChallengeRequest } from "./auth-sessions.js";
@@ -38,6 +41,7 @@ export class AuthorizationChallengeEndpoint implements PublicEndpoint {
     @inject(PluginTokens.AuthorizationCodes) private readonly codes: AuthorizationCodes,
     @inject(PluginTokens.SingleUse) store: SingleUseStore,
     @inject(PluginTokens.Clock) private readonly clock: PluginClock,
+    @inject(PluginTokens.SenderProofs) private readonly proofs: SenderProofs,
   ) {
     this.sessions = new AuthSessions(store, clock);
   }
@@ -55,14 +59,15 @@ export class AuthorizationChallengeEndpoint implements PublicEndpoint {
     assertAllowed(client);
     const request = challengeRequestOf(http.params);
     await this.codes.check({ client: client.client, ...request });
-    const session = { clientId: client.client.clientId, request, expiresAt: this.clock.now() + AUTH_SESSION_TTL_MS };
+    const binding = await this.proofs.presented(http);
+    const session = { clientId: client.client.clientId, request, expiresAt: this.clock.now() + AUTH_SESSION_TTL_MS, ...(confirmationOf(binding) && { binding }) };
     return this.proceed(http, client, session, await this.signIn.begin());
   }
 
   /**
    * A follow-up (draft §5.3.1): the auth_session names the client, which authenticates again unless public; another
-   * client's session, or a used one, is invalid_session. Hook: once core verifies DPoP proofs, the session keeps the
-   * proof's key and a follow-up with another key is invalid_session too (draft §9.6.1).
+   * client's session, or a used one, is invalid_session. A session started with a DPoP proof needs a proof of the same
+   * key (draft §9.6.1); without it the follow-up is invalid_session and the session stays for its key holder.
    */
   private async resume(http: EndpointRequest, presented: string): Promise<EndpointResponse> {
     const session = await this.sessions.find(presented);
@@ -73,6 +78,7 @@ export class AuthorizationChallengeEndpoint implements PublicEndpoint {
       throw invalidSession("auth_session was issued to another client");
     }
     assertAllowed(client);
+    if (!proves(await this.proofs.presented(http), session.binding)) throw invalidSession("auth_session is bound to a DPoP key this request did not prove");
     if (!(await this.sessions.take(presented))) throw invalidSession();
     return this.proceed(http, client, session, await this.signIn.current(session.signIn));
   }
@@ -89,7 +95,7 @@ export class AuthorizationChallengeEndpoint implements PublicEndpoint {
     const outcome = await this.signIn.submit(progress.state, { authenticator: progress.prompt.authenticator, fields }, http.remoteAddress);
     switch (outcome.kind) {
       case "done":
-        return authorizationCode(await this.codes.issue({ client: client.client, ...session.request, authentication: outcome.authentication }));
+        return authorizationCode(await this.codes.issue({ client: client.client, ...session.request, authentication: outcome.authentication, binding: session.binding }));
       case "next":
         assertPostable(outcome);
         return this.ask(session, outcome, `sign in with ${outcome.prompt.authenticator} as well`);

@@ -1,4 +1,5 @@
 import {
+  confirmationOf,
   grantTypesOf,
   inject,
   injectable,
@@ -11,6 +12,7 @@ import {
   type EndpointResponse,
   type PluginClock,
   type PublicEndpoint,
+  type SenderProofs,
   type SingleUseStore,
 } from "portcullis/plugin-sdk";
 import { DEVICE_CODE_GRANT } from "./device-code.grant.js";
@@ -21,7 +23,8 @@ import { VERIFICATION_PATH } from "./verification-pages.js";
 
 /**
  * POST /device_authorization (RFC 8628 §3.1–3.2), advertised as `device_authorization_endpoint` (§4): the client
- * (authenticated as registered, or public) gets a device code, a user code and where the user enters it.
+ * (authenticated as registered, or public) gets a device code, a user code and where the user enters it. A DPoP proof
+ * sent with the request binds the device code to its key: polls must prove the same key (RFC 9449 §4.3, §10 by analogy).
  */
 @injectable()
 export class DeviceAuthorizationEndpoint implements PublicEndpoint {
@@ -38,6 +41,7 @@ export class DeviceAuthorizationEndpoint implements PublicEndpoint {
     @inject(PluginTokens.SingleUse) store: SingleUseStore,
     @inject(PluginTokens.Clock) clock: PluginClock,
     @inject(PluginTokens.Options) options: Readonly<Record<string, unknown>>,
+    @inject(PluginTokens.SenderProofs) private readonly proofs: SenderProofs,
   ) {
     this.options = parseDeviceCodeOptions(options);
     this.requests = new DeviceRequests(store, clock, this.options.expiresIn);
@@ -49,7 +53,8 @@ export class DeviceAuthorizationEndpoint implements PublicEndpoint {
     const client = caller.client;
     if (!grantTypesOf(client.metadata).includes(DEVICE_CODE_GRANT)) throw OAuthErrors.unauthorizedClient(`the client is not registered for ${DEVICE_CODE_GRANT}`);
     const access = await this.policy.resolve(client, { scope: request.params.get("scope"), resources: request.params.getAll("resource") });
-    const { deviceCode, userCode } = await this.requests.create({ clientId: client.clientId, scopes: access.scopes, resources: access.resources });
+    const binding = await this.proofs.presented(request);
+    const { deviceCode, userCode } = await this.requests.create({ clientId: client.clientId, scopes: access.scopes, resources: access.resources, ...(confirmationOf(binding) && { binding }) });
     const verificationUri = `${this.issuer}${VERIFICATION_PATH}`;
     const shown = formatUserCode(userCode);
     return {

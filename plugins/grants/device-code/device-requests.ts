@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { OAuthErrors, type PluginClock, type SingleUseStore } from "portcullis/plugin-sdk";
+import { OAuthErrors, type PluginClock, type SenderBinding, type SingleUseStore } from "portcullis/plugin-sdk";
 import { generateUserCode } from "./user-code.js";
 
 /** A device authorization request (RFC 8628 §3.1) as stored, under the digest of its device code. */
@@ -13,6 +13,8 @@ export interface DeviceRequest {
   status: "pending" | "approved" | "denied";
   /** Once approved: the end-user's authentication, sealed by AuthenticationSeal. */
   authentication?: string;
+  /** The key the device authorization request proved (a DPoP proof, RFC 9449 §4.3); every poll must prove it too. */
+  binding?: SenderBinding;
 }
 
 /** Random bytes of a device code (256 bits; RFC 8628 §5.2 wants it unguessable). */
@@ -41,7 +43,7 @@ export class DeviceRequests {
   ) {}
 
   /** Stores a new pending request; its device code and (canonical) user code. */
-  async create(request: Pick<DeviceRequest, "clientId" | "scopes" | "resources">): Promise<{ deviceCode: string; userCode: string }> {
+  async create(request: Pick<DeviceRequest, "clientId" | "scopes" | "resources" | "binding">): Promise<{ deviceCode: string; userCode: string }> {
     const deviceCode = Buffer.from(this.random(DEVICE_CODE_BYTES)).toString("base64url");
     const key = deviceKey(deviceCode);
     const lifetime = this.expiresInSeconds * 1000;

@@ -10,7 +10,7 @@ export class RefreshTokenGrant implements GrantHandler {
   async handle(request: GrantRequest, ctx: GrantContext): Promise<GrantDecision> {
     const token = request.params.get("refresh_token");
     if (!token) throw OAuthErrors.invalidRequest("refresh_token is required");
-    const refreshed = await ctx.refreshTokens.rotate(token, request.client);
+    const refreshed = await ctx.refreshTokens.rotate(token, request);
     const access = await ctx.resolveAccess(request, { maxScopes: refreshed.scopes, maxResources: refreshed.resources });
     return { access, refreshed };
   }

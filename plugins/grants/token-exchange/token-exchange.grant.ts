@@ -49,7 +49,7 @@ export class TokenExchangeGrant implements GrantHandler {
       audiences: access.resources.length > 0 ? access.resources : [this.issuer],
       refreshToken: requested.refreshToken,
     });
-    assertSenderConstraint({ subject_token: subjectToken, actor_token: actorToken }, permit);
+    assertSenderConstraint({ subject_token: subjectToken, actor_token: actorToken }, permit, request.binding);
     return {
       subject: subjectToken.subject,
       access,

@@ -62,6 +62,8 @@ export interface AuthorizationRequest extends ResponseTarget, InteractionRequest
   nonce?: string;
   codeChallenge?: string;
   codeChallengeMethod?: PkceMethod;
+  /** RFC 9449 §10: the DPoP key the code is bound to (`dpop_jkt`, or the key of the proof sent to /par). */
+  dpopJkt?: string;
   /** The PAR request_uri this request came from; consumed when the authorization completes (RFC 9126 §4, §7.3). */
   pushedRequestUri?: string;
 }

@@ -58,7 +58,10 @@ const SINGLE_VALUED: ReadonlySet<string> = new Set([
   "request_uri",
   "code_challenge",
   "code_challenge_method",
+  "dpop_jkt",
 ]);
+/** A JWK SHA-256 thumbprint (RFC 7638 §3, RFC 9449 §10): 32 bytes, base64url. */
+const JWK_THUMBPRINT = /^[A-Za-z0-9_-]{43}$/;
 const MAX_AGE = /^(?:0|[1-9][0-9]{0,9})$/;
 
 /** A repeated client_id or redirect_uri: refused before there is a target, so an error page (RFC 6749 §4.1.2.1). */
@@ -163,6 +166,8 @@ export class AuthorizationRequestValidator {
     const maxAge = this.maxAge(p, client);
     const claims = this.claims(p);
     const pkce = this.pkce(p, client, responseType);
+    const dpopJkt = p.get("dpop_jkt");
+    if (dpopJkt !== undefined && !JWK_THUMBPRINT.test(dpopJkt)) throw OAuthErrors.invalidRequest("dpop_jkt must be a JWK SHA-256 thumbprint");
     const parRequired = client.metadata.require_pushed_authorization_requests === true || this.config.requirePar;
     if (parRequired && via === "authorize" && pushedRequestUri === undefined) {
       throw OAuthErrors.invalidRequest("authorization requests must be pushed to the pushed authorization request endpoint");
@@ -183,6 +188,7 @@ export class AuthorizationRequestValidator {
       claims,
       uiLocales: split(p.get("ui_locales")),
       ...pkce,
+      dpopJkt,
       pushedRequestUri,
     };
   }

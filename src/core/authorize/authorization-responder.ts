@@ -53,6 +53,7 @@ export class AuthorizationResponder {
         requestedClaims: request.claims,
         codeChallenge: request.codeChallenge,
         codeChallengeMethod: request.codeChallengeMethod,
+        ...(request.dpopJkt !== undefined && { binding: { jkt: request.dpopJkt } }),
       });
     }
     if (types.has("token")) Object.assign(params, await this.accessToken(request, user));

@@ -113,6 +113,10 @@ function checkGrantAndResponseTypes(metadata: ClientMetadata, capabilities: Capa
     if ((values.includes("token") || values.includes("id_token")) && !grants.includes("implicit")) {
       throw OAuthErrors.invalidClientMetadata(`response type ${responseType} requires the implicit grant type`);
     }
+    // RFC 9449 §5.2: such a client gets no token without a proof; the authorization endpoint cannot take one.
+    if (values.includes("token") && metadata.dpop_bound_access_tokens === true) {
+      throw OAuthErrors.invalidClientMetadata(`response type ${responseType} returns Bearer access tokens, which dpop_bound_access_tokens excludes`);
+    }
   }
   const returns = (value: string) => responseTypes.some((rt) => rt.split(" ").includes(value));
   if (grants.includes("authorization_code") && !returns("code")) {

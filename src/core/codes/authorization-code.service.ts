@@ -9,6 +9,7 @@ import { secretDigest } from "../security/digest.js";
 import { MAX_ACCESS_TOKEN_TTL, type RevocationService } from "../tokens/access-token.js";
 import { verifyPkce, type PkceMethod } from "./pkce.js";
 import { vouch } from "../security/vouched.js";
+import { proves, type SenderBinding } from "../../plugin-sdk/sender-binding.js";
 
 /** What the authorization endpoint granted, stored with the code (RFC 6749 §4.1.2). */
 export interface CodeGrant extends AuthenticationFacts {
@@ -23,6 +24,8 @@ export interface CodeGrant extends AuthenticationFacts {
   claims?: Record<string, unknown>;
   codeChallenge?: string;
   codeChallengeMethod?: PkceMethod;
+  /** The key the code is bound to (RFC 9449 §10: `dpop_jkt`, or the DPoP proof at PAR); the token request must prove it. */
+  binding?: SenderBinding;
 }
 
 /** What the token request presents with the code (RFC 6749 §4.1.3, RFC 7636 §4.5). */
@@ -32,6 +35,8 @@ export interface CodeBinding {
   codeVerifier: string | undefined;
   /** The client authenticated with method "none": it must have used PKCE (RFC 9700 §2.1.1). */
   publicClient: boolean;
+  /** What the token request proved (RFC 9449 §10.1: a bound code needs a proof with the same key). */
+  sender: SenderBinding;
 }
 
 /** What a redemption issued, so a reuse of the code can revoke it (RFC 6749 §4.1.2). */
@@ -83,10 +88,11 @@ export class AuthorizationCodeService {
       throw OAuthErrors.invalidGrant("redirect_uri does not match the authorization request");
     }
     if (record.withoutRedirect && binding.redirectUri !== undefined) throw OAuthErrors.invalidGrant("redirect_uri was not part of the authorization request");
+    if (!proves(binding.sender, record.binding)) throw OAuthErrors.invalidGrant("the authorization code is bound to a DPoP key this request did not prove");
     await this.checkPkce(digest, record, binding);
     if ((await this.store.take(codeKey(digest))) === undefined) throw invalid();
     await this.store.putIfAbsent(usedKey(digest), "{}", USED_MARKER_TTL_MS);
-    const { clientId: _client, redirectUri: _redirect, withoutRedirect: _without, codeChallenge: _challenge, codeChallengeMethod: _method, claims, ...granted } = record;
+    const { clientId: _client, redirectUri: _redirect, withoutRedirect: _without, codeChallenge: _challenge, codeChallengeMethod: _method, binding: _binding, claims, ...granted } = record;
     return vouch({ ...granted, claims: claims ?? {}, handle: digest });
   }
 

@@ -4,6 +4,7 @@ import { ACR_VALUES } from "../authn/acr.js";
 import { PROMPT_VALUES, RESPONSE_MODES } from "../authorize/response-types.js";
 import type { Capabilities } from "../capabilities.js";
 import { CLIENT_KEY_ALGORITHMS } from "../clients/client-jwks-cache.js";
+import { DPOP_SIGNING_ALGS } from "../pop/dpop/dpop-algorithms.js";
 import type { DiscoveryContributor } from "../../plugin-sdk/discovery.js";
 import type { PublicEndpoint } from "../../plugin-sdk/endpoint.js";
 import { DI } from "../di-tokens.js";
@@ -82,6 +83,7 @@ export class ServerMetadata {
       introspection_endpoint_auth_signing_alg_values_supported: [...caps.clientAuthSigningAlgs],
       revocation_endpoint_auth_methods_supported: authMethods,
       revocation_endpoint_auth_signing_alg_values_supported: [...caps.clientAuthSigningAlgs],
+      dpop_signing_alg_values_supported: [...DPOP_SIGNING_ALGS],
       service_documentation: `${issuer}/`,
     };
   }

@@ -32,6 +32,8 @@ const TABLE: Record<string, Mapping> = {
   too_many_requests: { status: 429, grpc: GrpcCode.RESOURCE_EXHAUSTED },
   temporarily_unavailable: { status: 503, grpc: GrpcCode.UNAVAILABLE },
   server_error: { status: 500, grpc: GrpcCode.INTERNAL },
+  // RFC 9449 §5, §8: 400 at the authorization server; a protected resource answers 401 (§7.1, §9) by setting the status.
+  invalid_dpop_proof: { status: 400, grpc: GrpcCode.INVALID_ARGUMENT },
   use_dpop_nonce: { status: 400, grpc: GrpcCode.FAILED_PRECONDITION },
   // draft-ietf-oauth-attestation-based-client-auth-11 §7.4 (client authentication failures) and §6.1 (400 with a challenge).
   invalid_client_attestation: { status: 401, grpc: GrpcCode.UNAUTHENTICATED },

@@ -36,7 +36,7 @@ export class GrantContextFactory {
       now: () => clock.now(),
       resolveAccess: (request: GrantRequest, options?: AccessBounds) =>
         policy.resolve({ client: request.client.client, scope: request.params.get("scope"), resources: request.params.getAll("resource"), ...options }),
-      refreshTokens: Object.freeze({ rotate: refreshTokens.rotate.bind(refreshTokens) }),
+      refreshTokens: Object.freeze({ rotate: (token: string, request: GrantRequest) => refreshTokens.rotate(token, request.client, request.binding) }),
       codes: Object.freeze({
         redeem: (code: string, request: GrantRequest) =>
           codes.redeem(code, {
@@ -44,6 +44,7 @@ export class GrantContextFactory {
             redirectUri: request.params.get("redirect_uri"),
             codeVerifier: request.params.get("code_verifier"),
             publicClient: request.client.method === "none",
+            sender: request.binding,
           }),
       }),
       users,

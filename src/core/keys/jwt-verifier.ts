@@ -20,8 +20,8 @@ export type JwsVerification =
 
 const fail = (reason: string): JwsVerification => ({ valid: false, reason });
 
-/** The JSON object in a base64url segment, or undefined for anything else. */
-function decodeObject(segment: string): Record<string, unknown> | undefined {
+/** The JSON object in a base64url segment of a compact JWS, or undefined for anything else (RFC 7515 §7.1). */
+export function decodeObject(segment: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(Buffer.from(segment, "base64url").toString("utf8"));
     return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;

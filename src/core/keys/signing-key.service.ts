@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPair, type JsonWebKey, type KeyObject } from "node:crypto";
+import { createPrivateKey, createPublicKey, generateKeyPair, type JsonWebKey, type KeyObject } from "node:crypto";
 import { promisify } from "node:util";
 import type { JSONWebKeySet, JWK } from "jose";
 import { inject, injectable } from "tsyringe";
@@ -10,6 +10,7 @@ import type { Logger } from "../ports/logger.js";
 import type { DurableStorage, SigningKeyRecord } from "../ports/repositories.js";
 import { MAX_ACCESS_TOKEN_TTL } from "../tokens/access-token.js";
 import { isSigningAlg } from "./jwt-signer.js";
+import { jwkThumbprint } from "./jwk-thumbprint.js";
 import type { ActiveSigningKey, KeyService, Sealer, SigningAlg } from "./key-service.js";
 
 const generate = promisify(generateKeyPair);
@@ -24,20 +25,11 @@ const GENERATORS: Record<SigningAlg, () => Promise<{ publicKey: KeyObject; priva
 
 /** Members of a public JWK that are ever published (RFC 7517 §4, §5); private members never are. */
 const PUBLIC_MEMBERS = ["kty", "crv", "x", "y", "n", "e"] as const;
-/** Required thumbprint members per kty, in lexicographic order (RFC 7638 §3.2). */
-const THUMBPRINT_MEMBERS: Readonly<Record<string, readonly string[]>> = { EC: ["crv", "kty", "x", "y"], RSA: ["e", "kty", "n"], OKP: ["crv", "kty", "x"] };
 
 const RELOAD_INTERVAL_MS = 30_000;
 /** An unknown kid triggers at most one storage read per this interval (a flood of random kids costs nothing). */
 const MISS_RELOAD_INTERVAL_MS = 5_000;
 const BOOTSTRAP_SECRET_PREFIX = "signing-key-bootstrap:";
-
-/** The RFC 7638 JWK thumbprint (SHA-256, base64url), used as kid. */
-export function jwkThumbprint(jwk: JsonWebKey): string {
-  const members = THUMBPRINT_MEMBERS[String(jwk.kty)];
-  if (!members) throw new Error(`no thumbprint members for kty ${String(jwk.kty)}`);
-  return createHash("sha256").update(JSON.stringify(Object.fromEntries(members.map((m) => [m, jwk[m]])))).digest("base64url");
-}
 
 function publicMembers(jwk: JsonWebKey): JsonWebKey {
   return Object.fromEntries(PUBLIC_MEMBERS.filter((m) => jwk[m] !== undefined).map((m) => [m, jwk[m]]));

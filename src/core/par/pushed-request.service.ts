@@ -5,6 +5,7 @@ import { DI } from "../di-tokens.js";
 import type { RandomSource } from "../ports/clock.js";
 import type { EphemeralStore } from "../ports/ephemeral-store.js";
 import { secretDigest } from "../security/digest.js";
+import { UNBOUND, type SenderBinding } from "../../plugin-sdk/sender-binding.js";
 
 /** Authorization request parameters as pushed to /par (RFC 9126 §2.1). */
 export type PushedParams = Record<string, string | string[]>;
@@ -39,9 +40,17 @@ export class PushedRequestService {
     @inject(DI.Config) private readonly config: Config,
   ) {}
 
-  /** Stores `params` for `clientId` and returns a 256-bit request_uri valid for `PAR_TTL` seconds (RFC 9126 §2.2). */
-  async push(clientId: string, params: PushedParams): Promise<{ requestUri: string; expiresIn: number }> {
+  /**
+   * Stores `params` for `clientId` and returns a 256-bit request_uri valid for `PAR_TTL` seconds (RFC 9126 §2.2). A push
+   * with a DPoP proof binds the request, and so its code, to the proof's key (RFC 9449 §10.1); a `dpop_jkt` beside it
+   * must name that key.
+   */
+  async push(clientId: string, params: PushedParams, proven: SenderBinding = UNBOUND): Promise<{ requestUri: string; expiresIn: number }> {
     if (Object.hasOwn(params, "request_uri")) throw OAuthErrors.invalidRequest("request_uri must not be sent to the pushed authorization request endpoint");
+    if (proven.jkt !== undefined) {
+      if (params.dpop_jkt !== undefined && params.dpop_jkt !== proven.jkt) throw OAuthErrors.invalidDpopProof("dpop_jkt does not match the key of the DPoP proof");
+      params = { ...params, dpop_jkt: proven.jkt };
+    }
     const requestUri = REQUEST_URI_PREFIX + this.random.token(REQUEST_URI_BYTES);
     const record: PushedRecord = { clientId, params };
     const expiresIn = this.config.parTtl;

@@ -10,6 +10,7 @@ import { validateChallenge, type PkceMethod } from "../codes/pkce.js";
 import { DI } from "../di-tokens.js";
 import { AccessPolicy } from "../policy/access-policy.js";
 import { isVouched } from "../security/vouched.js";
+import { confirmationOf } from "../../plugin-sdk/sender-binding.js";
 
 /** A request that passed core's rules: what the code will grant and its PKCE binding. */
 interface CheckedRequest {
@@ -51,6 +52,7 @@ export class AuthorizationCodesService implements AuthorizationCodes {
       amr: [...authentication.amr],
       codeChallenge,
       codeChallengeMethod,
+      ...(request.binding && confirmationOf(request.binding) && { binding: request.binding }),
     });
   }
 

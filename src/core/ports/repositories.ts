@@ -1,4 +1,5 @@
 import type { Client } from "../../plugin-sdk/client.js";
+import type { SenderBinding } from "../../plugin-sdk/sender-binding.js";
 import type { RegistrationPolicy } from "../clients/registration-policy.js";
 import type { ConsentRepository, SessionRepository } from "../sessions/session.js";
 import type { TrustedIssuerRepository } from "../trust/trusted-issuer.js";
@@ -110,6 +111,8 @@ export interface GrantRecord {
   revokedAt?: number;
   /** The grant this one derives from (RFC 8693 token exchange): revoking the parent revokes this grant too. */
   parentId?: string;
+  /** The key its refresh tokens are bound to (a public client's DPoP key or certificate, RFC 9449 §5, RFC 8705 §4). */
+  binding?: SenderBinding;
 }
 
 export interface RefreshTokenRecord {

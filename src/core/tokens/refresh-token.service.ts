@@ -10,6 +10,7 @@ import { secretDigest } from "../security/digest.js";
 import type { RevocationService } from "./access-token.js";
 import { openSuccessor, sealSuccessor } from "./successor-seal.js";
 import { vouch } from "../security/vouched.js";
+import { confirmationOf, proves, UNBOUND, type SenderBinding } from "../../plugin-sdk/sender-binding.js";
 
 export interface NewGrant {
   client: Client;
@@ -19,6 +20,16 @@ export interface NewGrant {
   claims?: Record<string, unknown>;
   /** The grant this one derives from (RFC 8693 token exchange): revoking that grant revokes this one, which never outlives it. */
   parentGrantId?: string;
+  /** What the token request proved; kept for a public client's grant (see `refreshBindingOf`). */
+  binding?: SenderBinding;
+}
+
+/**
+ * The key a new grant's refresh tokens are bound to: a public client's proof (RFC 9449 §5: DPoP key; RFC 8705 §4:
+ * certificate), since nothing else authenticates its refreshes; a confidential client's refresh tokens stay unbound.
+ */
+function refreshBindingOf(client: Client, binding: SenderBinding | undefined): SenderBinding | undefined {
+  return client.metadata.token_endpoint_auth_method === "none" && binding && confirmationOf(binding) ? binding : undefined;
 }
 
 const invalid = () => OAuthErrors.invalidGrant("refresh token is invalid, expired or revoked");
@@ -27,7 +38,8 @@ const parentRevoked = () => OAuthErrors.invalidRequest("the token this grant der
 /**
  * Refresh tokens: one grant per authorization, rotation on every use in one transaction, reuse detection that
  * revokes the grant, and a grace window that returns the same successor to a retry (RFC 6749 §6, RFC 9700 §4.14.2).
- * Lifetime is absolute from the grant's creation; rotation does not extend it.
+ * Lifetime is absolute from the grant's creation; rotation does not extend it. A public client's grant is bound to the
+ * key its first token request proved, and every refresh must prove it again.
  */
 @injectable()
 export class RefreshTokenService {
@@ -45,6 +57,7 @@ export class RefreshTokenService {
     const ttl = (input.client.metadata.refresh_token_lifetime ?? this.config.refreshTokenTtl) * 1000;
     const parent = input.parentGrantId === undefined ? undefined : await this.storage.grants.findGrant(input.parentGrantId);
     if (input.parentGrantId !== undefined && (!parent || parent.revokedAt !== undefined || parent.expiresAt <= now)) throw parentRevoked();
+    const binding = refreshBindingOf(input.client, input.binding);
     const grant: GrantRecord = {
       id: this.random.id(),
       clientId: input.client.clientId,
@@ -55,6 +68,7 @@ export class RefreshTokenService {
       createdAt: now,
       expiresAt: Math.min(now + ttl, parent?.expiresAt ?? Infinity),
       ...(parent && { parentId: parent.id }),
+      ...(binding && { binding }),
     };
     const refreshToken = this.random.token(32);
     // The repository re-checks the parent under a lock, so a revocation racing this insert still reaches the new grant.
@@ -62,13 +76,15 @@ export class RefreshTokenService {
     return { grantId: grant.id, refreshToken, expiresAt: grant.expiresAt };
   }
 
-  /** Rotates `presented` for `caller`; see the class comment for the rules. */
-  async rotate(presented: string, caller: AuthenticatedClient): Promise<RefreshedGrant> {
+  /** Rotates `presented` for `caller`, which proved `proven`; see the class comment for the rules. */
+  async rotate(presented: string, caller: AuthenticatedClient, proven: SenderBinding = UNBOUND): Promise<RefreshedGrant> {
     const current = await this.storage.grants.findRefreshToken(secretDigest(presented));
     if (!current || current.clientId !== caller.client.clientId) throw invalid();
     const grant = await this.storage.grants.findGrant(current.grantId);
     const now = this.clock.now();
     if (!grant || grant.revokedAt !== undefined || current.expiresAt <= now || current.status === "revoked") throw invalid();
+    // Before rotation or reuse detection: a stolen bound token without its key changes nothing (RFC 9449 §5, RFC 8705 §4).
+    if (!proves(proven, grant.binding)) throw OAuthErrors.invalidGrant("the refresh token is bound to a key this request did not prove");
     if (current.status === "active") {
       const successor = this.random.token(32);
       const record = this.record(grant, successor, now);

@@ -128,7 +128,7 @@ export class TokenIssuer {
     if (!decision.refreshed && decision.issueRefreshToken) {
       const claims = { ...(openid && facts ? withFacts(own, facts) : own), ...(act && { act }) };
       const { scopes, resources } = decision.access;
-      const issued = await this.refreshTokens.issue({ client, subject, scopes, resources, claims, parentGrantId: decision.derivedFrom?.grantId });
+      const issued = await this.refreshTokens.issue({ client, subject, scopes, resources, claims, parentGrantId: decision.derivedFrom?.grantId, binding: settings.binding });
       grantId = issued.grantId;
       refreshToken = issued.refreshToken;
     }

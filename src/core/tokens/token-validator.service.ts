@@ -7,6 +7,7 @@ import type { Clock } from "../ports/clock.js";
 import type { EphemeralStore, RevocationBus, RevocationEvent } from "../ports/ephemeral-store.js";
 import type { DurableStorage } from "../ports/repositories.js";
 import { secretDigest } from "../security/digest.js";
+import { confirmationOf } from "../../plugin-sdk/sender-binding.js";
 import type { AccessTokenClaims, ActiveToken, TokenValidator } from "./access-token.js";
 import { ACCESS_TOKEN_TYP, opaqueTokenKey } from "./jwt-access-token.minter.js";
 import { revokedGrantKey, revokedTokenKey } from "./revocation.service.js";
@@ -79,7 +80,7 @@ export class TokenValidatorService implements TokenValidator {
     return (await this.clients.find(active.clientId)) ? active : undefined;
   }
 
-  /** Active only while the token is `active` (a rotated one is not), unexpired, and its grant unrevoked (RFC 7662 §2.2). */
+  /** Active only while the token is `active` (a rotated one is not), unexpired, and its grant unrevoked (RFC 7662 §2.2); `cnf` when its grant is bound (RFC 9449 §6.2). */
   async validateRefreshToken(token: string): Promise<ActiveToken | undefined> {
     if (typeof token !== "string" || token.length === 0 || token.length > MAX_TOKEN_LENGTH) return undefined;
     const record = await this.durable.grants.findRefreshToken(secretDigest(token));
@@ -98,6 +99,8 @@ export class TokenValidatorService implements TokenValidator {
       gid: grant.id,
     };
     if (grant.scopes.length > 0) claims.scope = grant.scopes.join(" ");
+    const cnf = grant.binding && confirmationOf(grant.binding);
+    if (cnf) claims.cnf = cnf;
     return toActive("refresh_token", "opaque", claims);
   }
 

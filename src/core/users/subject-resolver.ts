@@ -4,6 +4,7 @@ import type { Client, ClientMetadata } from "../../plugin-sdk/client.js";
 import { DI } from "../di-tokens.js";
 import type { RandomSource } from "../ports/clock.js";
 import type { DurableStorage } from "../ports/repositories.js";
+import { SharedSecret } from "../security/shared-secret.js";
 
 /** Name of the pairwise salt in `serverSecrets`: created once, shared by every node, never rotated (OIDC Core §8.1). */
 const PAIRWISE_SALT = "pairwise-salt";
@@ -30,28 +31,18 @@ function hostOf(uri: string): string {
  */
 @injectable()
 export class SubjectResolver {
-  #salt: Promise<string> | undefined;
+  readonly #salt: SharedSecret;
 
-  constructor(
-    @inject(DI.Durable) private readonly storage: DurableStorage,
-    @inject(DI.Random) private readonly random: RandomSource,
-  ) {}
+  constructor(@inject(DI.Durable) storage: DurableStorage, @inject(DI.Random) random: RandomSource) {
+    this.#salt = new SharedSecret(storage, random, PAIRWISE_SALT);
+  }
 
   /** The `sub` of `userId` for `client` (OIDC Core §8.1); throws when a pairwise client has no sector identifier. */
   async forClient(client: Client, userId: string): Promise<string> {
     if (client.metadata.subject_type !== "pairwise") return userId;
     const sector = sectorIdentifierOf(client.metadata);
     if (sector === undefined) throw new Error(`pairwise client ${client.clientId} has no sector identifier`);
-    const salt = await this.#pairwiseSalt();
+    const salt = await this.#salt.value();
     return createHash("sha256").update(`${sector}\0${userId}\0${salt}`).digest("base64url");
-  }
-
-  /** The salt, read (or created) once per process; a failed read is retried on the next call. */
-  #pairwiseSalt(): Promise<string> {
-    this.#salt ??= this.storage.serverSecrets.getOrCreate(PAIRWISE_SALT, this.random.token(32)).catch((error: unknown) => {
-      this.#salt = undefined;
-      throw error;
-    });
-    return this.#salt;
   }
 }

@@ -4,8 +4,8 @@ import type { AuthenticatedClient, Client, ClientMetadata } from "../client.js";
 import { OAuthErrors } from "../errors.js";
 import { FormParams } from "../form-params.js";
 import type { AccessBounds, GrantContext, GrantedAccess, GrantRequest, RedeemedCode, RefreshedGrant } from "../grant.js";
-import type { EndpointRequest } from "../request.js";
-import { UNBOUND } from "../sender-binding.js";
+import { headerValue, type EndpointRequest } from "../request.js";
+import { UNBOUND, type SenderProofs } from "../sender-binding.js";
 
 /**
  * The plugin test kit: build requests, clients and a recording GrantContext to unit-test a plugin without
@@ -25,6 +25,19 @@ export function endpointRequest(params: Record<string, string | string[]> = {}, 
 /** A token request as a grant receives it (parameters already filtered by core). */
 export function grantRequest(grantType: string, params: Record<string, string | string[]> = {}, client: AuthenticatedClient = { client: testClient(), method: "client_secret_basic" }): GrantRequest {
   return { grantType, params: FormParams.from({ grant_type: grantType, ...params }), client, remoteAddress: "127.0.0.1", binding: UNBOUND };
+}
+
+/**
+ * SenderProofs that take a request's `DPoP` header as the proven key thumbprint (no header: UNBOUND); core verifies the
+ * real proof, so a plugin test only sees which key a request stands for.
+ */
+export function fakeSenderProofs(): SenderProofs {
+  return {
+    async presented(request) {
+      const jkt = headerValue(request, "dpop");
+      return jkt === undefined ? UNBOUND : { jkt };
+    },
+  };
 }
 
 /** An in-memory SingleUseStore whose entries expire by `now()` (core's shared, atomic store is not emulated). */

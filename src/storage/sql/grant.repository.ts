@@ -14,6 +14,7 @@ interface GrantRow {
   expires_at: number;
   revoked_at: number | null;
   parent_grant_id: string | null;
+  confirmation: string | null;
 }
 
 interface RefreshTokenRow {
@@ -41,6 +42,7 @@ function grantToRow(grant: GrantRecord): GrantRow {
     expires_at: grant.expiresAt,
     revoked_at: orNull(grant.revokedAt),
     parent_grant_id: orNull(grant.parentId),
+    confirmation: grant.binding ? JSON.stringify(grant.binding) : null,
   };
 }
 
@@ -56,6 +58,7 @@ function grantFromRow(row: GrantRow): GrantRecord {
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
     parentId: row.parent_grant_id,
+    binding: row.confirmation === null ? null : JSON.parse(row.confirmation),
   });
 }
 

@@ -18,6 +18,7 @@ import { peerContextValues } from "./peer-certificate.js";
 import { isValidateTokenFastPath, serveValidateToken } from "./validate-token.fast-path.js";
 import type { InternalRpcDeps } from "./rpc-deps.js";
 import { internalTlsOptions } from "./tls-options.js";
+import { DpopResourceProof } from "../../core/pop/dpop/dpop-resource-proof.js";
 
 /** How long open calls (watch streams) get to finish after close() before their sessions are destroyed (ms). */
 const CLOSE_GRACE_MS = 5_000;
@@ -92,6 +93,7 @@ function resolveDeps(container: DependencyContainer): InternalRpcDeps {
     config: container.resolve(DI.Config),
     logger: container.resolve(DI.Logger).child({ listener: "internal" }),
     validator: container.resolve(DI.TokenValidator),
+    dpop: container.resolve(DpopResourceProof),
     revoker: container.resolve(TokenRevoker),
     issuer: container.resolve(TokenIssuer),
     introspection: container.resolve(IntrospectionService),

@@ -5,6 +5,7 @@ import type { Logger } from "../../core/ports/logger.js";
 import type { LogoutService } from "../../core/sessions/logout.service.js";
 import type { SessionManager } from "../../core/sessions/session-manager.js";
 import type { TokenValidator } from "../../core/tokens/access-token.js";
+import type { DpopResourceProof } from "../../core/pop/dpop/dpop-resource-proof.js";
 import type { IntrospectionService } from "../../core/tokens/introspection.service.js";
 import type { TokenIssuer } from "../../core/tokens/token-issuer.js";
 import type { TokenRevoker } from "../../core/tokens/token-revoker.js";
@@ -15,6 +16,8 @@ export interface InternalRpcDeps {
   config: Config;
   logger: Logger;
   validator: TokenValidator;
+  /** The DPoP check of ValidateToken (RFC 9449 §7.1). */
+  dpop: DpopResourceProof;
   revoker: TokenRevoker;
   issuer: TokenIssuer;
   introspection: IntrospectionService;

@@ -25,7 +25,7 @@ export function isValidateTokenFastPath(req: Http2ServerRequest): boolean {
 }
 
 /** Serves one fast-path call; `maxBytes` bounds the request message (DESIGN "Listeners": body limits). */
-export function serveValidateToken(deps: Pick<InternalRpcDeps, "validator" | "logger">, auth: Omit<CallerAuthOptions, "scopes">, maxBytes: number, req: Http2ServerRequest, res: Http2ServerResponse): void {
+export function serveValidateToken(deps: Pick<InternalRpcDeps, "validator" | "dpop" | "logger">, auth: Omit<CallerAuthOptions, "scopes">, maxBytes: number, req: Http2ServerRequest, res: Http2ServerResponse): void {
   const chunks: Buffer[] = [];
   let size = 0;
   req.on("data", (chunk: Buffer) => {
@@ -44,7 +44,7 @@ export function serveValidateToken(deps: Pick<InternalRpcDeps, "validator" | "lo
   });
 }
 
-async function answer(deps: Pick<InternalRpcDeps, "validator">, auth: Omit<CallerAuthOptions, "scopes">, req: Http2ServerRequest, frame: Buffer | undefined): Promise<Uint8Array> {
+async function answer(deps: Pick<InternalRpcDeps, "validator" | "dpop">, auth: Omit<CallerAuthOptions, "scopes">, req: Http2ServerRequest, frame: Buffer | undefined): Promise<Uint8Array> {
   if (!frame) throw new ConnectError("message larger than the limit", Code.ResourceExhausted);
   if (frame.length < 5 || frame[0] !== 0 || frame.readUInt32BE(1) !== frame.length - 5) throw new ConnectError("malformed gRPC message frame", Code.InvalidArgument);
   const authorization = req.headers.authorization;
@@ -55,7 +55,7 @@ async function answer(deps: Pick<InternalRpcDeps, "validator">, auth: Omit<Calle
   } catch {
     throw new ConnectError("request is not a ValidateTokenRequest", Code.InvalidArgument);
   }
-  const { init, token } = await validateTokenAnswer(deps.validator, request);
+  const { init, token } = await validateTokenAnswer(deps, request);
   if (!token) return toBinary(ValidateTokenResponseSchema, create(ValidateTokenResponseSchema, init));
   let encoded = encodedAnswers.get(token);
   if (!encoded) encodedAnswers.set(token, (encoded = toBinary(ValidateTokenResponseSchema, create(ValidateTokenResponseSchema, init))));

@@ -13,6 +13,7 @@ import { AuthorizationCodeService } from "../../../src/core/codes/authorization-
 import { DI } from "../../../src/core/di-tokens.js";
 import { PushedRequestService } from "../../../src/core/par/pushed-request.service.js";
 import { SessionManager } from "../../../src/core/sessions/session-manager.js";
+import { UNBOUND } from "../../../src/plugin-sdk/sender-binding.js";
 import { UserService } from "../../../src/core/users/user.service.js";
 import type { Client } from "../../../src/plugin-sdk/client.js";
 import { OAuthErrors } from "../../../src/plugin-sdk/errors.js";
@@ -137,6 +138,7 @@ describe("AuthorizationResponder", () => {
       redirectUri: REDIRECT,
       codeVerifier: VERIFIER,
       publicClient: false,
+      sender: UNBOUND,
     });
     assert.deepEqual(
       { ...redeemed, handle: undefined },

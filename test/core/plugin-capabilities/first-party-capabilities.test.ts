@@ -12,6 +12,7 @@ import { PluginTokens } from "../../../src/plugin-sdk/plugin-tokens.js";
 import type { Client } from "../../../src/plugin-sdk/client.js";
 import { FakeClock } from "../../support/fake-clock.js";
 import { testSealer } from "../keys/key-fixtures.js";
+import { UNBOUND } from "../../../src/plugin-sdk/sender-binding.js";
 
 const CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 const VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
@@ -93,7 +94,7 @@ describe("first-party capabilities: DirectSignIn and AuthorizationCodes (PluginT
     const authentication = vouch({ subject: "u-alice", authTime: 1_800_000_000, amr: ["pwd", "otp"], acr: "urn:portcullis:acr:mfa" });
     const code = await codes().issue({ ...request, authentication });
     const service = app.container.resolve(AuthorizationCodeService);
-    const binding = { clientId: client.clientId, redirectUri: undefined, codeVerifier: VERIFIER, publicClient: true };
+    const binding = { clientId: client.clientId, redirectUri: undefined, codeVerifier: VERIFIER, publicClient: true, sender: UNBOUND };
     await assert.rejects(service.redeem(code, { ...binding, redirectUri: "https://app.example.test/cb" }), { error: "invalid_grant", description: "redirect_uri was not part of the authorization request" });
     await assert.rejects(service.redeem(code, { ...binding, codeVerifier: undefined }), { error: "invalid_grant" });
     const redeemed = await service.redeem(code, binding);

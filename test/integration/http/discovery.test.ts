@@ -30,6 +30,12 @@ describe("discovery metadata", () => {
     }
   });
 
+  test("publishes the DPoP proof algs (RFC 9449 §5.1): asymmetric only", async () => {
+    for (const path of ["/.well-known/oauth-authorization-server", "/.well-known/openid-configuration"]) {
+      assert.deepEqual((await metadata(path)).dpop_signing_alg_values_supported, ["ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "RS256", "RS384", "RS512", "EdDSA", "Ed25519"]);
+    }
+  });
+
   test("the OpenID configuration adds the OpenID members; RS256 is listed for ID tokens", async () => {
     const openid = await metadata("/.well-known/openid-configuration");
     assert.deepEqual(openid.subject_types_supported, ["public", "pairwise"]);

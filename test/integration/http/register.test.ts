@@ -37,8 +37,16 @@ describe("/register over HTTP (RFC 7591 §3, corpus 91 and 97)", () => {
     assert.equal(((await res.json()) as { error: string }).error, "invalid_token");
   });
 
+  test("registers dpop_bound_access_tokens (RFC 9449 §5.2) and returns it; a non-boolean is invalid_client_metadata", async () => {
+    const res = await register(JSON.stringify({ ...CLIENT, dpop_bound_access_tokens: true }));
+    assert.equal(res.status, 201);
+    assert.equal(((await res.json()) as Record<string, unknown>).dpop_bound_access_tokens, true);
+    const bad = await register(JSON.stringify({ ...CLIENT, dpop_bound_access_tokens: "yes" }));
+    assert.equal(bad.status, 400);
+    assert.deepEqual(await bad.json(), { error: "invalid_client_metadata", error_description: "dpop_bound_access_tokens must be a boolean" });
+  });
+
   for (const [field, value] of [
-    ["dpop_bound_access_tokens", true],
     ["tls_client_certificate_bound_access_tokens", true],
     ["tls_client_auth_subject_dn", "CN=rp"],
     ["id_token_encrypted_response_alg", "RSA-OAEP-256"],

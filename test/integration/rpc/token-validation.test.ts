@@ -78,12 +78,6 @@ describe("TokenValidationService", () => {
     assert.deepEqual(pick(await validate({ token, clientCertificateThumbprint: THUMBPRINT.replace("b", "c") })), { active: false, failure: "invalid_token" });
   });
 
-  it("reports a DPoP-bound token inactive until DPoP proof validation lands (RFC 9449 §7.1)", async () => {
-    const token = await h.mint(resourceClient, { confirmation: { jkt: "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I" } });
-    const answer = await validate({ token, dpopProof: "eyJ0eXAiOiJkcG9wK2p3dCJ9.e30.sig", httpMethod: "GET", httpUrl: "https://api.example.com/r" });
-    assert.deepEqual(pick(answer), { active: false, failure: "invalid_token" });
-  });
-
   it("WatchRevocations confirms the subscription, streams revocations and stops on cancel", async () => {
     const stream = serverStream(h.grpc, TokenValidationService.method.watchRevocations, {}, caller);
     const ended = new Promise<ServiceError>((resolve) => stream.on("error", resolve));

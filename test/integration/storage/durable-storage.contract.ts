@@ -175,6 +175,12 @@ export function durableStorageContract(name: string, open: () => Promise<Durable
       assert.equal(await storage.grants.findGrant(unique("grant")), undefined);
     });
 
+    it("grants: the key a grant is bound to round-trips (RFC 9449 §5, RFC 8705 §4)", async () => {
+      const g = grant({ binding: { jkt: "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I", x5tS256: "bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2" } });
+      await storage.grants.create(g, refreshToken(g.id));
+      assert.deepEqual(await storage.grants.findGrant(g.id), g);
+    });
+
     it("grants: rotate is single use and records the sealed successor", async () => {
       const g = grant();
       const rt1 = refreshToken(g.id);

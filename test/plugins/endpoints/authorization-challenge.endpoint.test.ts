@@ -7,6 +7,7 @@ import { OAuthErrors, type Client, type ClientAuthentication, type DirectSignIn,
 import {
   endpointRequest,
   fakeDirectSignIn,
+  fakeSenderProofs,
   memorySingleUseStore,
   PASSWORD_PROMPT,
   recordingAuthorizationCodes,
@@ -42,8 +43,9 @@ function setup(signIn: DirectSignIn = fakeDirectSignIn({ users })) {
   let now = 1_000_000;
   const clock = { now: () => now };
   const codes = recordingAuthorizationCodes();
-  const endpoint = new AuthorizationChallengeEndpoint(clientAuthentication, signIn, codes, memorySingleUseStore(clock.now), clock);
-  const post = (params: Record<string, string | string[]>) => endpoint.handle(endpointRequest(params, { url: "https://as.example.test/authorize-challenge" }));
+  const endpoint = new AuthorizationChallengeEndpoint(clientAuthentication, signIn, codes, memorySingleUseStore(clock.now), clock, fakeSenderProofs());
+  const post = (params: Record<string, string | string[]>, headers: Record<string, string> = {}) =>
+    endpoint.handle(endpointRequest(params, { url: "https://as.example.test/authorize-challenge", headers }));
   const start = (params: Record<string, string> = {}) => post({ client_id: "app", response_type: "code", code_challenge: CHALLENGE, code_challenge_method: "S256", scope: "openid", ...params });
   return { endpoint, codes, post, start, advance: (ms: number) => void (now += ms) };
 }
@@ -129,6 +131,20 @@ test("Q95: another client's auth_session is invalid_session and ends it; a confi
   const backend = bodyOf(await start({ client_id: "backend", client_secret: "s3cret" })).auth_session;
   await assert.rejects(post({ auth_session: backend, username: "alice", password: "alice-pw" }), { error: "invalid_client" });
   assert.equal((await post({ auth_session: backend, client_secret: "s3cret", username: "alice", password: "alice-pw" })).status, 200, "a failed client authentication keeps the session");
+});
+
+test("a first request with a DPoP proof binds the auth_session and the code to its key; another key or none is invalid_session (draft §9.6.1)", async () => {
+  const { post, codes } = setup();
+  const request = { client_id: "app", response_type: "code", code_challenge: CHALLENGE, code_challenge_method: "S256", scope: "openid" };
+  const bound = bodyOf(await post({ ...request, username: "bob", password: "bob-pw" }, { dpop: "jkt-a" })).auth_session;
+  await assert.rejects(post({ auth_session: bound, otp: "123456" }), { error: "invalid_session", description: "auth_session is bound to a DPoP key this request did not prove" });
+  await assert.rejects(post({ auth_session: bound, otp: "123456" }, { dpop: "jkt-b" }), { error: "invalid_session" });
+  const done = await post({ auth_session: bound, otp: "123456" }, { dpop: "jkt-a" });
+  assert.deepEqual(done.body, { authorization_code: "code-1" }, "the refused follow-ups left the session to its key holder");
+  assert.deepEqual(codes.issued[0]!.binding, { jkt: "jkt-a" });
+  const unbound = bodyOf(await post({ ...request, username: "alice" })).auth_session;
+  await post({ auth_session: unbound, username: "alice", password: "alice-pw" });
+  assert.equal(codes.issued[1]!.binding, undefined, "no proof, no binding");
 });
 
 test("Q95: unknown and expired auth_sessions; the deadline is the first request's, across rotations (draft §9.6.2)", async () => {

@@ -11,7 +11,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file portcullis/validation/v1/validation.proto.
  */
 export const file_portcullis_validation_v1_validation: GenFile = /*@__PURE__*/
-  fileDesc("Cilwb3J0Y3VsbGlzL3ZhbGlkYXRpb24vdjEvdmFsaWRhdGlvbi5wcm90bxIYcG9ydGN1bGxpcy52YWxpZGF0aW9uLnYxIs8BChRWYWxpZGF0ZVRva2VuUmVxdWVzdBINCgV0b2tlbhgBIAEoCRIXCgpkcG9wX3Byb29mGAIgASgJSACIAQESEwoLaHR0cF9tZXRob2QYAyABKAkSEAoIaHR0cF91cmwYBCABKAkSJQodY2xpZW50X2NlcnRpZmljYXRlX3RodW1icHJpbnQYBSABKAkSFwoPcmVxdWlyZWRfc2NvcGVzGAYgAygJEhkKEXJlcXVpcmVkX2F1ZGllbmNlGAcgASgJQg0KC19kcG9wX3Byb29mIi0KDENvbmZpcm1hdGlvbhILCgNqa3QYASABKAkSEAoIeDV0X3MyNTYYAiABKAkirgIKFVZhbGlkYXRlVG9rZW5SZXNwb25zZRIOCgZhY3RpdmUYASABKAgSDwoHc3ViamVjdBgCIAEoCRIRCgljbGllbnRfaWQYAyABKAkSDgoGc2NvcGVzGAQgAygJEhEKCWF1ZGllbmNlcxgFIAMoCRISCgpleHBpcmVzX2F0GAYgASgDEhEKCWlzc3VlZF9hdBgHIAEoAxILCgNqdGkYCCABKAkSEgoKdG9rZW5fdHlwZRgJIAEoCRInCgZjbGFpbXMYCiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EjwKDGNvbmZpcm1hdGlvbhgLIAEoCzImLnBvcnRjdWxsaXMudmFsaWRhdGlvbi52MS5Db25maXJtYXRpb24SDwoHZmFpbHVyZRgMIAEoCSIZChdXYXRjaFJldm9jYXRpb25zUmVxdWVzdCJfChhXYXRjaFJldm9jYXRpb25zUmVzcG9uc2USDAoEa2luZBgBIAEoCRIKCgJpZBgCIAEoCRIVCg1yZXZva2VkX2F0X21zGAMgASgDEhIKCnN1YnNjcmliZWQYBCABKAgyhwIKFlRva2VuVmFsaWRhdGlvblNlcnZpY2UScAoNVmFsaWRhdGVUb2tlbhIuLnBvcnRjdWxsaXMudmFsaWRhdGlvbi52MS5WYWxpZGF0ZVRva2VuUmVxdWVzdBovLnBvcnRjdWxsaXMudmFsaWRhdGlvbi52MS5WYWxpZGF0ZVRva2VuUmVzcG9uc2USewoQV2F0Y2hSZXZvY2F0aW9ucxIxLnBvcnRjdWxsaXMudmFsaWRhdGlvbi52MS5XYXRjaFJldm9jYXRpb25zUmVxdWVzdBoyLnBvcnRjdWxsaXMudmFsaWRhdGlvbi52MS5XYXRjaFJldm9jYXRpb25zUmVzcG9uc2UwAWIGcHJvdG8z", [file_google_protobuf_struct]);
+  fileDesc("Cilwb3J0Y3VsbGlzL3ZhbGlkYXRpb24vdjEvdmFsaWRhdGlvbi5wcm90bxIYcG9ydGN1bGxpcy52YWxpZGF0aW9uLnYxIs8BChRWYWxpZGF0ZVRva2VuUmVxdWVzdBINCgV0b2tlbhgBIAEoCRIXCgpkcG9wX3Byb29mGAIgASgJSACIAQESEwoLaHR0cF9tZXRob2QYAyABKAkSEAoIaHR0cF91cmwYBCABKAkSJQodY2xpZW50X2NlcnRpZmljYXRlX3RodW1icHJpbnQYBSABKAkSFwoPcmVxdWlyZWRfc2NvcGVzGAYgAygJEhkKEXJlcXVpcmVkX2F1ZGllbmNlGAcgASgJQg0KC19kcG9wX3Byb29mIi0KDENvbmZpcm1hdGlvbhILCgNqa3QYASABKAkSEAoIeDV0X3MyNTYYAiABKAkiwgIKFVZhbGlkYXRlVG9rZW5SZXNwb25zZRIOCgZhY3RpdmUYASABKAgSDwoHc3ViamVjdBgCIAEoCRIRCgljbGllbnRfaWQYAyABKAkSDgoGc2NvcGVzGAQgAygJEhEKCWF1ZGllbmNlcxgFIAMoCRISCgpleHBpcmVzX2F0GAYgASgDEhEKCWlzc3VlZF9hdBgHIAEoAxILCgNqdGkYCCABKAkSEgoKdG9rZW5fdHlwZRgJIAEoCRInCgZjbGFpbXMYCiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EjwKDGNvbmZpcm1hdGlvbhgLIAEoCzImLnBvcnRjdWxsaXMudmFsaWRhdGlvbi52MS5Db25maXJtYXRpb24SDwoHZmFpbHVyZRgMIAEoCRISCgpkcG9wX25vbmNlGA0gASgJIhkKF1dhdGNoUmV2b2NhdGlvbnNSZXF1ZXN0Il8KGFdhdGNoUmV2b2NhdGlvbnNSZXNwb25zZRIMCgRraW5kGAEgASgJEgoKAmlkGAIgASgJEhUKDXJldm9rZWRfYXRfbXMYAyABKAMSEgoKc3Vic2NyaWJlZBgEIAEoCDKHAgoWVG9rZW5WYWxpZGF0aW9uU2VydmljZRJwCg1WYWxpZGF0ZVRva2VuEi4ucG9ydGN1bGxpcy52YWxpZGF0aW9uLnYxLlZhbGlkYXRlVG9rZW5SZXF1ZXN0Gi8ucG9ydGN1bGxpcy52YWxpZGF0aW9uLnYxLlZhbGlkYXRlVG9rZW5SZXNwb25zZRJ7ChBXYXRjaFJldm9jYXRpb25zEjEucG9ydGN1bGxpcy52YWxpZGF0aW9uLnYxLldhdGNoUmV2b2NhdGlvbnNSZXF1ZXN0GjIucG9ydGN1bGxpcy52YWxpZGF0aW9uLnYxLldhdGNoUmV2b2NhdGlvbnNSZXNwb25zZTABYgZwcm90bzM", [file_google_protobuf_struct]);
 
 /**
  * @generated from message portcullis.validation.v1.ValidateTokenRequest
@@ -25,7 +25,8 @@ export type ValidateTokenRequest = Message<"portcullis.validation.v1.ValidateTok
   token: string;
 
   /**
-   * The DPoP proof JWT from the request's DPoP header (RFC 9449 §4).
+   * The DPoP proof JWT from the request's DPoP header (RFC 9449 §4), set exactly when the request used the DPoP
+   * Authorization scheme; without it the token counts as sent with the Bearer scheme.
    *
    * @generated from field: optional string dpop_proof = 2;
    */
@@ -173,11 +174,19 @@ export type ValidateTokenResponse = Message<"portcullis.validation.v1.ValidateTo
   confirmation?: Confirmation | undefined;
 
   /**
-   * When the token cannot be used: an RFC 6750 §3.1 error code ("invalid_token", "insufficient_scope").
+   * When the token cannot be used: an RFC 6750 §3.1 error code ("invalid_token", "insufficient_scope") or an RFC 9449
+   * §7.1 one ("invalid_dpop_proof", "use_dpop_nonce"); answer it with a 401 `WWW-Authenticate: DPoP` challenge.
    *
    * @generated from field: string failure = 12;
    */
   failure: string;
+
+  /**
+   * With failure "use_dpop_nonce": the nonce to send in the `DPoP-Nonce` response header (RFC 9449 §9).
+   *
+   * @generated from field: string dpop_nonce = 13;
+   */
+  dpopNonce: string;
 };
 
 /**

@@ -5,6 +5,7 @@ import * as changeLog from "./003-change-log.js";
 import * as trustedIssuers from "./004-trusted-issuers.js";
 import * as grantParents from "./005-grant-parents.js";
 import * as registrationPolicy from "./006-registration-policy.js";
+import * as grantBinding from "./007-grant-binding.js";
 
 interface NamedMigration extends Knex.Migration {
   name: string;
@@ -18,6 +19,7 @@ const MIGRATIONS: readonly NamedMigration[] = [
   { name: "004-trusted-issuers", ...trustedIssuers },
   { name: "005-grant-parents", ...grantParents },
   { name: "006-registration-policy", ...registrationPolicy },
+  { name: "007-grant-binding", ...grantBinding },
 ];
 
 /** knex migration source over the explicit list above. */

@@ -7,23 +7,31 @@ import type {
   WatchRevocationsResponseSchema,
 } from "../../../../gen/portcullis/validation/v1/validation_pb.js";
 import type { TokenRequirements } from "../../../core/tokens/token-requirements.js";
+import type { PresentedToken } from "../../../core/pop/dpop/dpop-resource-proof.js";
 import { toInt64, toJsonObject } from "./json.mapper.js";
 
 type ValidateTokenResponseInit = MessageInitShape<typeof ValidateTokenResponseSchema>;
 type WatchRevocationsResponseInit = MessageInitShape<typeof WatchRevocationsResponseSchema>;
 
-/** The resource's requirements from a ValidateToken request; empty strings mean "not given". */
-export function toTokenRequirements(request: ValidateTokenRequest): TokenRequirements {
+/** The resource's requirements from a ValidateToken request and the verified DPoP key, if any; empty strings mean "not given". */
+export function toTokenRequirements(request: ValidateTokenRequest, dpopKey?: string): TokenRequirements {
   return {
     requiredScopes: request.requiredScopes,
     requiredAudience: request.requiredAudience || undefined,
     certificateThumbprint: request.clientCertificateThumbprint || undefined,
+    dpopKey,
   };
 }
 
-/** An inactive answer: no token facts, only the RFC 6750 §3.1 error code to return. */
-export function toInactiveResponse(failure: string): ValidateTokenResponseInit {
-  return { active: false, failure };
+/** How the resource's request presented the token: the DPoP scheme exactly when it forwards a proof (RFC 9449 §7.1). */
+export function toPresentedToken(request: ValidateTokenRequest): PresentedToken {
+  const proof = request.dpopProof;
+  return { scheme: proof === undefined ? "bearer" : "dpop", token: request.token, proofs: proof === undefined ? [] : [proof], method: request.httpMethod, url: request.httpUrl };
+}
+
+/** An inactive answer: no token facts, only the error code to return (RFC 6750 §3.1, RFC 9449 §7.1) and a DPoP nonce (§9). */
+export function toInactiveResponse(failure: string, dpopNonce?: string): ValidateTokenResponseInit {
+  return dpopNonce === undefined ? { active: false, failure } : { active: false, failure, dpopNonce };
 }
 
 /** An active token as the ValidateToken answer (RFC 9068 §2.2 claims, RFC 7800 confirmation). */
