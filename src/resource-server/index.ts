@@ -6,6 +6,7 @@ export { parseAuthorization, type PresentedCredentials, type TokenScheme } from 
 export type { BackoffPolicy } from "./backoff.js";
 export { clientCredentialsCallerToken, type CallerToken, type ClientCredentialsOptions } from "./caller-credentials.js";
 export { peerCertificateThumbprint } from "./peer-certificate.js";
+export { requestUrl } from "./request-url.js";
 export { requireToken, type ProtectedHandler, type RequireTokenOptions } from "./require-token.js";
 export type { Clock } from "./token-cache.js";
 export type { TokenConfirmation, TokenFailure, TokenValidation, ValidatedToken } from "./token-validation.js";

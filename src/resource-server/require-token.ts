@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { peerCertificateThumbprint } from "./peer-certificate.js";
+import { requestUrl } from "./request-url.js";
 import type { TokenValidator } from "./token-validator.js";
 import type { TokenFailure, ValidatedToken } from "./token-validation.js";
 import { formatChallenge } from "./www-authenticate.js";
@@ -9,7 +10,7 @@ export interface RequireTokenOptions {
   scopes?: readonly string[];
   /** This resource's identifier, required in the token's `aud` (RFC 8707 §2). */
   audience?: string;
-  /** The origin clients use to reach this server (`https://api.example.com`): with the path, the DPoP `htu` (RFC 9449 §4.2). */
+  /** The origin clients use to reach this server (`https://api.example.com`; a path is ignored): with the request's path, the DPoP `htu` (RFC 9449 §4.2). */
   publicUrl: string;
   /** `realm` of the challenges (RFC 6750 §3). */
   realm?: string;
@@ -37,7 +38,7 @@ export function requireToken(validator: TokenValidator, options: RequireTokenOpt
       authorization: req.headersDistinct.authorization,
       dpopProof: req.headersDistinct.dpop,
       method: req.method ?? "GET",
-      url: new URL(req.url ?? "/", options.publicUrl).href,
+      url: requestUrl(options.publicUrl, req.url ?? "/"),
       clientCertificateThumbprint: peerCertificateThumbprint(req.socket),
       requiredScopes: options.scopes,
       requiredAudience: options.audience,
