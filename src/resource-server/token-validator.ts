@@ -134,7 +134,7 @@ export function createTokenValidator(options: TokenValidatorOptions): TokenValid
         { deadline },
       );
       if (response.active) return toValidatedToken(response);
-      return failure(scheme, facts, response.failure || "invalid_token", DESCRIPTIONS[response.failure] ?? "the access token is not valid for this request");
+      return failure(scheme, facts, response.failure || "invalid_token", describe(response.failure));
     } catch (error) {
       return { ...failure(scheme, facts, "temporarily_unavailable", "the access token could not be validated; retry later"), cause: error };
     }
@@ -182,6 +182,11 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   invalid_dpop_proof: "the DPoP proof is invalid",
   use_dpop_nonce: "the DPoP proof must carry the server's nonce",
 };
+
+/** The error_description of a ValidateToken failure code; a generic one for codes this library does not know. */
+function describe(error: string): string {
+  return Object.hasOwn(DESCRIPTIONS, error) ? DESCRIPTIONS[error]! : "the access token is not valid for this request";
+}
 
 function failure(scheme: TokenScheme, facts: RequestFacts, error: string, description: string): TokenFailure {
   return { active: false, error, description, scheme, requiredScopes: facts.requiredScopes ?? [] };
