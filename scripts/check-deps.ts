@@ -1,7 +1,8 @@
 /**
  * Enforces the dependency direction of DESIGN.md "Layout":
  * plugins → portcullis/plugin-sdk only (plus jose, node:*) · core → never gen, storage, transport, app, plugin-host ·
- * storage → core only · plugin-host → plugin-sdk, core · transport → never app or storage.
+ * storage → core only · plugin-host → plugin-sdk, core · transport → never app or storage ·
+ * resource-server (a client library) → its own folder, gen, grpc-js, protobuf-es, node:* · examples → published entry points only.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -36,6 +37,19 @@ const rules: Rule[] = [
       ["src/app", "src/storage", "plugins"].some((f) => inside(t, f)) || (inside(t, "gen") && !inside(file, "src/transport/rpc/mappers") && !file.endsWith(".rpc.ts") && !file.includes("/rpc/")),
     message: "transport must not import app, storage or plugins; only rpc code imports gen",
   },
+  {
+    // The resource-server library runs inside other people's servers: nothing of Portcullis but the generated protos.
+    scope: "src/resource-server/",
+    forbidden: (target, spec) =>
+      spec.startsWith(".") ? !(inside(target, "src/resource-server") || inside(target, "gen")) : !(spec === "@grpc/grpc-js" || spec === "@bufbuild/protobuf" || spec.startsWith("@bufbuild/protobuf/") || spec.startsWith("node:")),
+    message: "the resource-server library may import only its own folder, gen, @grpc/grpc-js, @bufbuild/protobuf and node:*",
+  },
+  {
+    // Examples are written as a user of the package would write them.
+    scope: "examples/",
+    forbidden: (target, spec, file) => (spec.startsWith(".") ? !inside(target, dirname(file)) : !(spec.startsWith("portcullis/") || spec === "@grpc/grpc-js" || spec.startsWith("node:"))),
+    message: "examples may import only portcullis/* entry points, @grpc/grpc-js, node:* and their own folder",
+  },
   { scope: "src/plugin-sdk/", forbidden: (t, spec) => (spec.startsWith(".") ? !inside(t, "src/plugin-sdk") : false), message: "the SDK must be self-contained" },
 ];
 
@@ -48,7 +62,7 @@ function* files(dir: string): Generator<string> {
 }
 
 const violations: string[] = [];
-for (const folder of ["src", "plugins"]) {
+for (const folder of ["src", "plugins", "examples"]) {
   for (const path of files(join(root, folder))) {
     const file = relative(root, path);
     const rule = rules.find((r) => file.startsWith(r.scope));

@@ -1,4 +1,4 @@
-import { create, fromBinary, toBinary, type DescMessage, type DescMethodServerStreaming, type DescMethodUnary, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
+import { fromBinary, type DescMessage, type DescMethodServerStreaming, type DescMethodUnary, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
 import { anyUnpack, AnySchema } from "@bufbuild/protobuf/wkt";
 import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import * as grpc from "@grpc/grpc-js";
@@ -9,6 +9,7 @@ import type { AccessTokenClaims } from "../../../src/core/tokens/access-token.js
 import { InternalScopes } from "../../../src/core/policy/scopes.js";
 import { OAuthErrorDetailSchema, type OAuthErrorDetail } from "../../../gen/portcullis/common/v1/error_pb.js";
 import { startTestApp, type TestApp } from "../../support/test-app.js";
+import { serverStreamCall, unaryCall } from "../../../src/resource-server/grpc-call.js";
 
 /** Every internal caller scope, space-separated, as a caller client registers it. */
 export const ALL_CALLER_SCOPES = Object.values(InternalScopes).join(" ");
@@ -84,8 +85,6 @@ export async function startRpcHarness(
   };
 }
 
-const path = (method: { parent: { typeName: string }; name: string }) => `/${method.parent.typeName}/${method.name}`;
-
 /** Call credentials: a bearer token, or Metadata as sent. */
 export type Auth = string | grpc.Metadata | undefined;
 
@@ -103,16 +102,7 @@ export function unary<I extends DescMessage, O extends DescMessage>(
   request: MessageInitShape<I>,
   token?: Auth,
 ): Promise<MessageShape<O>> {
-  return new Promise((resolve, reject) => {
-    client.makeUnaryRequest(
-      path(method),
-      (message: MessageShape<I>) => Buffer.from(toBinary(method.input, message)),
-      (bytes: Buffer) => fromBinary(method.output, bytes),
-      create(method.input, request),
-      metadataFor(token),
-      (error, response) => (error ? reject(error) : resolve(response!)),
-    );
-  });
+  return unaryCall(client, method, request, metadataFor(token));
 }
 
 /** A server-streaming call with @grpc/grpc-js; cancel() it when done. */
@@ -122,13 +112,7 @@ export function serverStream<I extends DescMessage, O extends DescMessage>(
   request: MessageInitShape<I>,
   token?: Auth,
 ): grpc.ClientReadableStream<MessageShape<O>> {
-  return client.makeServerStreamRequest(
-    path(method),
-    (message: MessageShape<I>) => Buffer.from(toBinary(method.input, message)),
-    (bytes: Buffer) => fromBinary(method.output, bytes),
-    create(method.input, request),
-    metadataFor(token),
-  );
+  return serverStreamCall(client, method, request, metadataFor(token));
 }
 
 /** Resolves with the next message of `stream`, rejecting on error or end. */

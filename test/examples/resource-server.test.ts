@@ -1,0 +1,120 @@
+import "reflect-metadata";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { spawnServer, type SpawnedServer } from "../support/spawned-server.js";
+import { basic, freePort, startTestApp, type TestApp } from "../support/test-app.js";
+
+const RESOURCE = "https://api.example.test/";
+/** How long a test waits for the example to print something. */
+const OUTPUT_DEADLINE_MS = 15_000;
+/** How often a test looks at the example's output or retries a request while waiting for a condition. */
+const POLL_MS = 20;
+
+/** examples/resource-server (README "Validate tokens in a resource server") against a real Portcullis (RFC 6750 §3). */
+describe("examples/resource-server", () => {
+  const dir = mkdtempSync(join(tmpdir(), "portcullis-example-rs-"));
+  let portcullis: TestApp;
+  let overrides: Record<string, string>;
+  let example: SpawnedServer;
+  let app: { client_id: string; client_secret?: string };
+
+  before(async () => {
+    const port = await freePort();
+    overrides = { port: String(port), issuer: `http://127.0.0.1:${port}`, grpcPort: String(await freePort()), databaseUrl: `sqlite:${join(dir, "portcullis.db")}` };
+    portcullis = await startTestApp(overrides);
+    await portcullis.createResource(RESOURCE, "api:read api:write");
+    const caller = await portcullis.createClient({ client_name: "example resource server", grant_types: ["client_credentials"], scope: "portcullis:validate" });
+    app = await portcullis.createClient({ client_name: "app", grant_types: ["client_credentials"] });
+    example = await spawnServer(
+      {
+        PORTCULLIS_GRPC: `127.0.0.1:${overrides.grpcPort}`,
+        PORTCULLIS_ISSUER: portcullis.issuer,
+        CALLER_ID: caller.client_id,
+        CALLER_SECRET: caller.client_secret!,
+        RESOURCE,
+        RECONNECT_DELAY_MS: "50",
+      },
+      ["node", "--import", "tsx", "examples/resource-server/server.ts"],
+    );
+    await printed("revocation stream subscribed", 1);
+  });
+  after(async () => {
+    await example?.stop();
+    await portcullis?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Resolves once the example has printed `line` at least `times` times; fails after the deadline. */
+  async function printed(line: string, times: number): Promise<void> {
+    const deadline = Date.now() + OUTPUT_DEADLINE_MS;
+    while (example.output().split(line).length - 1 < times) {
+      if (Date.now() > deadline) throw new Error(`the example did not print "${line}" ×${times}:\n${example.output()}`);
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+
+  async function accessToken(scope: string): Promise<string> {
+    const response = await portcullis.postForm("/token", { grant_type: "client_credentials", scope }, basic(app.client_id, app.client_secret!));
+    assert.equal(response.status, 200, await response.clone().text());
+    return ((await response.json()) as { access_token: string }).access_token;
+  }
+
+  const call = (headers: Record<string, string> = {}) => fetch(`${example.url}/things`, { headers });
+
+  it("serves a request with a bearer token for the resource and its scope", async () => {
+    const response = await call({ authorization: `Bearer ${await accessToken("api:read")}` });
+    assert.equal(response.status, 200);
+    assert.deepEqual(await response.json(), { subject: app.client_id, scopes: ["api:read"] });
+  });
+
+  it("answers 401 with Bearer and DPoP challenges without a token, 401 invalid_token for a bad one, 400 for a malformed header", async () => {
+    const missing = await call();
+    assert.equal(missing.status, 401);
+    assert.equal(missing.headers.get("www-authenticate"), 'Bearer, DPoP algs="ES256 PS256 RS256 EdDSA"');
+    const invalid = await call({ authorization: "Bearer not-a-token" });
+    assert.equal(invalid.status, 401);
+    assert.match(invalid.headers.get("www-authenticate")!, /^Bearer error="invalid_token", error_description="[^"]+"$/);
+    assert.equal(((await invalid.json()) as { error: string }).error, "invalid_token");
+    const malformed = await call({ authorization: "Bearer a b" });
+    assert.equal(malformed.status, 400);
+    assert.match(malformed.headers.get("www-authenticate")!, /^Bearer error="invalid_request"/);
+  });
+
+  it("answers 403 insufficient_scope, naming the required scope, for a token without api:read", async () => {
+    const response = await call({ authorization: `Bearer ${await accessToken("api:write")}` });
+    assert.equal(response.status, 403);
+    assert.match(response.headers.get("www-authenticate")!, /^Bearer error="insufficient_scope", error_description="[^"]+", scope="api:read"$/);
+  });
+
+  it("refuses a token revoked at /revoke within one second, through the WatchRevocations eviction", async () => {
+    const token = await accessToken("api:read");
+    const { jti } = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()) as { jti: string };
+    assert.equal((await call({ authorization: `Bearer ${token}` })).status, 200);
+    assert.equal((await call({ authorization: `Bearer ${token}` })).status, 200, "now cached for up to a minute");
+    const revoked = await portcullis.postForm("/revoke", { token }, basic(app.client_id, app.client_secret!));
+    assert.equal(revoked.status, 200);
+    const deadline = performance.now() + 1000;
+    let status = 200;
+    while (status === 200 && performance.now() < deadline) status = (await call({ authorization: `Bearer ${token}` })).status;
+    assert.equal(status, 401, "still accepted one second after the revocation");
+    assert.ok(example.output().includes(`revoked token ${jti}`), "the example was told by the revocation stream");
+  });
+
+  it("fails closed with 503 and Retry-After while Portcullis is down, and keeps working once it is back", async () => {
+    const token = await accessToken("api:read");
+    assert.equal((await call({ authorization: `Bearer ${token}` })).status, 200);
+    await portcullis.stop();
+    await printed("revocation stream down", 1);
+    const down = await call({ authorization: `Bearer ${token}` });
+    assert.equal(down.status, 503);
+    assert.equal(down.headers.get("retry-after"), "1");
+    assert.equal(((await down.json()) as { error: string }).error, "temporarily_unavailable");
+    portcullis = await startTestApp(overrides);
+    await printed("revocation stream subscribed", 2);
+    assert.equal((await call({ authorization: `Bearer ${token}` })).status, 200);
+    assert.equal((await call({ authorization: `Bearer ${await accessToken("api:read")}` })).status, 200);
+  });
+});
