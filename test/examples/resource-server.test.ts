@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { athOf, DpopTestKey } from "../support/dpop.js";
 import { spawnServer, type SpawnedServer } from "../support/spawned-server.js";
 import { basic, freePort, startTestApp, type TestApp } from "../support/test-app.js";
 
@@ -73,7 +74,7 @@ describe("examples/resource-server", () => {
   it("answers 401 with Bearer and DPoP challenges without a token, 401 invalid_token for a bad one, 400 for a malformed header", async () => {
     const missing = await call();
     assert.equal(missing.status, 401);
-    assert.equal(missing.headers.get("www-authenticate"), 'Bearer, DPoP algs="ES256 PS256 RS256 EdDSA"');
+    assert.equal(missing.headers.get("www-authenticate"), 'Bearer, DPoP algs="ES256 ES384 ES512 PS256 PS384 PS512 RS256 RS384 RS512 EdDSA Ed25519"');
     const invalid = await call({ authorization: "Bearer not-a-token" });
     assert.equal(invalid.status, 401);
     assert.match(invalid.headers.get("www-authenticate")!, /^Bearer error="invalid_token", error_description="[^"]+"$/);
@@ -87,6 +88,25 @@ describe("examples/resource-server", () => {
     const response = await call({ authorization: `Bearer ${await accessToken("api:write")}` });
     assert.equal(response.status, 403);
     assert.match(response.headers.get("www-authenticate")!, /^Bearer error="insufficient_scope", error_description="[^"]+", scope="api:read"$/);
+  });
+
+  it("serves a DPoP-bound token with a fresh proof for the request, and refuses a replayed proof and the token sent as Bearer (RFC 9449 §7)", async () => {
+    const key = new DpopTestKey();
+    const issued = await portcullis.postForm("/token", { grant_type: "client_credentials", scope: "api:read" }, { ...basic(app.client_id, app.client_secret!), dpop: key.proof("POST", `${portcullis.issuer}/token`, Date.now()) });
+    const { access_token: token, token_type } = (await issued.json()) as { access_token: string; token_type: string };
+    assert.equal(token_type, "DPoP");
+    // The example's public URL is http://localhost:<port> (its PUBLIC_URL default): proofs are made for it, whatever address the request went to.
+    const htu = `http://localhost:${new URL(example.url).port}/things`;
+    const proof = key.proof("GET", htu, Date.now(), { ath: athOf(token) });
+    const served = await call({ authorization: `DPoP ${token}`, dpop: proof });
+    assert.equal(served.status, 200, await served.clone().text());
+    assert.deepEqual(await served.json(), { subject: app.client_id, scopes: ["api:read"] });
+    const replayed = await call({ authorization: `DPoP ${token}`, dpop: proof });
+    assert.equal(replayed.status, 401);
+    assert.match(replayed.headers.get("www-authenticate")!, /^DPoP error="invalid_dpop_proof"/);
+    const asBearer = await call({ authorization: `Bearer ${token}` });
+    assert.equal(asBearer.status, 401);
+    assert.match(asBearer.headers.get("www-authenticate")!, /error="invalid_token"/);
   });
 
   it("refuses a token revoked at /revoke within one second, through the WatchRevocations eviction", async () => {
