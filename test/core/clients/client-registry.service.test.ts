@@ -185,7 +185,7 @@ describe("ClientRegistryService", () => {
       const jwt = await f.registry.update(client.clientId, { ...WEB_CLIENT, token_endpoint_auth_method: "client_secret_jwt" }, "dynamic");
       assert.equal(jwt.secretDigest, undefined);
       assert.equal(lacksClientSecret(jwt), true);
-      const rotated = await f.registry.rotateSecret(client.clientId);
+      const rotated = await f.registry.rotateSecret(client.clientId, "operator");
       assert.equal(f.sealer.unseal(rotated.client.secretSealed!, client.clientId), rotated.clientSecret);
       assert.equal(lacksClientSecret(rotated.client), false);
     });
@@ -207,7 +207,7 @@ describe("ClientRegistryService", () => {
   describe("rotation and deletion", () => {
     it("rotates the secret: the old one stops matching at once", async () => {
       const { client, clientSecret } = await f.registry.register(WEB_CLIENT, "dynamic");
-      const rotated = await f.registry.rotateSecret(client.clientId);
+      const rotated = await f.registry.rotateSecret(client.clientId, "operator");
       const stored = (await f.registry.get(client.clientId))!;
       assert.notEqual(rotated.clientSecret, clientSecret);
       assert.ok(digestMatches(rotated.clientSecret!, stored.secretDigest!));
@@ -218,7 +218,7 @@ describe("ClientRegistryService", () => {
 
     it("refuses to rotate the secret of a client that uses none", async () => {
       const { client } = await f.registry.register({ ...WEB_CLIENT, token_endpoint_auth_method: "none" }, "dynamic");
-      await assert.rejects(f.registry.rotateSecret(client.clientId), (e) => assertOAuthError(e, "invalid_request"));
+      await assert.rejects(f.registry.rotateSecret(client.clientId, "operator"), (e) => assertOAuthError(e, "invalid_request"));
     });
 
     it("rotates the registration access token", async () => {
@@ -232,8 +232,8 @@ describe("ClientRegistryService", () => {
 
     it("deletes once and tells every node", async () => {
       const { client } = await f.registry.register(WEB_CLIENT, "dynamic");
-      assert.equal(await f.registry.delete(client.clientId), true);
-      assert.equal(await f.registry.delete(client.clientId), false);
+      assert.equal(await f.registry.delete(client.clientId, "operator"), true);
+      assert.equal(await f.registry.delete(client.clientId, "operator"), false);
       assert.equal(await f.registry.get(client.clientId), undefined);
       assert.deepEqual(f.events.map((e) => [e.kind, e.id, e.revokedAt]), [["client", client.clientId, f.clock.now()]]);
     });
