@@ -18,12 +18,10 @@ const REDACT = [
   "*.password",
 ];
 
-const NO_REQUEST: Readonly<Record<string, never>> = Object.freeze({});
-
-/** Adds the id of the request being served to every log line written while serving it (README "Request ids"). */
+/** Adds the id of the request being served to every log line written while serving it (README "Request ids"); pino merges into the returned object, so it is a fresh one. */
 export function requestIdMixin(): { requestId?: string } {
   const requestId = requestScope.getStore();
-  return requestId === undefined ? NO_REQUEST : { requestId };
+  return requestId === undefined ? {} : { requestId };
 }
 
 /** The structured logger (pino: fast JSON logs with built-in redaction) on stdout, stderr or a given stream. */

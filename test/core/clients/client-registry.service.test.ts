@@ -14,6 +14,8 @@ import { cryptoRandom } from "../../../src/core/security/system-clock.js";
 import { assertOAuthError, AUTHENTICATORS, CAPABILITIES, ISSUER, openRegistryFixture, WEB_CLIENT, type RegistryFixture } from "./registry-fixture.js";
 import { ClientAuthenticatorsToken } from "../../../src/core/clients/client-auth.tokens.js";
 import { ClientMetadataFieldsToken } from "../../../src/core/clients/client-metadata-fields.js";
+import { AuditRecorderToken } from "../../../src/core/audit/audit-trail.js";
+import { recordingAudit } from "../../support/recording-audit.js";
 
 const BASE64URL_128_BITS = /^[A-Za-z0-9_-]{22,}$/;
 const BASE64URL_256_BITS = /^[A-Za-z0-9_-]{43}$/;
@@ -259,6 +261,7 @@ describe("ClientRegistryService", () => {
     container.register(ClientAuthenticatorsToken, { useValue: AUTHENTICATORS });
     container.register(ClientMetadataFieldsToken, { useValue: new Map() });
     container.register(PluginTokens.TrustedIssuers, { useValue: { verify: async () => assert.fail("unused") } });
+    container.register(AuditRecorderToken, { useValue: recordingAudit() });
     container.registerSingleton(DI.ClientRegistry, ClientRegistryService);
     assert.ok(container.resolve(DI.ClientRegistry) instanceof ClientRegistryService);
   });
