@@ -16,6 +16,7 @@ import password from "./authn/password/index.js";
 import totp from "./authn/totp/index.js";
 import tokenExchangePolicy from "./policies/token-exchange/index.js";
 import authorizationChallenge from "./endpoints/authorization-challenge/index.js";
+import auditJsonLinesFile from "./audit/json-lines-file/index.js";
 
 /**
  * The first-party plugin modules enabled by default; adding a plugin is one line here. The password grant
@@ -39,4 +40,5 @@ export const firstPartyPlugins: readonly PluginModule[] = [
   totp,
   tokenExchangePolicy,
   authorizationChallenge,
+  auditJsonLinesFile,
 ];

@@ -2,10 +2,12 @@ import "reflect-metadata";
 import type { DependencyContainer } from "tsyringe";
 import type { Config } from "../config/config.js";
 import { HousekeepingService } from "../core/maintenance/housekeeping.service.js";
+import { ReadinessChecks } from "../core/maintenance/readiness-checks.js";
 import { ChangeFeed } from "../core/changes/change-feed.js";
 import { ClientCache } from "../core/clients/client-cache.js";
 import { ResourceCatalog } from "../core/resources/resource-catalog.js";
 import { TrustedIssuerCatalog } from "../core/trust/trusted-issuer-catalog.js";
+import { AuditTrail } from "../core/audit/audit-trail.js";
 import { BackchannelLogoutNotifier } from "../core/sessions/backchannel-logout.notifier.js";
 import { DI } from "../core/di-tokens.js";
 import { TokenRequestHandler } from "../core/grants/token-request.handler.js";
@@ -28,8 +30,11 @@ import { createLogger } from "./create-logger.js";
 import { startInternalServer } from "../transport/rpc/internal-server.js";
 import { startPublicServer } from "../transport/http/public-server.js";
 import { HealthEndpoint } from "../transport/http/endpoints/health.endpoint.js";
+import { ReadinessEndpoint } from "../transport/http/endpoints/readiness.endpoint.js";
 import { HttpMetrics } from "../transport/metrics/http-metrics.js";
 import { startMetricsServer } from "../transport/metrics/metrics-server.js";
+import { RpcMetrics } from "../transport/metrics/rpc-metrics.js";
+import { PrometheusProtocolMetrics } from "../transport/metrics/protocol-metrics.prometheus.js";
 import { collectDefaultMetrics, Registry } from "prom-client";
 
 export interface BuildAppOptions {
@@ -67,7 +72,9 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     closers.unshift(() => ephemeral.signal.close(), () => ephemeral.store.close(), () => ephemeral.bus.close());
     const sealer = await loadSealer({ config, durable, random, logger });
 
-    const container = createContainer({ config, clock, random, logger, durable, ephemeral, sealer });
+    const metricsRegistry = new Registry();
+    collectDefaultMetrics({ register: metricsRegistry, prefix: "portcullis_" });
+    const container = createContainer({ config, clock, random, logger, durable, ephemeral, sealer, metrics: new PrometheusProtocolMetrics(metricsRegistry) });
     const registries = buildRegistries(modules, config.pluginOptions, containerInstantiator(container, logger));
     registerPlugins(container, registries, config);
     await assertClientsResolvable(durable.clients, registries);
@@ -85,10 +92,12 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     closers.unshift(async () => housekeeping.stop());
     // Back-channel logout tokens already queued are delivered (each bounded by BACKCHANNEL_LOGOUT_TIMEOUT) before storage closes.
     closers.unshift(() => container.resolve(BackchannelLogoutNotifier).idle());
+    // Audit events already recorded reach their sinks (e.g. the CLI's, before it exits).
+    closers.unshift(() => container.resolve(AuditTrail).idle());
     const health = new HealthEndpoint();
-    const metricsRegistry = new Registry();
-    collectDefaultMetrics({ register: metricsRegistry, prefix: "portcullis_" });
-    const router = await buildRouter(container, registries, logger, health, new HttpMetrics(metricsRegistry));
+    const rpcMetrics = new RpcMetrics(metricsRegistry);
+    const readiness = new ReadinessEndpoint(health, container.resolve(ReadinessChecks), logger);
+    const router = await buildRouter(container, registries, logger, [health, readiness], new HttpMetrics(metricsRegistry));
     container.resolve(TokenRequestHandler);
 
     let listeners: { close(): Promise<void> }[] = [];
@@ -106,7 +115,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
           started.push(opened);
           return opened;
         };
-        const internal = await open(startInternalServer(container, { host: config.grpcHost, port: config.grpcPort }));
+        const internal = await open(startInternalServer(container, { host: config.grpcHost, port: config.grpcPort, metrics: rpcMetrics }));
         const metrics = await open(startMetricsServer(metricsRegistry, { host: config.metricsHost, port: config.metricsPort }));
         const publicServer = await open(startPublicServer(router, { host: config.host, port: config.port, headerLimit: config.headerLimit, requestTimeout: config.requestTimeout }));
         listeners = started;

@@ -11,7 +11,6 @@ import { AuthorizeEndpoint } from "../transport/http/endpoints/authorize.endpoin
 import { ChallengeEndpoint } from "../transport/http/endpoints/challenge.endpoint.js";
 import { InteractionEndpoint } from "../transport/http/endpoints/interaction.endpoint.js";
 import { OAuthMetadataEndpoint, OpenIdConfigurationEndpoint } from "../transport/http/endpoints/discovery.endpoint.js";
-import type { HealthEndpoint } from "../transport/http/endpoints/health.endpoint.js";
 import { EndSessionEndpoint } from "../transport/http/endpoints/end-session.endpoint.js";
 import { EndSessionConfirmEndpoint } from "../transport/http/endpoints/end-session-confirm.endpoint.js";
 import { IntrospectEndpoint } from "../transport/http/endpoints/introspect.endpoint.js";
@@ -29,12 +28,12 @@ import type { HttpMetrics } from "../transport/metrics/http-metrics.js";
 const endpointClasses = [AuthorizeEndpoint, InteractionEndpoint, TokenEndpoint, ParEndpoint, IntrospectEndpoint, RevokeEndpoint, JwksEndpoint, OAuthMetadataEndpoint, OpenIdConfigurationEndpoint, RegisterEndpoint, RegisterManagementEndpoint, EndSessionEndpoint, EndSessionConfirmEndpoint, UserinfoEndpoint, ChallengeEndpoint] as const;
 
 /**
- * Resolves core's endpoints eagerly (a bad wiring fails at boot) and builds the public router with the plugins'
- * endpoints beside them; a plugin path or discovery member that core already owns fails the boot.
+ * Resolves core's endpoints eagerly (a bad wiring fails at boot) and builds the public router with the operational
+ * ones (health, readiness) and the plugins' endpoints beside them; a plugin path or discovery member that core already owns fails the boot.
  */
-export async function buildRouter(container: DependencyContainer, registries: PluginRegistries, logger: Logger, health: HealthEndpoint, metrics: HttpMetrics): Promise<OAuthRouter> {
+export async function buildRouter(container: DependencyContainer, registries: PluginRegistries, logger: Logger, operational: readonly HttpEndpoint[], metrics: HttpMetrics): Promise<OAuthRouter> {
   const config = container.resolve(DI.Config);
-  const core: HttpEndpoint[] = [...endpointClasses.map((cls) => container.resolve<HttpEndpoint>(cls as never)), health];
+  const core: HttpEndpoint[] = [...endpointClasses.map((cls) => container.resolve<HttpEndpoint>(cls as never)), ...operational];
   const metadata = container.resolve(ServerMetadata);
   assertPluginSurfaces(registries, { paths: core.map((e) => e.path), discoveryMembers: await metadata.coreMembers(), metadataFields: CORE_METADATA_FIELDS });
   const changes = container.resolve(ChangeFeed);

@@ -3,6 +3,7 @@ import type { Config } from "../config/config.js";
 import { AttestationChallengeService } from "../core/attestation/attestation-challenges.service.js";
 import { AttestationVerifierChain, AttestationVerifiersToken } from "../core/attestation/attestation-verifiers.js";
 import type { Capabilities } from "../core/capabilities.js";
+import { AuditRecorderToken, AuditSinksToken, AuditTrail, type AuditRecorder } from "../core/audit/audit-trail.js";
 import { AuthenticatorsToken } from "../core/authn/authenticators.js";
 import { AUTHORIZATION_RESPONSE_TYPES } from "../core/authorize/response-types.js";
 import { ClientAuthenticatorsToken } from "../core/clients/client-auth.tokens.js";
@@ -26,6 +27,7 @@ import type { Clock, RandomSource } from "../core/ports/clock.js";
 import type { EphemeralStore, RevocationBus } from "../core/ports/ephemeral-store.js";
 import type { Logger } from "../core/ports/logger.js";
 import type { DurableStorage } from "../core/ports/repositories.js";
+import { ProtocolMetricsToken, type ProtocolMetrics } from "../core/ports/protocol-metrics.js";
 import { ClaimsProvidersToken } from "../core/tokens/claims-providers.js";
 import { IntrospectionCustomizersToken } from "../core/tokens/introspection-customizers.js";
 import { JwtAccessTokenMinter } from "../core/tokens/jwt-access-token.minter.js";
@@ -54,6 +56,7 @@ export interface ContainerParts {
   durable: DurableStorage;
   ephemeral: { store: EphemeralStore; bus: RevocationBus; signal: ChangeSignal };
   sealer: Sealer;
+  metrics: ProtocolMetrics;
 }
 
 /** One child container per app: infrastructure as values, the plugins' capabilities, and every core service as a singleton. */
@@ -68,12 +71,16 @@ export function createContainer(parts: ContainerParts): DependencyContainer {
   container.register(DI.RevocationBus, { useValue: parts.ephemeral.bus });
   container.register(DI.ChangeSignal, { useValue: parts.ephemeral.signal });
   container.register(DI.Sealer, { useValue: parts.sealer });
+  container.register(ProtocolMetricsToken, { useValue: parts.metrics });
   container.registerSingleton(DI.Keys, SigningKeyService);
   container.registerSingleton(DI.AccessTokenMinter, JwtAccessTokenMinter);
   container.registerSingleton(DI.TokenValidator, TokenValidatorService);
   container.registerSingleton(DI.Revocation, RevocationServiceImpl);
   container.registerSingleton(DI.ClientRegistry, ClientRegistryService);
   for (const cls of singletonClasses) container.registerSingleton(cls as never);
+  // Resolved at the first event: the sinks are plugins, built after the capabilities that record events.
+  let trail: AuditRecorder | undefined;
+  container.register(AuditRecorderToken, { useValue: { record: (facts) => (trail ??= container.resolve(AuditTrail)).record(facts) } satisfies AuditRecorder });
   registerPluginCapabilities(container, parts);
   return container;
 }
@@ -127,6 +134,7 @@ export function registerPlugins(container: DependencyContainer, registries: Plug
   container.register(TokenResponseContributorsToken, { useValue: registries.tokenResponseContributors });
   container.register(TokenExchangePoliciesToken, { useValue: registries.tokenExchangePolicies });
   container.register(AttestationVerifiersToken, { useValue: registries.attestationVerifiers });
+  container.register(AuditSinksToken, { useValue: registries.auditSinks });
   container.register(ContributionOwnerToken, { useValue: (contribution: object) => registries.ownerOf(contribution) });
 }
 

@@ -1,10 +1,12 @@
 import { AttestationChallengeService } from "../core/attestation/attestation-challenges.service.js";
 import { AttestationVerifierChain } from "../core/attestation/attestation-verifiers.js";
+import { AuditTrail } from "../core/audit/audit-trail.js";
 import { LoginService } from "../core/authn/login.service.js";
 import { SignInMachine } from "../core/authn/sign-in.machine.js";
 import { ChangeFeed } from "../core/changes/change-feed.js";
 import { SessionEstablisher } from "../core/sessions/session-establisher.js";
 import { HousekeepingService } from "../core/maintenance/housekeeping.service.js";
+import { ReadinessChecks } from "../core/maintenance/readiness-checks.js";
 import { AuthorizationFlow } from "../core/authorize/authorization-flow.js";
 import { AuthorizationRequestValidator } from "../core/authorize/authorization-request.validator.js";
 import { AuthorizationResponder } from "../core/authorize/authorization-responder.js";
@@ -133,4 +135,6 @@ export const singletonClasses = [
   DpopRequestKey,
   DpopResourceProof,
   SenderProofReader,
+  AuditTrail,
+  ReadinessChecks,
 ] as const;

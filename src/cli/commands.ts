@@ -81,7 +81,7 @@ export const commands: Record<string, Command> = {
   },
   "client delete": async (app, v) => {
     const clientId = required(v, "client");
-    if (!(await app.container.resolve(DI.ClientRegistry).delete(clientId))) throw new RangeError(`unknown client "${clientId}"`);
+    if (!(await app.container.resolve(DI.ClientRegistry).delete(clientId, "operator"))) throw new RangeError(`unknown client "${clientId}"`);
     return { clientId, deleted: true };
   },
   "registration-token create": async (app, v) =>

@@ -1,4 +1,5 @@
 import type { AttestationVerifier } from "../plugin-sdk/attestation.js";
+import type { AuditSink } from "../plugin-sdk/audit.js";
 import type { Authenticator } from "../plugin-sdk/authenticator.js";
 import type { ClientAuthenticator } from "../plugin-sdk/client-auth.js";
 import type { ClientMetadataField } from "../plugin-sdk/client-metadata.js";
@@ -29,6 +30,8 @@ export interface PluginRegistries {
   tokenExchangePolicies: readonly TokenExchangePolicy[];
   /** Attestation verifiers (RFC 9334) by the evidence format each one understands. */
   attestationVerifiers: ReadonlyMap<string, AttestationVerifier>;
+  /** Receivers of audit events, in plugin order. */
+  auditSinks: readonly AuditSink[];
   /** The id of the module that contributed each instance (its namespace in the single-use store). */
   ownerOf(contribution: object): string;
   /** Ids of the loaded modules, in load order. */
@@ -61,7 +64,11 @@ export function buildRegistries(
         contributions.set(point.id, [...(contributions.get(point.id) ?? []), { owner: module.id, value }]);
       },
     };
-    module.register(host);
+    try {
+      module.register(host);
+    } catch (error) {
+      throw error instanceof PluginBootError ? error : new PluginBootError(`plugin ${module.id}: ${(error as Error).message}`);
+    }
   }
   const of = <T>(point: ExtensionPoint<T>) => (contributions.get(point.id) ?? []) as { owner: string; value: T }[];
   const grants = uniqueBy(of(ExtensionPoints.grants), (g) => g.grantType, "grant type");
@@ -84,6 +91,7 @@ export function buildRegistries(
     tokenResponseContributors: [...uniqueBy(of(ExtensionPoints.tokenResponse), (c) => c.id, "token response contributor").values()],
     tokenExchangePolicies: [...uniqueBy(of(ExtensionPoints.tokenExchangePolicies), (p) => p.id, "token-exchange policy").values()],
     attestationVerifiers: verifiersByFormat(of(ExtensionPoints.attestationVerifiers)),
+    auditSinks: [...uniqueBy(of(ExtensionPoints.auditSinks), (s) => s.id, "audit sink").values()],
     ownerOf(contribution) {
       const owner = owners.get(contribution);
       if (owner === undefined) throw new Error("not a plugin contribution");

@@ -24,3 +24,4 @@ export * from "./attestation.js";
 export * from "./operator-switch-field.js";
 export * from "./jwt-audience.js";
 export * from "./sender-binding.js";
+export * from "./audit.js";

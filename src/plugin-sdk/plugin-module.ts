@@ -1,4 +1,5 @@
 import type { AttestationVerifier } from "./attestation.js";
+import type { AuditSink } from "./audit.js";
 import type { Authenticator } from "./authenticator.js";
 import type { ClientAuthenticator } from "./client-auth.js";
 import type { ClientMetadataField } from "./client-metadata.js";
@@ -38,6 +39,8 @@ export const ExtensionPoints = {
   tokenExchangePolicies: point<TokenExchangePolicy>("portcullis.token-exchange-policies"),
   /** Verifiers of one kind of client evidence each (RFC 9334), shared by client attestation and attested registration. */
   attestationVerifiers: point<AttestationVerifier>("portcullis.attestation-verifiers"),
+  /** Receivers of core's audit events (sign-ins, issued and revoked tokens, client, key, consent and user changes). */
+  auditSinks: point<AuditSink>("portcullis.audit-sinks"),
 } as const;
 
 /**

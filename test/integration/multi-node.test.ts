@@ -140,7 +140,7 @@ if (mysqlUrl && redisUrl) {
     test("deleting a client on A stops it on B at once (client caches evicted over the bus)", async () => {
       const client = await a.createClient({ grant_types: ["client_credentials"] });
       const token = await tokenFrom(b, client);
-      assert.equal(await a.app.container.resolve(DI.ClientRegistry).delete(client.client_id), true);
+      assert.equal(await a.app.container.resolve(DI.ClientRegistry).delete(client.client_id, "operator"), true);
       const denied = await b.postForm("/token", { grant_type: "client_credentials" }, basic(client.client_id, client.client_secret!));
       assert.equal(denied.status, 401);
       assert.equal(await introspect(b, token), false);

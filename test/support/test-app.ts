@@ -3,6 +3,7 @@ import { createServer, type AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { buildApp, type App, type BuildAppOptions } from "../../src/app/build-app.js";
+import { requestIdMixin } from "../../src/app/create-logger.js";
 import { loadConfig } from "../../src/config/config.js";
 import type { SettingName } from "../../src/config/defaults.js";
 import { DI } from "../../src/core/di-tokens.js";
@@ -46,7 +47,7 @@ export async function startTestApp(overrides: Partial<Record<SettingName, string
       done();
     },
   });
-  const logger = options.logger ?? (pino({ level: "debug" }, sink) as unknown as Logger);
+  const logger = options.logger ?? (pino({ level: "debug", mixin: requestIdMixin }, sink) as unknown as Logger);
   const { app, config, publicUrl, grpcUrl, metricsUrl } = await startOnFreePort(overrides, { ...options, logger });
   const registry = app.container.resolve(DI.ClientRegistry);
   return {

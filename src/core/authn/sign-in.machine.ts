@@ -1,5 +1,6 @@
 import { inject, injectable } from "tsyringe";
 import type { Authenticator } from "../../plugin-sdk/authenticator.js";
+import { AuditRecorderToken, type AuditRecorder } from "../audit/audit-trail.js";
 import { DI } from "../di-tokens.js";
 import type { Clock } from "../ports/clock.js";
 import type { Session } from "../sessions/session.js";
@@ -18,6 +19,7 @@ export class SignInMachine {
   constructor(
     @inject(LoginService) private readonly login: LoginSteps,
     @inject(DI.Clock) private readonly clock: Clock,
+    @inject(AuditRecorderToken) private readonly audit: AuditRecorder,
   ) {}
 
   /** Every enabled first-factor authenticator in plugin order; a sign-in asks for the first of them. */
@@ -51,12 +53,17 @@ export class SignInMachine {
     const outcome = pending
       ? await this.login.verify(authenticator.id, pending.userId, input.fields, remoteAddress)
       : await this.login.identify(authenticator.id, input.fields, remoteAddress);
-    if (!outcome.ok) return outcome.reason === "throttled" ? { kind: "throttled", retryAfterSeconds: outcome.retryAfterSeconds, ...asked } : { kind: "invalid", ...asked };
+    if (!outcome.ok) {
+      const who = pending ? { userId: pending.userId } : input.fields.username ? { username: input.fields.username } : {};
+      this.audit.record({ type: "sign-in.failed", method: authenticator.id, reason: outcome.reason, ...who, remoteAddress });
+      return outcome.reason === "throttled" ? { kind: "throttled", retryAfterSeconds: outcome.retryAfterSeconds, ...asked } : { kind: "invalid", ...asked };
+    }
     const login = pending
       ? { ...pending, amr: [...new Set([...pending.amr, ...outcome.amr])], remaining: pending.remaining.slice(1) }
       : { userId: outcome.userId, amr: outcome.amr, remaining: (await this.login.secondFactorsFor(outcome.userId)).map((a) => a.id) };
     if (login.remaining.length > 0) return { kind: "next", ...(await this.loginStep({ ...rest, pending: login })) };
     const completed = { userId: login.userId, amr: login.amr, acr: acrFor(login.amr), authTime: Math.floor(this.clock.now() / 1000) };
+    this.audit.record({ type: "sign-in.succeeded", userId: login.userId, methods: login.amr, remoteAddress });
     return { kind: "done", state: { ...rest, authenticated: true }, login: completed };
   }
 

@@ -5,6 +5,7 @@ import type { AuthenticatedClient } from "../../plugin-sdk/client.js";
 import { isOAuthError, OAuthError, OAuthErrors } from "../../plugin-sdk/errors.js";
 import { headerValue, type EndpointRequest } from "../../plugin-sdk/request.js";
 import { DI } from "../di-tokens.js";
+import { ProtocolMetricsToken, type ProtocolMetrics } from "../ports/protocol-metrics.js";
 import { mappingFor } from "../errors/error-table.js";
 import { AuthFailureThrottle } from "./auth-failure-throttle.js";
 import { CoreClientAuthContext } from "./client-auth-context.js";
@@ -27,6 +28,7 @@ export class ClientAuthenticationService {
     @inject(CoreClientAuthContext) private readonly context: ClientAuthContext,
     @inject(AuthFailureThrottle) private readonly throttle: AuthFailureThrottle,
     @inject(DI.Config) private readonly config: Config,
+    @inject(ProtocolMetricsToken) private readonly metrics: ProtocolMetrics,
   ) {}
 
   /**
@@ -47,9 +49,11 @@ export class ClientAuthenticationService {
       const registered = authMethodOf(authenticated.client.metadata);
       if (authenticated.method !== registered) throw OAuthErrors.invalidClient("client authentication method does not match the registered one");
       if (registered === "none" && !options.allowPublic) throw OAuthErrors.invalidClient("client authentication required");
+      this.metrics.clientAuthentication(registered, "success");
       return authenticated;
     } catch (error) {
       if (!isOAuthError(error) || mappingFor(error).status !== 401) throw error;
+      this.metrics.clientAuthentication(method?.method ?? "other", "failure");
       await this.throttle.record(request.remoteAddress, clientId);
       throw this.withChallenge(error, request);
     }

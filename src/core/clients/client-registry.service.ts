@@ -5,6 +5,7 @@ import type { ClientAuthenticator } from "../../plugin-sdk/client-auth.js";
 import type { ClientMetadataField } from "../../plugin-sdk/client-metadata.js";
 import { OAuthErrors } from "../../plugin-sdk/errors.js";
 import type { Capabilities } from "../capabilities.js";
+import { AuditRecorderToken, type AuditRecorder } from "../audit/audit-trail.js";
 import { DI } from "../di-tokens.js";
 import type { Sealer } from "../keys/key-service.js";
 import type { Clock, RandomSource } from "../ports/clock.js";
@@ -52,6 +53,7 @@ export class ClientRegistryService implements ClientRegistry {
     @inject(ClientAuthenticatorsToken) private readonly authenticators: readonly ClientAuthenticator[],
     @inject(ClientMetadataFieldsToken) private readonly fields: ReadonlyMap<string, ClientMetadataField>,
     @inject(SoftwareStatements) private readonly statements: SoftwareStatements,
+    @inject(AuditRecorderToken) private readonly audit: AuditRecorder,
   ) {}
 
   async register(raw: unknown, source: RegistrationSource, policy: RegistrationPolicy = {}): Promise<RegisteredClient> {
@@ -63,6 +65,7 @@ export class ClientRegistryService implements ClientRegistry {
     const registrationTokenDigest = registrationAccessToken === undefined ? undefined : secretDigest(registrationAccessToken);
     const client: Client = defined({ clientId, metadata, ...stored, registrationTokenDigest, issuedAt: Math.floor(now / 1000), updatedAt: now });
     await this.storage.clients.insert(client);
+    this.audit.record({ type: "client.registered", clientId, source });
     return { client, clientSecret, registrationAccessToken };
   }
 
@@ -76,23 +79,27 @@ export class ClientRegistryService implements ClientRegistry {
     const metadata = await this.metadataFrom(raw, source, existing.metadata);
     const client: Client = { ...withoutSecret(existing), ...this.keptSecret(existing, metadata), metadata, updatedAt: this.clock.now() };
     await this.save(client);
+    this.audit.record({ type: "client.updated", clientId, source });
     return client;
   }
 
-  async delete(clientId: string): Promise<boolean> {
-    return this.storage.clients.delete(clientId);
+  async delete(clientId: string, source: RegistrationSource): Promise<boolean> {
+    const deleted = await this.storage.clients.delete(clientId);
+    if (deleted) this.audit.record({ type: "client.deleted", clientId, source });
+    return deleted;
   }
 
   list(options: { limit: number; after?: string }): Promise<Client[]> {
     return this.storage.clients.list(options);
   }
 
-  async rotateSecret(clientId: string): Promise<RegisteredClient> {
+  async rotateSecret(clientId: string, source: RegistrationSource): Promise<RegisteredClient> {
     const existing = await this.existing(clientId);
     const { clientSecret, stored } = this.issueSecret(clientId, existing.metadata);
     if (clientSecret === undefined) throw OAuthErrors.invalidRequest("the client's token_endpoint_auth_method uses no client secret");
     const client: Client = { ...withoutSecret(existing), ...stored, updatedAt: this.clock.now() };
     await this.save(client);
+    this.audit.record({ type: "client.secret-rotated", clientId, source });
     return { client, clientSecret };
   }
 

@@ -21,10 +21,11 @@ export interface ClientRegistry {
   get(clientId: string): Promise<Client | undefined>;
   /** Replaces the metadata after validation (RFC 7592 §2.2); credentials are kept. */
   update(clientId: string, metadata: unknown, source: RegistrationSource): Promise<Client>;
-  delete(clientId: string): Promise<boolean>;
+  /** Deletes the client; false when it does not exist. */
+  delete(clientId: string, source: RegistrationSource): Promise<boolean>;
   list(options: { limit: number; after?: string }): Promise<Client[]>;
   /** Issues a new client secret; the old one stops working at once. */
-  rotateSecret(clientId: string): Promise<RegisteredClient>;
+  rotateSecret(clientId: string, source: RegistrationSource): Promise<RegisteredClient>;
   /** Issues a new registration access token; the old one stops working at once (RFC 7592 §3). */
   rotateRegistrationToken(clientId: string): Promise<RegisteredClient>;
   /** The RFC 7591 §3.2.1 response body for a client (credentials included when given). */

@@ -3,6 +3,8 @@ import { OAuthErrors } from "../../plugin-sdk/errors.js";
 import type { GrantHandler } from "../../plugin-sdk/grant.js";
 import type { EndpointRequest } from "../../plugin-sdk/request.js";
 import { ClientAuthenticationService } from "../clients/client-authentication.service.js";
+import { toOAuthError } from "../errors/error-table.js";
+import { ProtocolMetricsToken, type ProtocolMetrics } from "../ports/protocol-metrics.js";
 import { TokenIssuer, type TokenResponse } from "../tokens/token-issuer.js";
 import { SenderProofReader } from "../pop/sender-proof.reader.js";
 import { GrantContextFactory } from "./grant-context.factory.js";
@@ -23,11 +25,26 @@ export class TokenRequestHandler {
     @inject(GrantContextFactory) private readonly contexts: GrantContextFactory,
     @inject(TokenIssuer) private readonly issuer: TokenIssuer,
     @inject(SenderProofReader) private readonly proofs: SenderProofReader,
+    @inject(ProtocolMetricsToken) private readonly metrics: ProtocolMetrics,
   ) {
     for (const [type, grant] of grants) this.allowLists.set(type, new Set(["grant_type", ...grant.parameters]));
   }
 
+  /** Answers one token request and counts it by grant type ("other" for a missing or unsupported one) and outcome. */
   async handle(request: EndpointRequest): Promise<TokenResponse> {
+    const requested = request.params.get("grant_type");
+    const grantLabel = requested !== undefined && this.grants.has(requested) ? requested : "other";
+    try {
+      const response = await this.answer(request);
+      this.metrics.tokenRequest(grantLabel, "issued");
+      return response;
+    } catch (error) {
+      this.metrics.tokenRequest(grantLabel, toOAuthError(error).error);
+      throw error;
+    }
+  }
+
+  private async answer(request: EndpointRequest): Promise<TokenResponse> {
     const params = request.params;
     params.rejectRepeated({ only: ["grant_type"] });
     const grantType = params.get("grant_type");

@@ -3,6 +3,7 @@ import { promisify } from "node:util";
 import type { JSONWebKeySet, JWK } from "jose";
 import { inject, injectable } from "tsyringe";
 import type { Config } from "../../config/config.js";
+import { AuditRecorderToken, type AuditRecorder } from "../audit/audit-trail.js";
 import { ChangeFeed } from "../changes/change-feed.js";
 import { DI } from "../di-tokens.js";
 import type { Clock } from "../ports/clock.js";
@@ -76,6 +77,7 @@ export class SigningKeyService implements KeyService {
     @inject(DI.Clock) private readonly clock: Clock,
     @inject(DI.Logger) private readonly logger: Logger,
     @inject(ChangeFeed) changes: ChangeFeed,
+    @inject(AuditRecorderToken) private readonly audit: AuditRecorder,
   ) {
     // A rotation by the CLI or another node: the next token is signed with the new key.
     changes.on("signing-key", () => this.reload());
@@ -124,7 +126,11 @@ export class SigningKeyService implements KeyService {
   }
 
   async rotate(alg?: SigningAlg): Promise<void> {
-    for (const each of alg ? [alg] : this.config.signingAlgs) await this.#activate(await this.#createRecord(each));
+    for (const each of alg ? [alg] : this.config.signingAlgs) {
+      const record = await this.#createRecord(each);
+      await this.#activate(record);
+      this.audit.record({ type: "signing-key.rotated", alg: each, kid: record.kid });
+    }
     await this.reload();
   }
 

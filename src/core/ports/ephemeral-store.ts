@@ -17,6 +17,8 @@ export interface EphemeralStore {
   increment(key: string, ttlMs: number): Promise<number>;
   /** Remaining TTL in ms, or undefined when the key is absent. */
   ttl(key: string): Promise<number | undefined>;
+  /** Resolves when the store answers (Redis PING); rejects with StorageUnavailableError otherwise (readiness). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 

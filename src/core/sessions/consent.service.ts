@@ -1,4 +1,5 @@
 import { inject, injectable } from "tsyringe";
+import { AuditRecorderToken, type AuditRecorder } from "../audit/audit-trail.js";
 import { DI } from "../di-tokens.js";
 import type { Clock } from "../ports/clock.js";
 import type { DurableStorage } from "../ports/repositories.js";
@@ -14,6 +15,7 @@ export class ConsentService {
   constructor(
     @inject(DI.Durable) private readonly storage: DurableStorage,
     @inject(DI.Clock) private readonly clock: Clock,
+    @inject(AuditRecorderToken) private readonly audit: AuditRecorder,
   ) {}
 
   /** True when the user has consented to every one of `scopes` for the client (false when no consent is stored). */
@@ -29,6 +31,7 @@ export class ConsentService {
     const stored = await this.storage.consents.find(userId, clientId);
     const consent: Consent = { userId, clientId, scopes: [...new Set([...(stored?.scopes ?? []), ...scopes])], grantedAt: this.clock.now() };
     await this.storage.consents.put(consent);
+    this.audit.record({ type: "consent.granted", userId, clientId, scopes: [...scopes] });
     return consent;
   }
 
@@ -36,6 +39,7 @@ export class ConsentService {
   async revoke(userId: string, clientId: string): Promise<{ consentRemoved: boolean; grantsRevoked: number }> {
     const consentRemoved = await this.storage.consents.delete(userId, clientId);
     const grantIds = await this.storage.grants.revokeForUser(userId, this.clock.now(), clientId);
+    if (consentRemoved || grantIds.length > 0) this.audit.record({ type: "consent.revoked", userId, clientId, grantsRevoked: grantIds.length });
     return { consentRemoved, grantsRevoked: grantIds.length };
   }
 

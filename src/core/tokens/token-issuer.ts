@@ -9,6 +9,7 @@ import { confirmationOf, type SenderBinding } from "../../plugin-sdk/sender-bind
 import { isVouched } from "../security/vouched.js";
 import { TokenResponseContributorsToken } from "./token-response-contributors.js";
 import type { TokenCustomizer } from "../../plugin-sdk/hooks.js";
+import { AuditRecorderToken, type AuditRecorder } from "../audit/audit-trail.js";
 import { AuthorizationCodeService } from "../codes/authorization-code.service.js";
 import { DI } from "../di-tokens.js";
 import { ResourceCatalog } from "../resources/resource-catalog.js";
@@ -111,6 +112,7 @@ export class TokenIssuer {
     @inject(IdTokenMinter) private readonly idTokens: IdTokenMinter,
     @inject(UserinfoClaimsRequests) private readonly userinfoRequests: UserinfoClaimsRequests,
     @inject(TokenResponseContributorsToken) private readonly responseContributors: readonly TokenResponseContributor[],
+    @inject(AuditRecorderToken) private readonly audit: AuditRecorder,
   ) {}
 
   /** Mints what `decision` grants to `client` (RFC 6749 §5.1, RFC 9068 §2); `settings` replace the resolved format and lifetime. */
@@ -152,6 +154,7 @@ export class TokenIssuer {
     if (decision.access.scopes.length > 0) response.scope = decision.access.scopes.join(" ");
     if (refreshToken) response.refresh_token = refreshToken;
     if (openid) response.id_token = await this.openIdResponse(client, subject, decision, minted, facts);
+    this.audit.record({ type: "token.issued", clientId: client.clientId, grantType, subject, jti: minted.claims.jti, scopes: decision.access.scopes, refreshToken: refreshToken !== undefined, idToken: openid });
     return { response: await this.withContributedMembers(client, grantType, withMembers(response, decision.response, CORE_RESPONSE_MEMBERS)), accessToken: minted };
   }
 

@@ -1,6 +1,7 @@
 import { inject, injectable } from "tsyringe";
 import type { AuthenticatedClient } from "../../plugin-sdk/client.js";
 import { OAuthErrors } from "../../plugin-sdk/errors.js";
+import { AuditRecorderToken, type AuditRecorder } from "../audit/audit-trail.js";
 import { DI } from "../di-tokens.js";
 import type { DurableStorage } from "../ports/repositories.js";
 import { secretDigest } from "../security/digest.js";
@@ -14,6 +15,7 @@ export class TokenRevoker {
     @inject(DI.TokenValidator) private readonly validator: TokenValidator,
     @inject(DI.Revocation) private readonly revocation: RevocationService,
     @inject(DI.Durable) private readonly storage: DurableStorage,
+    @inject(AuditRecorderToken) private readonly audit: AuditRecorder,
   ) {}
 
   /**
@@ -24,14 +26,23 @@ export class TokenRevoker {
     const found = await findToken(this.validator, token, hint);
     if (!found) return this.revokeRotated(token, owner);
     if (owner && found.clientId !== owner.client.clientId) throw OAuthErrors.unauthorizedClient("the token was not issued to this client");
-    if (found.kind === "refresh_token" && found.grantId) await this.revocation.revokeGrant(found.grantId);
-    else await this.revocation.revokeAccessToken(found);
+    if (found.kind === "refresh_token" && found.grantId) await this.revokeGrant(found.grantId, owner);
+    else {
+      await this.revocation.revokeAccessToken(found);
+      this.audit.record({ type: "token.revoked", tokenType: "access_token", jti: found.jti, ...(owner && { clientId: owner.client.clientId }) });
+    }
   }
 
   /** A refresh token already rotated (e.g. by a racing refresh) still names its grant: revoke that grant (corpus O86). */
   private async revokeRotated(token: string, owner: AuthenticatedClient | undefined): Promise<void> {
     if (token.length > 512) return;
     const record = await this.storage.grants.findRefreshToken(secretDigest(token));
-    if (record?.status === "rotated" && (!owner || record.clientId === owner.client.clientId)) await this.revocation.revokeGrant(record.grantId);
+    if (record?.status === "rotated" && (!owner || record.clientId === owner.client.clientId)) await this.revokeGrant(record.grantId, owner);
+  }
+
+  /** A refresh token revokes its whole grant. */
+  private async revokeGrant(grantId: string, owner: AuthenticatedClient | undefined): Promise<void> {
+    await this.revocation.revokeGrant(grantId);
+    this.audit.record({ type: "token.revoked", tokenType: "refresh_token", grantId, ...(owner && { clientId: owner.client.clientId }) });
   }
 }

@@ -1,4 +1,5 @@
 import { inject, injectable } from "tsyringe";
+import { AuditRecorderToken, type AuditRecorder } from "../audit/audit-trail.js";
 import { DI } from "../di-tokens.js";
 import type { Clock } from "../ports/clock.js";
 import type { DurableStorage, User } from "../ports/repositories.js";
@@ -11,6 +12,7 @@ export class UserAccessService {
     @inject(DI.Durable) private readonly storage: DurableStorage,
     @inject(DI.Clock) private readonly clock: Clock,
     @inject(LogoutService) private readonly logout: LogoutService,
+    @inject(AuditRecorderToken) private readonly audit: AuditRecorder,
   ) {}
 
   /**
@@ -20,6 +22,7 @@ export class UserAccessService {
   async disable(username: string): Promise<{ username: string; disabled: true; sessionsEnded: number; grantsRevoked: number }> {
     const user = await this.existing(username);
     await this.storage.users.setDisabled(user.id, true);
+    this.audit.record({ type: "user.disabled", userId: user.id, username: user.username });
     const sessionsEnded = await this.logout.logoutEverywhere(user.id);
     const grantsRevoked = (await this.storage.grants.revokeForUser(user.id, this.clock.now())).length;
     return { username, disabled: true, sessionsEnded, grantsRevoked };

@@ -76,6 +76,9 @@ export class MemoryEphemeralStore implements EphemeralStore {
     return entry && entry.expiresAt - this.clock.now();
   }
 
+  /** In-process: always answers. */
+  async ping(): Promise<void> {}
+
   async close(): Promise<void> {
     clearInterval(this.#sweeper);
     this.#entries.clear();

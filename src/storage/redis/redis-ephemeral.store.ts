@@ -53,6 +53,10 @@ class RedisEphemeralStore implements EphemeralStore {
     return remaining >= 0 ? remaining : undefined;
   }
 
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+
   async close(): Promise<void> {
     await closeRedis(this.redis);
   }

@@ -5,6 +5,8 @@ import { OAuthErrors } from "../../plugin-sdk/errors.js";
 import type { EndpointRequest } from "../../plugin-sdk/request.js";
 import { toOAuthError } from "../../core/errors/error-table.js";
 import type { Logger } from "../../core/ports/logger.js";
+import { requestScope } from "../../core/request-scope.js";
+import { requestIdOf } from "../request-id.js";
 import type { BodyKind, HttpEndpoint } from "./endpoint.js";
 import type { HttpMetrics } from "../metrics/http-metrics.js";
 import { parseForm } from "./parse-form.js";
@@ -50,7 +52,14 @@ export class OAuthRouter {
       const started = performance.now();
       res.once("finish", () => metrics.observe(endpoint?.path ?? "unmatched", res.statusCode, (performance.now() - started) / 1000));
     }
-    this.dispatch(req, res, endpoint, rawUrl, queryIndex).catch((thrown: unknown) => this.fail(req, res, thrown));
+    const requestId = requestIdOf(req.headers["x-request-id"]);
+    res.setHeader("x-request-id", requestId);
+    requestScope.run(requestId, this.serve, req, res, endpoint, rawUrl, queryIndex);
+  };
+
+  /** Serves one request inside its request scope. */
+  private readonly serve = (req: IncomingMessage, res: ServerResponse, endpoint: HttpEndpoint | undefined, rawUrl: string, queryIndex: number): void => {
+    this.dispatch(req, res, endpoint, rawUrl, queryIndex).catch((thrown: unknown) => this.fail(req, res, endpoint, thrown));
   };
 
   private async dispatch(req: IncomingMessage, res: ServerResponse, endpoint: HttpEndpoint | undefined, rawUrl: string, queryIndex: number): Promise<void> {
@@ -94,8 +103,9 @@ export class OAuthRouter {
     return request;
   }
 
-  private fail(req: IncomingMessage, res: ServerResponse, thrown: unknown): void {
+  private fail(req: IncomingMessage, res: ServerResponse, endpoint: HttpEndpoint | undefined, thrown: unknown): void {
     const error = toOAuthError(thrown);
+    this.options.metrics?.observeError(endpoint?.path ?? "unmatched", error.error);
     if (error.error === "server_error" || error.error === "temporarily_unavailable") {
       this.options.logger.error({ err: error.cause ?? error, method: req.method, path: req.url?.split("?")[0] }, "request failed");
     }

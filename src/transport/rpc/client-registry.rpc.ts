@@ -44,7 +44,7 @@ export function clientRegistryRpc({ clients }: Pick<InternalRpcDeps, "clients">)
       },
 
       async deleteClient(request) {
-        if (!request.clientId || !(await clients.delete(request.clientId))) throw new ConnectError("client not found", Code.NotFound);
+        if (!request.clientId || !(await clients.delete(request.clientId, "operator"))) throw new ConnectError("client not found", Code.NotFound);
         return {};
       },
 
@@ -60,7 +60,7 @@ export function clientRegistryRpc({ clients }: Pick<InternalRpcDeps, "clients">)
 
       async rotateClientSecret(request) {
         await existing(request.clientId);
-        return { client: message(await clients.rotateSecret(request.clientId)) };
+        return { client: message(await clients.rotateSecret(request.clientId, "operator")) };
       },
     },
   );

@@ -11,7 +11,11 @@ import { IntrospectionService } from "../../core/tokens/introspection.service.js
 import { TokenIssuer } from "../../core/tokens/token-issuer.js";
 import { TokenRevoker } from "../../core/tokens/token-revoker.js";
 import { TrustedIssuerService } from "../../core/trust/trusted-issuer.service.js";
+import { requestScope } from "../../core/request-scope.js";
+import type { RpcMetrics } from "../metrics/rpc-metrics.js";
+import { requestIdOf } from "../request-id.js";
 import { callerAuthInterceptor } from "./interceptors/caller-auth.interceptor.js";
+import { metricsInterceptor } from "./interceptors/metrics.interceptor.js";
 import { errorMappingInterceptor } from "./interceptors/error-mapping.interceptor.js";
 import { callerScopes, internalRoutes, internalServices } from "./internal-routes.js";
 import { peerContextValues } from "./peer-certificate.js";
@@ -34,7 +38,7 @@ export interface InternalServer {
  * Starts the internal listener: gRPC, gRPC-Web and Connect over HTTP/2 for the services of DESIGN "Proto services";
  * h2c, or TLS (and mTLS callers) when `GRPC_TLS_CERT`/`GRPC_TLS_KEY` are set (DESIGN "Listeners").
  */
-export async function startInternalServer(container: DependencyContainer, options: { host: string; port: number }): Promise<InternalServer> {
+export async function startInternalServer(container: DependencyContainer, options: { host: string; port: number; metrics?: RpcMetrics }): Promise<InternalServer> {
   const deps = resolveDeps(container);
   const tls = internalTlsOptions(deps.config);
   const services = internalServices(deps);
@@ -43,19 +47,25 @@ export async function startInternalServer(container: DependencyContainer, option
   const callerAuth = callerAuthInterceptor({ ...auth, scopes: callerScopes(services) });
   const handler = connectNodeAdapter({
     routes: internalRoutes(services),
-    interceptors: [errorMappingInterceptor(deps.logger), callerAuth],
+    interceptors: [...(options.metrics ? [metricsInterceptor(options.metrics)] : []), errorMappingInterceptor(deps.logger), callerAuth],
     contextValues: peerContextValues,
     readMaxBytes: deps.config.bodyLimit,
     shutdownSignal: shutdown.signal,
   });
   const route = (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) =>
-    isValidateTokenFastPath(req) ? serveValidateToken(deps, auth, deps.config.bodyLimit, req, res) : handler(req, res);
+    isValidateTokenFastPath(req) ? serveValidateToken({ ...deps, metrics: options.metrics }, auth, deps.config.bodyLimit, req, res) : handler(req, res);
   // Operator changes committed before a call arrived are applied before it is served (as on the public listener).
   const changes = container.resolve(ChangeFeed);
-  const serve = (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => {
+  const dispatch = (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => {
     const applying = changes.current();
     if (applying) void applying.then(() => route(req, res));
     else route(req, res);
+  };
+  // Every call runs in its request scope (`x-request-id` metadata, echoed in the response headers) for logs and audit events.
+  const serve = (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => {
+    const requestId = requestIdOf(req.headers["x-request-id"]);
+    res.setHeader("x-request-id", requestId);
+    requestScope.run(requestId, dispatch, req, res);
   };
   const server = tls ? http2.createSecureServer(tls, serve) : http2.createServer(serve);
   const sessions = new Set<http2.Http2Session>();

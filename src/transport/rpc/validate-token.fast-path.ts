@@ -6,10 +6,12 @@ import type { ActiveToken } from "../../core/tokens/access-token.js";
 import { InternalScopes } from "../../core/policy/scopes.js";
 import { authenticateCaller, type CallerAuthOptions } from "./interceptors/caller-auth.interceptor.js";
 import { verifiedThumbprintOf } from "./peer-certificate.js";
+import type { RpcMetrics } from "../metrics/rpc-metrics.js";
 import type { InternalRpcDeps } from "./rpc-deps.js";
 import { validateTokenAnswer } from "./token-validation.rpc.js";
 
-const PATH = `/${TokenValidationService.typeName}/${TokenValidationService.method.validateToken.name}`;
+const METHOD = `${TokenValidationService.typeName}/${TokenValidationService.method.validateToken.name}`;
+const PATH = `/${METHOD}`;
 const GRPC_TYPES = new Set(["application/grpc", "application/grpc+proto"]);
 /** Encoded active answers per validated token; the validator caches ActiveToken objects until expiry or revocation. */
 const encodedAnswers = new WeakMap<ActiveToken, Uint8Array>();
@@ -25,7 +27,18 @@ export function isValidateTokenFastPath(req: Http2ServerRequest): boolean {
 }
 
 /** Serves one fast-path call; `maxBytes` bounds the request message (DESIGN "Listeners": body limits). */
-export function serveValidateToken(deps: Pick<InternalRpcDeps, "validator" | "dpop" | "logger">, auth: Omit<CallerAuthOptions, "scopes">, maxBytes: number, req: Http2ServerRequest, res: Http2ServerResponse): void {
+export function serveValidateToken(
+  deps: Pick<InternalRpcDeps, "validator" | "dpop" | "logger"> & { metrics?: RpcMetrics },
+  auth: Omit<CallerAuthOptions, "scopes">,
+  maxBytes: number,
+  req: Http2ServerRequest,
+  res: Http2ServerResponse,
+): void {
+  const started = performance.now();
+  const done = (status: number, message?: string, body?: Uint8Array) => {
+    finish(res, status, message, body);
+    deps.metrics?.observe(METHOD, status, (performance.now() - started) / 1000);
+  };
   const chunks: Buffer[] = [];
   let size = 0;
   req.on("data", (chunk: Buffer) => {
@@ -34,11 +47,11 @@ export function serveValidateToken(deps: Pick<InternalRpcDeps, "validator" | "dp
   });
   req.on("end", () => {
     answer(deps, auth, req, size > maxBytes + 5 ? undefined : Buffer.concat(chunks)).then(
-      (body) => finish(res, 0, undefined, body),
+      (body) => done(0, undefined, body),
       (error: unknown) => {
-        if (error instanceof ConnectError) return finish(res, error.code, error.rawMessage);
+        if (error instanceof ConnectError) return done(error.code, error.rawMessage);
         deps.logger.error({ err: error }, "ValidateToken failed");
-        finish(res, Code.Internal, "unexpected error");
+        done(Code.Internal, "unexpected error");
       },
     );
   });

@@ -15,6 +15,8 @@ import type { Authenticator } from "../../../src/plugin-sdk/authenticator.js";
 import { openEphemeral } from "../../../src/storage/open-ephemeral.js";
 import { openSqlStorage } from "../../../src/storage/sql/open-sql-storage.js";
 import { FakeClock } from "../../support/fake-clock.js";
+import { AuditRecorderToken } from "../../../src/core/audit/audit-trail.js";
+import { recordingAudit } from "../../support/recording-audit.js";
 
 const IP = "198.51.100.7";
 const field = { label: "Field", type: "text", autocomplete: "off" } as const;
@@ -60,6 +62,7 @@ async function harness() {
   container.register(DI.Durable, { useValue: storage });
   container.register(DI.Ephemeral, { useValue: store });
   container.register(DI.Sealer, { useValue: new AesGcmSealer(Buffer.alloc(32, 9)) });
+  container.register(AuditRecorderToken, { useValue: recordingAudit() });
   container.register(AuthenticatorsToken, {
     useValue: [passwordStep, secondStep("fake-otp", "otp", "111111", otpUsers), linkStep, secondStep("fake-key", "hwk", "222222", keyUsers)],
   });

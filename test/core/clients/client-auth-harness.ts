@@ -24,6 +24,7 @@ import { openEphemeral } from "../../../src/storage/open-ephemeral.js";
 import { openSqlStorage } from "../../../src/storage/sql/open-sql-storage.js";
 import { silentLogger } from "../../integration/storage/services.js";
 import { ISSUER } from "./auth-fixtures.js";
+import { ProtocolMetricsToken } from "../../../src/core/ports/protocol-metrics.js";
 
 export { basic, endpointRequest, expectOAuthError, ISSUER, JWT_BEARER, signAssertion, testKey, type TestKey } from "./auth-fixtures.js";
 
@@ -85,6 +86,7 @@ export class Harness {
     container.register(DI.Logger, { useValue: silentLogger });
     container.register(DI.Sealer, { useValue: sealer });
     container.register(ClientAuthenticatorsToken, { useValue: registries.clientAuthenticators });
+    container.register(ProtocolMetricsToken, { useValue: { tokenRequest() {}, clientAuthentication() {} } });
     for (const cls of [ChangeFeed, ClientCache, ClientJwksCache, ClientAuthenticationService]) container.registerSingleton(cls as never);
     await container.resolve(ChangeFeed).start();
     return new Harness(config, clock, storage, store, bus, sealer, container);

@@ -14,6 +14,8 @@ import { cryptoRandom } from "../../../src/core/security/system-clock.js";
 import { assertOAuthError, AUTHENTICATORS, CAPABILITIES, ISSUER, openRegistryFixture, WEB_CLIENT, type RegistryFixture } from "./registry-fixture.js";
 import { ClientAuthenticatorsToken } from "../../../src/core/clients/client-auth.tokens.js";
 import { ClientMetadataFieldsToken } from "../../../src/core/clients/client-metadata-fields.js";
+import { AuditRecorderToken } from "../../../src/core/audit/audit-trail.js";
+import { recordingAudit } from "../../support/recording-audit.js";
 
 const BASE64URL_128_BITS = /^[A-Za-z0-9_-]{22,}$/;
 const BASE64URL_256_BITS = /^[A-Za-z0-9_-]{43}$/;
@@ -185,7 +187,7 @@ describe("ClientRegistryService", () => {
       const jwt = await f.registry.update(client.clientId, { ...WEB_CLIENT, token_endpoint_auth_method: "client_secret_jwt" }, "dynamic");
       assert.equal(jwt.secretDigest, undefined);
       assert.equal(lacksClientSecret(jwt), true);
-      const rotated = await f.registry.rotateSecret(client.clientId);
+      const rotated = await f.registry.rotateSecret(client.clientId, "operator");
       assert.equal(f.sealer.unseal(rotated.client.secretSealed!, client.clientId), rotated.clientSecret);
       assert.equal(lacksClientSecret(rotated.client), false);
     });
@@ -207,7 +209,7 @@ describe("ClientRegistryService", () => {
   describe("rotation and deletion", () => {
     it("rotates the secret: the old one stops matching at once", async () => {
       const { client, clientSecret } = await f.registry.register(WEB_CLIENT, "dynamic");
-      const rotated = await f.registry.rotateSecret(client.clientId);
+      const rotated = await f.registry.rotateSecret(client.clientId, "operator");
       const stored = (await f.registry.get(client.clientId))!;
       assert.notEqual(rotated.clientSecret, clientSecret);
       assert.ok(digestMatches(rotated.clientSecret!, stored.secretDigest!));
@@ -218,7 +220,7 @@ describe("ClientRegistryService", () => {
 
     it("refuses to rotate the secret of a client that uses none", async () => {
       const { client } = await f.registry.register({ ...WEB_CLIENT, token_endpoint_auth_method: "none" }, "dynamic");
-      await assert.rejects(f.registry.rotateSecret(client.clientId), (e) => assertOAuthError(e, "invalid_request"));
+      await assert.rejects(f.registry.rotateSecret(client.clientId, "operator"), (e) => assertOAuthError(e, "invalid_request"));
     });
 
     it("rotates the registration access token", async () => {
@@ -232,8 +234,8 @@ describe("ClientRegistryService", () => {
 
     it("deletes once and tells every node", async () => {
       const { client } = await f.registry.register(WEB_CLIENT, "dynamic");
-      assert.equal(await f.registry.delete(client.clientId), true);
-      assert.equal(await f.registry.delete(client.clientId), false);
+      assert.equal(await f.registry.delete(client.clientId, "operator"), true);
+      assert.equal(await f.registry.delete(client.clientId, "operator"), false);
       assert.equal(await f.registry.get(client.clientId), undefined);
       assert.deepEqual(f.events.map((e) => [e.kind, e.id, e.revokedAt]), [["client", client.clientId, f.clock.now()]]);
     });
@@ -259,6 +261,7 @@ describe("ClientRegistryService", () => {
     container.register(ClientAuthenticatorsToken, { useValue: AUTHENTICATORS });
     container.register(ClientMetadataFieldsToken, { useValue: new Map() });
     container.register(PluginTokens.TrustedIssuers, { useValue: { verify: async () => assert.fail("unused") } });
+    container.register(AuditRecorderToken, { useValue: recordingAudit() });
     container.registerSingleton(DI.ClientRegistry, ClientRegistryService);
     assert.ok(container.resolve(DI.ClientRegistry) instanceof ClientRegistryService);
   });

@@ -27,6 +27,7 @@ import { startedChangeFeed } from "../../support/change-feed.js";
 import { FakeClock } from "../../support/fake-clock.js";
 import { firstPartyPlugins } from "../../../plugins/index.js";
 import { buildRegistries } from "../../../src/plugin-host/plugin-registries.js";
+import { recordingAudit } from "../../support/recording-audit.js";
 
 export const ISSUER = "https://as.example.com";
 
@@ -84,7 +85,7 @@ export async function openRegistryFixture(
   const sectorIdentifiers = new SectorIdentifierVerifier(new SafeFetcher(config));
   const trustedIssuers: TrustedIssuers = options.trustedIssuers ?? { verify: async () => ({ ok: false, reason: "untrusted_issuer", description: "iss is not a trusted issuer" }) };
   const statements = new SoftwareStatements(trustedIssuers, config);
-  const registry = new ClientRegistryService(durable, clock, cryptoRandom, sealer, CAPABILITIES, config, sectorIdentifiers, AUTHENTICATORS, new Map(), statements);
+  const registry = new ClientRegistryService(durable, clock, cryptoRandom, sealer, CAPABILITIES, config, sectorIdentifiers, AUTHENTICATORS, new Map(), statements, recordingAudit());
   const challenges = new AttestationChallengeService(sealer, clock, ephemeral.store);
   // Client events reach revocation listeners through the change feed, as in the app.
   const changes = await startedChangeFeed(durable, { config });

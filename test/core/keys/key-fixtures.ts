@@ -10,6 +10,7 @@ import type { DurableStorage } from "../../../src/core/ports/repositories.js";
 import { openSqlStorage } from "../../../src/storage/sql/open-sql-storage.js";
 import { idleChangeFeed } from "../../support/change-feed.js";
 import { FakeClock } from "../../support/fake-clock.js";
+import { recordingAudit } from "../../support/recording-audit.js";
 
 export { FakeClock } from "../../support/fake-clock.js";
 
@@ -55,7 +56,7 @@ export async function openStorage(url = "sqlite::memory:"): Promise<DurableStora
 
 /** A started key service over `storage`. */
 export async function startedKeys(storage: DurableStorage, config = testConfig(), clock: Clock = new FakeClock()): Promise<SigningKeyService> {
-  const keys = new SigningKeyService(config, storage, testSealer(), clock, recordingLogger(), idleChangeFeed(storage));
+  const keys = new SigningKeyService(config, storage, testSealer(), clock, recordingLogger(), idleChangeFeed(storage), recordingAudit());
   await keys.start();
   return keys;
 }

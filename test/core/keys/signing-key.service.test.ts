@@ -14,6 +14,7 @@ import type { DurableStorage, SigningKeyRecord } from "../../../src/core/ports/r
 import { MAX_ACCESS_TOKEN_TTL } from "../../../src/core/tokens/access-token.js";
 import { ALL_ALGS, FakeClock, openStorage, recordingLogger, startedKeys, testConfig, testSealer } from "./key-fixtures.js";
 import { idleChangeFeed } from "../../support/change-feed.js";
+import { recordingAudit } from "../../support/recording-audit.js";
 
 const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
 const activeKids = (keys: SigningKeyService) => ALL_ALGS.map((alg) => keys.activeKey(alg).kid);
@@ -66,7 +67,7 @@ describe("SigningKeyService", () => {
     const narrow = await startedKeys(storage, testConfig({ signingAlgs: "ES256" }));
     try {
       assert.deepEqual(activeKids(second), activeKids(first));
-      assert.throws(() => new SigningKeyService(testConfig(), storage, testSealer(), new FakeClock(), recordingLogger(), idleChangeFeed(storage)).activeKey("ES256"), /no active signing key/);
+      assert.throws(() => new SigningKeyService(testConfig(), storage, testSealer(), new FakeClock(), recordingLogger(), idleChangeFeed(storage), recordingAudit()).activeKey("ES256"), /no active signing key/);
       assert.equal(narrow.activeKey("ES256").kid, first.activeKey("ES256").kid);
     } finally {
       for (const keys of [first, second, narrow]) keys.stop();
@@ -79,7 +80,7 @@ describe("SigningKeyService", () => {
     const first = await startedKeys(storage);
     first.stop();
     try {
-      const other = new SigningKeyService(testConfig(), storage, new AesGcmSealer(Buffer.alloc(32, 9)), new FakeClock(), recordingLogger(), idleChangeFeed(storage));
+      const other = new SigningKeyService(testConfig(), storage, new AesGcmSealer(Buffer.alloc(32, 9)), new FakeClock(), recordingLogger(), idleChangeFeed(storage), recordingAudit());
       await assert.rejects(other.start(), /cannot unseal signing key .*KEY_ENCRYPTION_KEY/);
       other.stop();
     } finally {

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { ConsentService } from "../../../src/core/sessions/consent.service.js";
 import { RefreshTokenService } from "../../../src/core/tokens/refresh-token.service.js";
+import { recordingAudit } from "../../support/recording-audit.js";
 import { counterRandom } from "../keys/key-fixtures.js";
 import { client, mintRequest, tokenFixture, type TokenFixture } from "../tokens/token-fixtures.js";
 
@@ -11,7 +12,7 @@ describe("ConsentService", () => {
   let consents: ConsentService;
   beforeEach(async () => {
     f = await tokenFixture();
-    consents = new ConsentService(f.storage, f.clock);
+    consents = new ConsentService(f.storage, f.clock, recordingAudit());
   });
   afterEach(() => f.close());
 

@@ -90,7 +90,7 @@ describe("deleting a client", () => {
       const token = ((await (await t.postForm("/token", { grant_type: "client_credentials" }, basic(doomed.client_id, doomed.client_secret!))).json()) as { access_token: string }).access_token;
       const introspect = async () => ((await (await t.postForm("/introspect", { token }, basic(rs.client_id, rs.client_secret!))).json()) as { active: boolean }).active;
       assert.equal(await introspect(), true);
-      assert.equal(await t.app.container.resolve(DI.ClientRegistry).delete(doomed.client_id), true);
+      assert.equal(await t.app.container.resolve(DI.ClientRegistry).delete(doomed.client_id, "operator"), true);
       assert.equal(await introspect(), false);
     } finally {
       await t.stop();

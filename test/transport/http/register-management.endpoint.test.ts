@@ -103,7 +103,7 @@ describe("/register/<client_id> (RFC 7592)", () => {
     });
 
     it("checks a client_secret sent with the update", async () => {
-      const { clientSecret } = await f.registry.rotateSecret(clientId);
+      const { clientSecret } = await f.registry.rotateSecret(clientId, "operator");
       await assert.rejects(call("PUT", { json: { ...WEB_CLIENT, client_id: clientId, client_secret: "wrong" } }), (e) => assertOAuthError(e, "invalid_client_metadata", /client_secret/));
       assert.equal((await call("PUT", { json: { ...WEB_CLIENT, client_id: clientId, client_secret: clientSecret } })).status, 200);
     });

@@ -32,7 +32,7 @@ export class RegisterManagementEndpoint implements HttpEndpoint {
   async handle(request: EndpointRequest & { json?: unknown }): Promise<EndpointResponse> {
     const client = await this.authorize(request);
     if (request.method === "DELETE") {
-      await this.registry.delete(client.clientId);
+      await this.registry.delete(client.clientId, "dynamic");
       return { status: 204, headers: noStore };
     }
     const updated = request.method === "PUT" ? await this.update(client, request.json) : {};
@@ -72,6 +72,6 @@ export class RegisterManagementEndpoint implements HttpEndpoint {
       throw OAuthErrors.invalidClientMetadata("client_secret does not match the issued client secret");
     }
     const updated = await this.registry.update(client.clientId, metadata, "dynamic");
-    return lacksClientSecret(updated) ? { clientSecret: (await this.registry.rotateSecret(client.clientId)).clientSecret } : {};
+    return lacksClientSecret(updated) ? { clientSecret: (await this.registry.rotateSecret(client.clientId, "dynamic")).clientSecret } : {};
   }
 }
