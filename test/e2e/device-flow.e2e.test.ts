@@ -100,7 +100,8 @@ describe("device authorization grant in a real browser", { skip }, () => {
 
   test("a wrong code shows the generic error on the page; a denial reaches the polling device as access_denied", async () => {
     const device = await client.initiateDeviceAuthorization(config, { scope: "openid" });
-    const polling = client.pollDeviceAuthorizationGrant(config, device);
+    // The assertion is attached at once: the poll may end (access_denied) while the page is still being read.
+    const denied = assert.rejects(client.pollDeviceAuthorizationGrant(config, device), (e: Error & { error?: string }) => e.error === "access_denied");
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(device.verification_uri);
@@ -112,7 +113,7 @@ describe("device authorization grant in a real browser", { skip }, () => {
     await signIn(page, "alice");
     await page.getByRole("button", { name: "Deny access" }).click();
     await page.getByRole("heading", { name: "Access denied" }).waitFor();
-    await assert.rejects(polling, (e: Error & { error?: string }) => e.error === "access_denied");
+    await denied;
     await context.close();
   });
 });
