@@ -11,8 +11,14 @@ export interface EndpointRequest {
   params: FormParams;
   /** Remote address, for rate limits and audit. */
   remoteAddress: string;
-  /** DER of the verified TLS client certificate, when one was presented (RFC 8705). */
-  clientCertificate?: Buffer;
+  /** The TLS client certificate the request presented, if any (RFC 8705 §2); the handshake proved possession of its key. */
+  clientCertificate?: PresentedCertificate;
+}
+
+/** A client certificate from the TLS handshake (or a trusted proxy): its DER and whether its chain verified against the configured client CAs (RFC 8705 §2.1). */
+export interface PresentedCertificate {
+  readonly der: Buffer;
+  readonly chainVerified: boolean;
 }
 
 /** The single value of a header, or undefined; repeated headers are rejected by callers that care. */

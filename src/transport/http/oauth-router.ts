@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
 import { FormParams } from "../../plugin-sdk/form-params.js";
 import { OAuthErrors } from "../../plugin-sdk/errors.js";
-import type { EndpointRequest } from "../../plugin-sdk/request.js";
+import type { EndpointRequest, PresentedCertificate } from "../../plugin-sdk/request.js";
 import { toOAuthError } from "../../core/errors/error-table.js";
 import type { Logger } from "../../core/ports/logger.js";
 import { requestScope } from "../../core/request-scope.js";
@@ -137,11 +137,12 @@ function hasBody(req: IncomingMessage): boolean {
   return req.headers["transfer-encoding"] !== undefined || (req.headers["content-length"] ?? "0") !== "0";
 }
 
-function peerCertificate(req: IncomingMessage): Buffer | undefined {
+/** The certificate of a TLS client (RFC 8705 §2): possession is proven by the handshake, the chain only when `authorized`. */
+function peerCertificate(req: IncomingMessage): PresentedCertificate | undefined {
   const socket = req.socket as Partial<TLSSocket>;
-  if (!socket.encrypted || !socket.authorized || typeof socket.getPeerCertificate !== "function") return undefined;
+  if (!socket.encrypted || typeof socket.getPeerCertificate !== "function") return undefined;
   const raw = socket.getPeerCertificate().raw;
-  return raw && raw.length > 0 ? raw : undefined;
+  return raw && raw.length > 0 ? { der: raw, chainVerified: socket.authorized === true } : undefined;
 }
 
 function parseJson(body: Buffer): unknown {

@@ -51,7 +51,7 @@ export class UserinfoEndpoint implements HttpEndpoint {
     if (!active) throw this.challenge(presented.scheme === "dpop", "invalid_token", "the access token is invalid, expired or revoked");
     const dpopKey = await this.dpopKey(request, presented, active);
     const sentAsDpop = presented.scheme === "dpop" || active.tokenType === "DPoP";
-    const thumbprint = request.clientCertificate && certificateThumbprint(request.clientCertificate);
+    const thumbprint = request.clientCertificate && certificateThumbprint(request.clientCertificate.der);
     const unmet = unmetRequirement(active, { requiredScopes: OPENID, ...(thumbprint ? { certificateThumbprint: thumbprint } : {}), ...(dpopKey ? { dpopKey } : {}) });
     if (unmet === "insufficient_scope") throw this.challenge(sentAsDpop, unmet, "the access token was not granted the openid scope", { scope: "openid" });
     if (unmet) throw this.challenge(sentAsDpop, unmet, "the access token cannot be used here");
