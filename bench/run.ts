@@ -10,20 +10,22 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { spawnLoad } from "./load/spawn-load.js";
 import type { CodeFlowLoadOptions } from "./load/code-flow-load.js";
 import type { GrpcLoadOptions } from "./load/grpc-load.js";
-import type { HttpLoadOptions } from "./load/http-load.js";
 import { summarizeProfiles, type Window } from "./lib/cpu-profile.js";
 import { describeRun, measureRun, summarize, type RunResult, type Scenario, type Summary } from "./lib/measure.js";
 import { Children } from "./lib/processes.js";
-import { formatReport, meetsGoal, ratios } from "./lib/report.js";
+import { h2loadArgs, hasH2load, httpLoadScript, introspectionLoad, writeValidateTokenRequest, type HttpLoadArgs } from "./lib/request-scenarios.js";
+import { checkGoals } from "./lib/goals.js";
+import { formatReport, ratios } from "./lib/report.js";
 import { CODE_FLOW, FULL, QUICK, TOKEN_REQUEST, type BenchSettings } from "./lib/settings.js";
 import { DpopProver } from "./lib/dpop-prover.js";
 import { assertDpopBound, requestToken, tokenHeaders } from "./lib/token-request.js";
 import { floorTarget } from "./targets/floor.js";
+import { GRPC_FLOOR_ID, startGrpcFloor, type GrpcFloor } from "./targets/grpc-floor.js";
 import { oidcProviderPeerTarget } from "./targets/oidc-provider-peer.js";
 import { portcullisTarget } from "./targets/portcullis.js";
 import type { RunningTarget, Target, TargetContext } from "./targets/target.js";
@@ -32,6 +34,9 @@ const GRPC_TOKEN_POOL = 64;
 const GRPC_SUFFIX = " gRPC";
 const CODE_SUFFIX = " code";
 const DPOP_SUFFIX = " DPoP";
+const INTROSPECT_SUFFIX = " introspect";
+/** Sweep scenario ids: "<target> c<connections>". */
+const sweepSuffix = (connections: number) => ` c${connections}`;
 /** Proofs the gRPC DPoP load makes per second of load (each call needs its own); more than the server can answer. */
 const GRPC_DPOP_PROOFS_PER_SECOND = 8_000;
 /** The protected-resource request the gRPC DPoP proofs are for (RFC 9449 §7.1). */
@@ -40,7 +45,7 @@ const RESOURCE_REQUEST = { method: "GET", url: `${TOKEN_REQUEST.resource}data` }
  * Scenario kinds `--scenarios` selects from: client_credentials tokens, gRPC ValidateToken, the code flow, and the
  * first two with DPoP (a fresh proof per request, DPoP-bound tokens; RFC 9449).
  */
-const SCENARIO_KINDS = ["token", "grpc", "code", "dpop", "grpc-dpop"] as const;
+const SCENARIO_KINDS = ["token", "grpc", "code", "dpop", "grpc-dpop", "introspect", "sweep"] as const;
 
 const { values } = parseArgs({
   options: { quick: { type: "boolean" }, profile: { type: "boolean" }, only: { type: "string" }, scenarios: { type: "string" }, candidate: { type: "string" } },
@@ -53,13 +58,25 @@ const settings: BenchSettings = values.quick ? QUICK : FULL;
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const tmpDir = join(repoRoot, ".bench-tmp");
 const profileDir = join(tmpDir, "profiles");
+const heapDir = join(tmpDir, "heap");
 const children = new Children();
 const say = (text: string) => process.stdout.write(`${text}\n`);
+const httpScript = httpLoadScript(say);
+const h2load = hasH2load(say);
+/** The gRPC frame of the ValidateTokenRequest h2load sends (written once Portcullis has issued its tokens). */
+let grpcRequestFile: string | undefined;
+
+/** How a server is started: pinned, with the heap probe (and with --profile, the CPU profiler). */
+function targetContext(id: string): TargetContext {
+  const probe = ["--import", pathToFileURL(join(repoRoot, "bench", "targets", "heap-probe.mjs")).href];
+  const profile = values.profile ? ["--cpu-prof", `--cpu-prof-dir=${join(profileDir, id)}`] : [];
+  return { repoRoot, tmpDir, children, core: settings.serverCore, nodeFlags: [...probe, ...profile] };
+}
 
 /** A load run may take its duration plus start-up; anything longer is a hang and is killed. */
 const loadTimeoutMs = (seconds: number) => seconds * 1000 + 30_000;
 
-function load(script: string, target: RunningTarget, durationSec: number, args: object) {
+function load(script: string, target: { pid: number }, durationSec: number, args: object) {
   return spawnLoad(children, {
     repoRoot,
     script,
@@ -69,16 +86,26 @@ function load(script: string, target: RunningTarget, durationSec: number, args: 
   });
 }
 
-/** Token issuance; with `dpop`, every request carries a fresh proof (bench/load/dpop-token-load.ts). */
-function tokenScenario(target: RunningTarget, dpop = false): Scenario {
-  const args: Omit<HttpLoadOptions, "durationSec" | "serverPid" | "serverCore" | "loadCore"> = {
-    url: `${target.baseUrl}${TOKEN_REQUEST.path}`,
-    connections: settings.connections,
-    headers: tokenHeaders(target.client),
-    body: TOKEN_REQUEST.body,
-  };
-  const script = dpop ? "bench/load/dpop-token-load.ts" : "bench/load/http-load.ts";
-  return { id: `${target.id}${dpop ? DPOP_SUFFIX : ""}`, serverPid: target.pid, run: (durationSec) => load(script, target, durationSec, args) };
+/** The scratch file of a scenario's load (a Lua script, a request body, a log), named after its id. */
+const scratchFile = (id: string, what: string) => join(tmpDir, `${what}-${id.replaceAll(" ", "-")}`);
+
+/**
+ * Token issuance at `connections` (the sweep's " c<n>" ids; the token scenario when it is settings.connections);
+ * with `dpop`, every request carries a fresh proof (bench/load/dpop-token-load.ts).
+ */
+function tokenScenario(target: RunningTarget, dpop = false, connections = settings.connections): Scenario {
+  const id = `${target.id}${dpop ? DPOP_SUFFIX : ""}${connections === settings.connections ? "" : sweepSuffix(connections)}`;
+  const args: HttpLoadArgs = { url: `${target.baseUrl}${TOKEN_REQUEST.path}`, connections, headers: tokenHeaders(target.client), body: TOKEN_REQUEST.body, scriptFile: scratchFile(id, "wrk.lua") };
+  const script = dpop ? "bench/load/dpop-token-load.ts" : httpScript;
+  return { id, serverPid: target.pid, run: (durationSec) => load(script, target, durationSec, args) };
+}
+
+/** Introspection of one opaque token by its client (RFC 7662), answered identically every time. */
+async function introspectScenario(target: RunningTarget & { introspectionPath: string }): Promise<Scenario> {
+  const id = `${target.id}${INTROSPECT_SUFFIX}`;
+  const args = () => introspectionLoad(target.baseUrl, target.introspectionPath, target.client, settings.connections, scratchFile(id, "wrk.lua"));
+  await args(); // checks the set-up before any load runs
+  return { id, serverPid: target.pid, run: async (durationSec) => load(httpScript, target, durationSec, await args()) };
 }
 
 /** Fetches a caller token (portcullis:validate) and a pool of resource tokens (DPoP-bound with `dpop`) for the gRPC load. */
@@ -89,6 +116,12 @@ async function grpcScenario(target: RunningTarget, dpop = false): Promise<Scenar
   for (let i = 0; i < GRPC_TOKEN_POOL; i++) tokens.push(await requestToken(target.baseUrl, target.client, TOKEN_REQUEST.body, prover));
   if (dpop) assertDpopBound(tokens[0]!, target.id);
   const id = `${target.id}${GRPC_SUFFIX}${dpop ? DPOP_SUFFIX : ""}`;
+  if (!dpop && h2load) {
+    grpcRequestFile ??= writeValidateTokenRequest(scratchFile("validate-token", "request.bin"), tokens[0]!);
+    const shape = { connections: settings.h2loadConnections, streams: settings.h2loadStreams };
+    const args = h2loadArgs(tmpDir, id.replaceAll(" ", "-"), target.grpcAddress!, grpcRequestFile, shape, callerToken);
+    return { id, serverPid: target.pid, run: (durationSec) => load("bench/load/h2load-grpc-load.ts", target, durationSec, args) };
+  }
   const tokensFile = join(tmpDir, `grpc-tokens-${id.replaceAll(" ", "-")}.json`);
   writeFileSync(tokensFile, JSON.stringify({ callerToken, tokens, dpopKey: prover?.privateJwk() }), { mode: 0o600 });
   const args: Omit<GrpcLoadOptions, "durationSec" | "serverPid" | "serverCore" | "loadCore"> = {
@@ -109,9 +142,19 @@ async function codeFlowScenario(target: RunningTarget): Promise<Scenario> {
   return { id: `${target.id}${CODE_SUFFIX}`, serverPid: target.pid, run: (durationSec) => load("bench/load/code-flow-load.ts", target, durationSec, args) };
 }
 
+/** The bare node:http2 unary-gRPC floor, loaded with the same request as Portcullis's gRPC scenario. */
+async function grpcFloorScenario(context: TargetContext): Promise<{ floor: GrpcFloor; scenario: Scenario }> {
+  const floor = await startGrpcFloor(context);
+  const id = `${floor.id}${GRPC_SUFFIX}`;
+  const requestFile = grpcRequestFile ?? writeValidateTokenRequest(scratchFile(id, "request.bin"), "not.checked.by-the-floor");
+  const args = h2loadArgs(tmpDir, id.replaceAll(" ", "-"), floor.grpcAddress, requestFile, { connections: settings.h2loadConnections, streams: settings.h2loadStreams });
+  return { floor, scenario: { id, serverPid: floor.pid, run: (durationSec) => load("bench/load/h2load-grpc-load.ts", floor, durationSec, args) } };
+}
+
 async function main(): Promise<void> {
   if (availableParallelism() < 2) throw new Error("the bench needs 2 cores (servers on core 0, load on core 1)");
-  mkdirSync(tmpDir, { recursive: true });
+  mkdirSync(heapDir, { recursive: true });
+  process.env.BENCH_HEAP_DIR = heapDir; // read by bench/targets/heap-probe.mjs in every server
   const only = values.only?.split(",").map((s) => s.trim());
   const targets = TARGETS.filter((t) => !only || only.includes(t.id));
   const kinds = values.scenarios?.split(",").map((s) => s.trim()) ?? [...SCENARIO_KINDS];
@@ -122,13 +165,12 @@ async function main(): Promise<void> {
   say(`load average before start: ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`);
   if (values.profile) rmSync(profileDir, { recursive: true, force: true });
 
-  const running: RunningTarget[] = [];
+  const running: { stop(): Promise<void> }[] = [];
   const versions: Record<string, string | undefined> = {};
   try {
     const scenarios: Scenario[] = [];
     for (const target of targets) {
-      const nodeFlags = values.profile ? ["--cpu-prof", `--cpu-prof-dir=${join(profileDir, target.id)}`] : [];
-      const context: TargetContext = { repoRoot, tmpDir, children, core: settings.serverCore, nodeFlags };
+      const context = targetContext(target.id);
       say(`starting ${target.id}: ${target.description}`);
       const started = await target.start(context);
       running.push(started);
@@ -141,6 +183,13 @@ async function main(): Promise<void> {
       if (kinds.includes("grpc") && started.grpcAddress) scenarios.push(await grpcScenario(started));
       if (kinds.includes("grpc-dpop") && started.grpcAddress) scenarios.push(await grpcScenario(started, true));
       if (kinds.includes("code") && started.signInForCodeFlow) scenarios.push(await codeFlowScenario(started));
+      if (kinds.includes("introspect") && started.introspectionPath) scenarios.push(await introspectScenario({ ...started, introspectionPath: started.introspectionPath }));
+      if (kinds.includes("sweep")) scenarios.push(...settings.sweepConnections.filter((c) => c !== settings.connections).map((c) => tokenScenario(started, false, c)));
+    }
+    if (kinds.includes("grpc") && h2load && (!only || only.includes(GRPC_FLOOR_ID))) {
+      const { floor, scenario } = await grpcFloorScenario(targetContext(GRPC_FLOOR_ID));
+      running.push(floor);
+      scenarios.push(scenario);
     }
 
     const windows: Window[] = [];
@@ -151,7 +200,7 @@ async function main(): Promise<void> {
     const runs = new Map<string, RunResult[]>(scenarios.map((s) => [s.id, []]));
     for (let round = 1; round <= settings.runs; round++) {
       for (const scenario of scenarios) {
-        const result = await measureRun(scenario, settings);
+        const result = await measureRun(scenario, settings, heapDir);
         runs.get(scenario.id)!.push(result);
         windows.push({ label: scenario.id, startUs: result.startUs, endUs: result.endUs, requests: result.ok });
         say(`  ${scenario.id.padEnd(16)} run ${round}/${settings.runs}: ${describeRun(result)}`);
@@ -161,7 +210,7 @@ async function main(): Promise<void> {
     report(title, summaries, versions);
     if (values.profile) {
       for (const target of running) await target.stop(); // a profile is written when its process exits
-      for (const target of targets) {
+      for (const target of [...targets, { id: GRPC_FLOOR_ID, sourceRoot: undefined }]) {
         const own = windows.filter((w) => w.label === target.id || w.label.startsWith(`${target.id} `));
         say(`\n${summarizeProfiles(join(profileDir, target.id), target.sourceRoot ?? repoRoot, own)}`);
       }
@@ -171,19 +220,21 @@ async function main(): Promise<void> {
   }
 }
 
-/** Splits the summaries by scenario kind, each keyed by target id. */
-function byKind(summaries: Record<string, Summary>) {
-  const kinds = { token: "", dpop: DPOP_SUFFIX, grpc: GRPC_SUFFIX, grpcDpop: `${GRPC_SUFFIX}${DPOP_SUFFIX}`, code: CODE_SUFFIX };
-  const targetIds = TARGETS.map((t) => t.id);
-  const of = (suffix: string) =>
-    Object.fromEntries(targetIds.filter((id) => summaries[`${id}${suffix}`]).map((id) => [id, summaries[`${id}${suffix}`]!]));
-  return Object.fromEntries(Object.entries(kinds).map(([kind, suffix]) => [kind, of(suffix)])) as Record<keyof typeof kinds, Record<string, Summary>>;
+/** Summaries of the scenarios whose id is a target id plus `suffix`, keyed by target id. */
+function ofKind(summaries: Record<string, Summary>, suffix: string): Record<string, Summary> {
+  const targetIds = [...TARGETS.map((t) => t.id), GRPC_FLOOR_ID];
+  return Object.fromEntries(targetIds.filter((id) => summaries[`${id}${suffix}`]).map((id) => [id, summaries[`${id}${suffix}`]!]));
 }
 
 function report(title: string, summaries: Record<string, Summary>, versions: Record<string, string | undefined>): void {
-  const { token, dpop, grpc, grpcDpop, code } = byKind(summaries);
+  const of = (suffix: string) => ofKind(summaries, suffix);
+  const [token, dpop, grpc, grpcDpop, code, introspect] = [of(""), of(DPOP_SUFFIX), of(GRPC_SUFFIX), of(`${GRPC_SUFFIX}${DPOP_SUFFIX}`), of(CODE_SUFFIX), of(INTROSPECT_SUFFIX)];
+  /** The sweep's rows by connection count ("c64" is the token scenario itself); empty unless the sweep ran. */
+  const swept = settings.sweepConnections.some((c) => c !== settings.connections && Object.keys(of(sweepSuffix(c))).length > 0);
+  const sweep = swept ? Object.fromEntries(settings.sweepConnections.map((c) => [`c${c}`, c === settings.connections ? token : of(sweepSuffix(c))])) : {};
   const [o, peer, floor] = [ours.id, oidcProviderPeerTarget.id, floorTarget.id];
-  say(`\n${formatReport({ title, token, dpop, grpc, grpcDpop, code, ours: o, peer, floor })}`);
+  const goals = checkGoals({ token, grpc, code, introspect, ids: { ours: o, peer, floor, grpcFloor: GRPC_FLOOR_ID } });
+  say(`\n${formatReport({ title, token, dpop, grpc, grpcDpop, code, introspect, sweep, goals, ours: o, peer, floor, grpcFloor: GRPC_FLOOR_ID })}`);
   const results = {
     date: new Date().toISOString(),
     node: process.version,
@@ -198,6 +249,8 @@ function report(title: string, summaries: Record<string, Summary>, versions: Rec
     grpcValidateToken: grpc,
     grpcValidateDpopToken: grpcDpop,
     codeFlow: code,
+    introspection: introspect,
+    tokenSweep: sweep,
     ratios: {
       vsPeer: token[o] && token[peer] ? ratios(token[o], token[peer]) : undefined,
       vsFloor: token[o] && token[floor] ? ratios(token[o], token[floor]) : undefined,
@@ -208,8 +261,10 @@ function report(title: string, summaries: Record<string, Summary>, versions: Rec
       dpopVsPeer: dpop[o] && dpop[peer] ? ratios(dpop[o], dpop[peer]) : undefined,
       dpopVsBearer: dpop[o] && token[o] ? ratios(dpop[o], token[o]) : undefined,
       grpcDpopVsBearer: grpcDpop[o] && grpc[o] ? ratios(grpcDpop[o], grpc[o]) : undefined,
+      grpcVsFloor: grpc[o] && grpc[GRPC_FLOOR_ID] ? ratios(grpc[o], grpc[GRPC_FLOOR_ID]) : undefined,
+      introspectionVsPeer: introspect[o] && introspect[peer] ? ratios(introspect[o], introspect[peer]) : undefined,
     },
-    goalMet: token[o] && token[peer] ? meetsGoal(token[o], token[peer]) : undefined,
+    goals,
   };
   writeFileSync(join(tmpDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
   say(`\nresults: ${join(tmpDir, "results.json")}`);

@@ -8,7 +8,7 @@ export interface CpuSnapshot {
   wallMs: number;
   /** Server process CPU (s). */
   server: number;
-  /** This process's CPU (s). */
+  /** This process's CPU and that of its exited children, e.g. wrk or h2load (s). */
   self: number;
   /** Per core: busy and total ticks from /proc/stat. */
   cores: { busy: number; total: number }[];
@@ -23,10 +23,11 @@ export interface CpuUsage {
   otherOnLoadCore: number;
 }
 
-function processSeconds(pid: number): number {
+/** CPU seconds of a process from /proc/<pid>/stat (utime + stime), plus those of its waited-for children (cutime + cstime) with `withChildren`. */
+function processSeconds(pid: number | "self", withChildren = false): number {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ").map(Number);
+  return (fields[11]! + fields[12]! + (withChildren ? fields[13]! + fields[14]! : 0)) / TICKS_PER_SECOND;
 }
 
 /** Busy and total ticks of every core, from /proc/stat. */
@@ -43,8 +44,7 @@ export function coreTicks(): CpuSnapshot["cores"] {
 }
 
 export function cpuSnapshot(serverPid: number): CpuSnapshot {
-  const self = process.cpuUsage();
-  return { wallMs: performance.now(), server: processSeconds(serverPid), self: (self.user + self.system) / 1e6, cores: coreTicks() };
+  return { wallMs: performance.now(), server: processSeconds(serverPid), self: processSeconds("self", true), cores: coreTicks() };
 }
 
 /** CPU use between two snapshots; the server is pinned to `serverCore`, this process to `loadCore`. */

@@ -4,6 +4,11 @@ export interface BenchSettings {
   connections: number;
   /** HTTP/2 channels the gRPC load spreads its in-flight calls over. */
   grpcChannels: number;
+  /** h2load's gRPC load: HTTP/2 connections × concurrent streams on each. */
+  h2loadConnections: number;
+  h2loadStreams: number;
+  /** Connection counts of the /token sweep (how cost grows with concurrency). */
+  sweepConnections: number[];
   warmupSeconds: number;
   runSeconds: number;
   runs: number;
@@ -22,6 +27,9 @@ export interface BenchSettings {
 export const FULL: BenchSettings = {
   connections: 64,
   grpcChannels: 4,
+  h2loadConnections: 16,
+  h2loadStreams: 10,
+  sweepConnections: [16, 64, 256],
   warmupSeconds: 5,
   runSeconds: 10,
   runs: 3,
@@ -41,6 +49,13 @@ export const TOKEN_REQUEST = {
   body: "grant_type=client_credentials&scope=api%3Aread",
   scope: "api:read",
   resource: "https://api.example.test/",
+} as const;
+
+/** The introspection scenario (RFC 7662): an opaque access token for a second resource, introspected by the client it was issued to. */
+export const INTROSPECTION = {
+  scope: "opaque:read",
+  resource: "https://opaque.example.test/",
+  tokenBody: `grant_type=client_credentials&scope=opaque%3Aread&resource=${encodeURIComponent("https://opaque.example.test/")}`,
 } as const;
 
 /** The browserless authorization code flow every target with one runs (bench/README.md "Authorization code flow"). */

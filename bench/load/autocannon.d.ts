@@ -17,6 +17,8 @@ declare module "autocannon" {
     pipelining?: number;
     duration?: number;
     timeout?: number;
+    /** Answers whose body differs count as mismatches. */
+    expectBody?: string;
   }
   interface Histogram {
     p50: number;
@@ -28,6 +30,7 @@ declare module "autocannon" {
     errors: number;
     timeouts: number;
     non2xx: number;
+    mismatches: number;
     "2xx": number;
     latency: Histogram;
   }

@@ -10,6 +10,8 @@ export interface HttpLoadOptions extends CommonLoadOptions {
   connections: number;
   headers: Record<string, string>;
   body: string;
+  /** When set, an answer whose body differs counts as failed (a constant answer, e.g. introspection of one token). */
+  expectBody?: string;
 }
 
 const options = loadOptions<HttpLoadOptions>();
@@ -23,11 +25,12 @@ const result = await autocannon({
   pipelining: 1,
   duration: options.durationSec,
   timeout: 10,
+  ...(options.expectBody !== undefined && { expectBody: options.expectBody }),
 });
-const ok = result["2xx"];
+const ok = result["2xx"] - result.mismatches;
 report({
   ok,
-  failed: result.non2xx + result.errors + result.timeouts,
+  failed: result.non2xx + result.errors + result.timeouts + result.mismatches,
   durationSec: result.duration,
   rps: ok / result.duration,
   p50: result.latency.p50,

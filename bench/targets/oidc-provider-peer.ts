@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { es256PrivateJwk } from "../lib/es256-key.js";
 import { freePort } from "../lib/ports.js";
-import { CODE_FLOW, HOST, TOKEN_REQUEST } from "../lib/settings.js";
+import { CODE_FLOW, HOST, INTROSPECTION, TOKEN_REQUEST } from "../lib/settings.js";
 import { postForm, signInForCodeFlow, type SubmitLogin } from "../lib/sign-in.js";
 import { tail } from "../lib/processes.js";
 import { launch } from "./launch.js";
@@ -55,6 +55,8 @@ export const oidcProviderPeerTarget: Target = {
         PEER_CLIENT_SECRET: client.clientSecret,
         PEER_SCOPE: TOKEN_REQUEST.scope,
         PEER_RESOURCE: TOKEN_REQUEST.resource,
+        PEER_OPAQUE_SCOPE: INTROSPECTION.scope,
+        PEER_OPAQUE_RESOURCE: INTROSPECTION.resource,
         PEER_JWK: JSON.stringify(es256PrivateJwk()),
         PEER_CODE_CLIENT_ID: codeClient.clientId,
         PEER_CODE_CLIENT_SECRET: codeClient.clientSecret,
@@ -73,6 +75,6 @@ export const oidcProviderPeerTarget: Target = {
         throw new Error(`peer code flow set-up failed: ${(error as Error).message}\n--- ${running.logFile} ---\n${tail(running.logFile)}`);
       }
     };
-    return { ...running, dpop: true, signInForCodeFlow: signIn };
+    return { ...running, dpop: true, introspectionPath: "/token/introspection", signInForCodeFlow: signIn };
   },
 };

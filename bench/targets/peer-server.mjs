@@ -1,5 +1,5 @@
 // node-oidc-provider (v9) configured like Portcullis for the bench: one client_secret_basic client with the
-// client_credentials grant, ES256 RFC 9068 JWT access tokens for one resource; and for the code flow a second
+// client_credentials grant, ES256 RFC 9068 JWT access tokens for one resource and opaque ones (introspected) for another; and for the code flow a second
 // client_secret_basic client (authorization_code, PKCE S256, PAR, ES256 ID tokens) that is never asked for
 // consent, and one user who signs in once through POST /interaction/{uid}/login. Copied into and run from
 // .bench-tmp/peer by oidc-provider-peer.ts, so `oidc-provider` resolves from that folder's node_modules.
@@ -15,6 +15,8 @@ const env = (name) => {
 const port = Number(env("PEER_PORT"));
 const scope = env("PEER_SCOPE");
 const resource = env("PEER_RESOURCE");
+const opaqueScope = env("PEER_OPAQUE_SCOPE");
+const opaqueResource = env("PEER_OPAQUE_RESOURCE");
 const codeClientId = env("PEER_CODE_CLIENT_ID");
 const user = env("PEER_USER");
 const passwordDigest = createHash("sha256").update(env("PEER_PASSWORD")).digest();
@@ -31,7 +33,7 @@ const provider = new Provider(env("PEER_ISSUER"), {
       grant_types: ["client_credentials"],
       response_types: [],
       redirect_uris: [],
-      scope,
+      scope: `${scope} ${opaqueScope}`,
     },
     {
       client_id: codeClientId,
@@ -44,7 +46,7 @@ const provider = new Provider(env("PEER_ISSUER"), {
       scope: `openid ${scope}`,
     },
   ],
-  scopes: [scope],
+  scopes: [scope, opaqueScope],
   jwks: { keys: [JSON.parse(env("PEER_JWK"))] },
   cookies: { keys: [randomBytes(32).toString("base64url")] },
   pkce: { required: () => true },
@@ -65,11 +67,13 @@ const provider = new Provider(env("PEER_ISSUER"), {
     devInteractions: { enabled: false },
     clientCredentials: { enabled: true },
     dPoP: { enabled: true }, // (the default in v9) no nonces, as Portcullis by default
+    introspection: { enabled: true }, // of the opaque tokens below (JWT access tokens are not stored, so not introspectable here)
     resourceIndicators: {
       enabled: true,
       defaultResource: () => resource,
       useGrantedResource: () => true,
       getResourceServerInfo: (_ctx, indicator) => {
+        if (indicator === opaqueResource) return { scope: opaqueScope, accessTokenFormat: "opaque" };
         if (indicator !== resource) throw new errors.InvalidTarget();
         return { scope, accessTokenFormat: "jwt", jwt: { sign: { alg: "ES256" } } };
       },

@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { freePort } from "../lib/ports.js";
 import { tail } from "../lib/processes.js";
 import { send, type CodeFlowSpec } from "../lib/code-flow.js";
-import { CODE_FLOW, HOST, TOKEN_REQUEST } from "../lib/settings.js";
+import { CODE_FLOW, HOST, INTROSPECTION, TOKEN_REQUEST } from "../lib/settings.js";
 import { postForm, signInForCodeFlow, type SubmitLogin } from "../lib/sign-in.js";
 import { launch } from "./launch.js";
 import type { RunningTarget, Target, TargetContext } from "./target.js";
@@ -14,9 +14,9 @@ import type { RunningTarget, Target, TargetContext } from "./target.js";
 const run = promisify(execFile);
 
 /** Scopes of the bench client: the resource scope for the token load, portcullis:validate for gRPC callers. */
-const CLIENT_SCOPE = `${TOKEN_REQUEST.scope} portcullis:validate`;
-/** Pushed requests per client per rate-limit window: above anything the bench can push (the peer has no such limit). */
-const PAR_LIMIT = 1_000_000_000;
+const CLIENT_SCOPE = `${TOKEN_REQUEST.scope} ${INTROSPECTION.scope} portcullis:validate`;
+/** Pushed requests or introspections per client per rate-limit window: above anything the bench can send (the peer has no such limit). */
+const UNREACHED_LIMIT = 1_000_000_000;
 /** Portcullis's SSO session cookie (src/transport/http/cookies.ts SESSION_COOKIE). */
 const SESSION_COOKIES = ["portcullis_session"];
 
@@ -93,13 +93,16 @@ async function startPortcullis(id: string, root: string, context: TargetContext)
     METRICS_PORT: "0",
     ISSUER: `http://${HOST}:${port}`,
     // One client pushes every flow's request: lift the per-client PAR limit (60/min) out of reach; it is still counted.
-    PAR_LIMIT: String(PAR_LIMIT),
+    PAR_LIMIT: String(UNREACHED_LIMIT),
+    // The introspection scenario's one client introspects far above the per-client limit (600/min); still counted.
+    INTROSPECTION_LIMIT: String(UNREACHED_LIMIT),
   };
   const registered = (await cli(root, env, ["client", "create", "--json", JSON.stringify({ client_name: "bench", grant_types: ["client_credentials"], scope: CLIENT_SCOPE })])) as {
     client_id: string;
     client_secret: string;
   };
   await cli(root, env, ["resource", "create", "--id", TOKEN_REQUEST.resource, "--scopes", TOKEN_REQUEST.scope]);
+  await cli(root, env, ["resource", "create", "--id", INTROSPECTION.resource, "--scopes", INTROSPECTION.scope, "--format", "opaque"]);
   const running = await launch(context, {
     id,
     args: ["--import", "tsx", "src/main.ts"],
@@ -109,7 +112,7 @@ async function startPortcullis(id: string, root: string, context: TargetContext)
     client: { clientId: registered.client_id, clientSecret: registered.client_secret },
     grpcAddress: `${HOST}:${grpcPort}`,
   });
-  return { ...running, dpop: true, signInForCodeFlow: () => signInForCodeFlowOf(id, root, env, running) };
+  return { ...running, dpop: true, introspectionPath: "/introspect", signInForCodeFlow: () => signInForCodeFlowOf(id, root, env, running) };
 }
 
 /** The code flow set-up, only when that scenario runs: CLI `client create` and `user create`, then the browser sign-in. */

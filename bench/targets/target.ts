@@ -26,6 +26,8 @@ export interface RunningTarget {
   client: ClientCredentials;
   /** True when the token endpoint takes DPoP proofs (RFC 9449) and the DPoP scenario applies. */
   dpop?: boolean;
+  /** Path of the RFC 7662 introspection endpoint, when the target has one. */
+  introspectionPath?: string;
   /** host:port of an internal gRPC listener, when the target has one. */
   grpcAddress?: string;
   /** Signs a browser in once and returns it with the client of the code flow scenario, when the target has one. */
