@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --profile] [-- --only portcullis,peer,floor] [-- --scenarios token,grpc,code] [-- --candidate <checkout>]`
+ * `npm run bench [-- --quick] [-- --profile] [-- --only portcullis,peer,floor,grpc-floor] [-- --scenarios token,grpc,code,introspect,sweep] [-- --candidate <checkout>] [-- --tsx]`
  * Loads client_credentials token issuance on Portcullis, node-oidc-provider and the node:http floor, gRPC
  * ValidateToken on Portcullis, and the browserless authorization code flow (PAR → authorize with an SSO session →
  * token) on Portcullis and node-oidc-provider; servers on core 0, load generator on core 1. Every target is started first,
@@ -48,12 +48,14 @@ const RESOURCE_REQUEST = { method: "GET", url: `${TOKEN_REQUEST.resource}data` }
 const SCENARIO_KINDS = ["token", "grpc", "code", "dpop", "grpc-dpop", "introspect", "sweep"] as const;
 
 const { values } = parseArgs({
-  options: { quick: { type: "boolean" }, profile: { type: "boolean" }, only: { type: "string" }, scenarios: { type: "string" }, candidate: { type: "string" } },
+  options: { quick: { type: "boolean" }, profile: { type: "boolean" }, only: { type: "string" }, scenarios: { type: "string" }, candidate: { type: "string" }, tsx: { type: "boolean" } },
 });
 const ours = portcullisTarget();
 /** --candidate <dir>: another Portcullis checkout (e.g. a worktree with a change) measured round-robin with the rest. */
 const candidate = values.candidate ? portcullisTarget("candidate", resolve(values.candidate)) : undefined;
-const TARGETS: Target[] = [ours, ...(candidate ? [candidate] : []), oidcProviderPeerTarget, floorTarget];
+/** --tsx: this checkout's sources run through tsx as well, to measure what the compiled build saves. */
+const viaTsx = values.tsx ? portcullisTarget("portcullis-tsx", undefined, "tsx") : undefined;
+const TARGETS: Target[] = [ours, ...(candidate ? [candidate] : []), ...(viaTsx ? [viaTsx] : []), oidcProviderPeerTarget, floorTarget];
 const settings: BenchSettings = values.quick ? QUICK : FULL;
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const tmpDir = join(repoRoot, ".bench-tmp");
@@ -63,7 +65,7 @@ const children = new Children();
 const say = (text: string) => process.stdout.write(`${text}\n`);
 const httpScript = httpLoadScript(say);
 const h2load = hasH2load(say);
-/** The gRPC frame of the ValidateTokenRequest h2load sends (written once Portcullis has issued its tokens). */
+/** The first gRPC target's ValidateTokenRequest frame, which the gRPC floor gets too (it does not read it). */
 let grpcRequestFile: string | undefined;
 
 /** How a server is started: pinned, with the heap probe (and with --profile, the CPU profiler). */
@@ -117,9 +119,10 @@ async function grpcScenario(target: RunningTarget, dpop = false): Promise<Scenar
   if (dpop) assertDpopBound(tokens[0]!, target.id);
   const id = `${target.id}${GRPC_SUFFIX}${dpop ? DPOP_SUFFIX : ""}`;
   if (!dpop && h2load) {
-    grpcRequestFile ??= writeValidateTokenRequest(scratchFile("validate-token", "request.bin"), tokens[0]!);
+    const requestFile = writeValidateTokenRequest(scratchFile(id, "request.bin"), tokens[0]!);
+    grpcRequestFile ??= requestFile;
     const shape = { connections: settings.h2loadConnections, streams: settings.h2loadStreams };
-    const args = h2loadArgs(tmpDir, id.replaceAll(" ", "-"), target.grpcAddress!, grpcRequestFile, shape, callerToken);
+    const args = h2loadArgs(tmpDir, id.replaceAll(" ", "-"), target.grpcAddress!, requestFile, shape, callerToken);
     return { id, serverPid: target.pid, run: (durationSec) => load("bench/load/h2load-grpc-load.ts", target, durationSec, args) };
   }
   const tokensFile = join(tmpDir, `grpc-tokens-${id.replaceAll(" ", "-")}.json`);

@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { freePort } from "../lib/ports.js";
@@ -66,20 +66,31 @@ async function cli(root: string, env: Record<string, string>, args: string[]): P
   return JSON.parse(stdout);
 }
 
+/** How the server runs: compiled into dist/ as `npm start` runs it, or its TypeScript through tsx. */
+export type Runner = "compiled" | "tsx";
+
+/** Node arguments that start the checkout at `root`: compiled (built first when stale) unless it has no build step. */
+async function serverArgs(root: string, runner: Runner): Promise<string[]> {
+  const builder = join(root, "scripts", "build-if-stale.mjs");
+  if (runner === "tsx" || !existsSync(builder)) return ["--import", "tsx", "src/main.ts"];
+  await run(process.execPath, [builder], { cwd: root, timeout: 300_000 });
+  return ["--conditions=portcullis-compiled", "dist/src/main.js"];
+}
+
 /**
  * Portcullis: fresh SQLite file, one client_secret_basic client and the API resource, both made with the CLI.
  * `root` runs another checkout (e.g. a worktree with a candidate change) instead of this one.
  */
-export function portcullisTarget(id = "portcullis", root?: string): Target {
+export function portcullisTarget(id = "portcullis", root?: string, runner: Runner = "compiled"): Target {
   return {
     id,
-    description: `Portcullis (${root ? `${root}/` : ""}src/main.ts), SQLite, in-memory ephemeral state`,
+    description: `Portcullis (${root ? `${root}/` : ""}${runner === "compiled" ? "dist/src/main.js, compiled" : "src/main.ts through tsx"}), SQLite, in-memory ephemeral state`,
     sourceRoot: root,
-    start: (context) => startPortcullis(id, root ?? context.repoRoot, context),
+    start: (context) => startPortcullis(id, root ?? context.repoRoot, runner, context),
   };
 }
 
-async function startPortcullis(id: string, root: string, context: TargetContext): Promise<RunningTarget> {
+async function startPortcullis(id: string, root: string, runner: Runner, context: TargetContext): Promise<RunningTarget> {
   const dbFile = join(context.tmpDir, id === "portcullis" ? "bench.db" : `bench-${id}.db`);
   for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(dbFile + suffix, { force: true });
   const [port, grpcPort] = [await freePort(), await freePort()];
@@ -105,7 +116,7 @@ async function startPortcullis(id: string, root: string, context: TargetContext)
   await cli(root, env, ["resource", "create", "--id", INTROSPECTION.resource, "--scopes", INTROSPECTION.scope, "--format", "opaque"]);
   const running = await launch(context, {
     id,
-    args: ["--import", "tsx", "src/main.ts"],
+    args: await serverArgs(root, runner),
     cwd: root,
     port,
     env,

@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { PLUGIN_API_VERSION, type PluginModule } from "../plugin-sdk/plugin-module.js";
+import { allowTypeScript } from "./typescript-plugins.js";
 
 /** Raised at boot when a plugin module is missing, malformed or conflicts with another. */
 export class PluginBootError extends Error {
@@ -28,6 +29,7 @@ export async function importExternalPlugin(path: string, cwd = process.cwd()): P
   const absolute = isAbsolute(path) ? path : resolve(cwd, path);
   let imported: { default?: unknown };
   try {
+    await allowTypeScript(absolute);
     imported = (await import(pathToFileURL(absolute).href)) as { default?: unknown };
   } catch (cause) {
     throw new PluginBootError(`plugin ${path}: cannot be loaded (${(cause as Error).message})`);

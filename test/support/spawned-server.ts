@@ -17,7 +17,7 @@ export interface SpawnedServer {
 }
 
 /**
- * Starts the server (`npx tsx src/main.ts`, what `npm start` runs, unless `command` says otherwise) in its own process
+ * Starts the server from source (`npx tsx src/main.ts`; `npm start` runs the same code compiled into dist/), or `command`, in its own process
  * group with `env` on free ports; resolves once it listens.
  */
 export async function spawnServer(env: Record<string, string>, command: readonly string[] = ["npx", "tsx", "src/main.ts"]): Promise<SpawnedServer> {
