@@ -36,6 +36,8 @@ import { startMetricsServer } from "../transport/metrics/metrics-server.js";
 import { RpcMetrics } from "../transport/metrics/rpc-metrics.js";
 import { PrometheusProtocolMetrics } from "../transport/metrics/protocol-metrics.prometheus.js";
 import { collectDefaultMetrics, Registry } from "prom-client";
+import { MemoryEphemeralStore } from "../storage/memory/memory-ephemeral.store.js";
+import { registerEphemeralKeysGauge } from "../transport/metrics/ephemeral-metrics.js";
 
 export interface BuildAppOptions {
   config: Config;
@@ -74,6 +76,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
 
     const metricsRegistry = new Registry();
     collectDefaultMetrics({ register: metricsRegistry, prefix: "portcullis_" });
+    if (ephemeral.store instanceof MemoryEphemeralStore) registerEphemeralKeysGauge(metricsRegistry, ephemeral.store);
     const container = createContainer({ config, clock, random, logger, durable, ephemeral, sealer, metrics: new PrometheusProtocolMetrics(metricsRegistry) });
     const registries = buildRegistries(modules, config.pluginOptions, containerInstantiator(container, logger));
     registerPlugins(container, registries, config);

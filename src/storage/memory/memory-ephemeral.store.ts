@@ -76,6 +76,11 @@ export class MemoryEphemeralStore implements EphemeralStore {
     return entry && entry.expiresAt - this.clock.now();
   }
 
+  /** Entries held, expired ones not yet swept included (the `portcullis_ephemeral_keys` gauge). */
+  get size(): number {
+    return this.#entries.size;
+  }
+
   /** In-process: always answers. */
   async ping(): Promise<void> {}
 
