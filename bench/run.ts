@@ -10,13 +10,14 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { spawnLoad } from "./load/spawn-load.js";
 import type { CodeFlowLoadOptions } from "./load/code-flow-load.js";
 import type { GrpcLoadOptions } from "./load/grpc-load.js";
 import { summarizeProfiles, type Window } from "./lib/cpu-profile.js";
 import { describeRun, measureRun, summarize, type RunResult, type Scenario, type Summary } from "./lib/measure.js";
+import { heapProbeFlags } from "./lib/heap-probe-flags.js";
 import { Children } from "./lib/processes.js";
 import { h2loadArgs, hasH2load, httpLoadScript, introspectionLoad, writeValidateTokenRequest, type HttpLoadArgs } from "./lib/request-scenarios.js";
 import { checkGoals } from "./lib/goals.js";
@@ -70,7 +71,7 @@ let grpcRequestFile: string | undefined;
 
 /** How a server is started: pinned, with the heap probe (and with --profile, the CPU profiler). */
 function targetContext(id: string): TargetContext {
-  const probe = ["--import", pathToFileURL(join(repoRoot, "bench", "targets", "heap-probe.mjs")).href];
+  const probe = heapProbeFlags(repoRoot);
   const profile = values.profile ? ["--cpu-prof", `--cpu-prof-dir=${join(profileDir, id)}`] : [];
   return { repoRoot, tmpDir, children, core: settings.serverCore, nodeFlags: [...probe, ...profile] };
 }

@@ -81,16 +81,17 @@ async function serverArgs(root: string, runner: Runner): Promise<string[]> {
  * Portcullis: fresh SQLite file, one client_secret_basic client and the API resource, both made with the CLI.
  * `root` runs another checkout (e.g. a worktree with a candidate change) instead of this one.
  */
-export function portcullisTarget(id = "portcullis", root?: string, runner: Runner = "compiled"): Target {
+export function portcullisTarget(id = "portcullis", root?: string, runner: Runner = "compiled", tokenTtlSec?: number): Target {
   return {
     id,
     description: `Portcullis (${root ? `${root}/` : ""}${runner === "compiled" ? "dist/src/main.js, compiled" : "src/main.ts through tsx"}), SQLite, in-memory ephemeral state`,
     sourceRoot: root,
-    start: (context) => startPortcullis(id, root ?? context.repoRoot, runner, context),
+    start: (context) => startPortcullis(id, root ?? context.repoRoot, runner, context, tokenTtlSec),
   };
 }
 
-async function startPortcullis(id: string, root: string, runner: Runner, context: TargetContext): Promise<RunningTarget> {
+/** `tokenTtlSec`: access-token lifetime of both resources (the soak shortens it so stored tokens and revocations reach their steady state). */
+async function startPortcullis(id: string, root: string, runner: Runner, context: TargetContext, tokenTtlSec?: number): Promise<RunningTarget> {
   const dbFile = join(context.tmpDir, id === "portcullis" ? "bench.db" : `bench-${id}.db`);
   for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(dbFile + suffix, { force: true });
   const [port, grpcPort] = [await freePort(), await freePort()];
@@ -112,8 +113,9 @@ async function startPortcullis(id: string, root: string, runner: Runner, context
     client_id: string;
     client_secret: string;
   };
-  await cli(root, env, ["resource", "create", "--id", TOKEN_REQUEST.resource, "--scopes", TOKEN_REQUEST.scope]);
-  await cli(root, env, ["resource", "create", "--id", INTROSPECTION.resource, "--scopes", INTROSPECTION.scope, "--format", "opaque"]);
+  const ttl = tokenTtlSec === undefined ? [] : ["--ttl", String(tokenTtlSec)];
+  await cli(root, env, ["resource", "create", "--id", TOKEN_REQUEST.resource, "--scopes", TOKEN_REQUEST.scope, ...ttl]);
+  await cli(root, env, ["resource", "create", "--id", INTROSPECTION.resource, "--scopes", INTROSPECTION.scope, "--format", "opaque", ...ttl]);
   const running = await launch(context, {
     id,
     args: await serverArgs(root, runner),
