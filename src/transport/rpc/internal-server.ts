@@ -52,8 +52,9 @@ export async function startInternalServer(container: DependencyContainer, option
     readMaxBytes: deps.config.bodyLimit,
     shutdownSignal: shutdown.signal,
   });
+  const fastPathDeps = { ...deps, metrics: options.metrics };
   const route = (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) =>
-    isValidateTokenFastPath(req) ? serveValidateToken({ ...deps, metrics: options.metrics }, auth, deps.config.bodyLimit, req, res) : handler(req, res);
+    isValidateTokenFastPath(req) ? serveValidateToken(fastPathDeps, auth, deps.config.bodyLimit, req, res) : handler(req, res);
   // Operator changes committed before a call arrived are applied before it is served (as on the public listener).
   const changes = container.resolve(ChangeFeed);
   const dispatch = (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => {

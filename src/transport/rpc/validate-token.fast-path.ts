@@ -13,8 +13,10 @@ import { validateTokenAnswer } from "./token-validation.rpc.js";
 const METHOD = `${TokenValidationService.typeName}/${TokenValidationService.method.validateToken.name}`;
 const PATH = `/${METHOD}`;
 const GRPC_TYPES = new Set(["application/grpc", "application/grpc+proto"]);
-/** Encoded active answers per validated token; the validator caches ActiveToken objects until expiry or revocation. */
-const encodedAnswers = new WeakMap<ActiveToken, Uint8Array>();
+const RESPONSE_HEADERS = Object.freeze({ "content-type": "application/grpc+proto" });
+const OK_TRAILERS = Object.freeze({ "grpc-status": "0" });
+/** Framed active answers per validated token; the validator caches ActiveToken objects until expiry or revocation. */
+const framedAnswers = new WeakMap<ActiveToken, Buffer>();
 
 /**
  * The hot path of DESIGN "Hot paths": unary gRPC `ValidateToken` (uncompressed, identity encoding) served on bare
@@ -35,8 +37,8 @@ export function serveValidateToken(
   res: Http2ServerResponse,
 ): void {
   const started = performance.now();
-  const done = (status: number, message?: string, body?: Uint8Array) => {
-    finish(res, status, message, body);
+  const done = (status: number, message?: string, frame?: Buffer) => {
+    finish(res, status, message, frame);
     deps.metrics?.observe(METHOD, status, (performance.now() - started) / 1000);
   };
   const chunks: Buffer[] = [];
@@ -46,8 +48,8 @@ export function serveValidateToken(
     if (size <= maxBytes + 5) chunks.push(chunk);
   });
   req.on("end", () => {
-    answer(deps, auth, req, size > maxBytes + 5 ? undefined : Buffer.concat(chunks)).then(
-      (body) => done(0, undefined, body),
+    answer(deps, auth, req, size > maxBytes + 5 ? undefined : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).then(
+      (frame) => done(0, undefined, frame),
       (error: unknown) => {
         if (error instanceof ConnectError) return done(error.code, error.rawMessage);
         deps.logger.error({ err: error }, "ValidateToken failed");
@@ -57,7 +59,8 @@ export function serveValidateToken(
   });
 }
 
-async function answer(deps: Pick<InternalRpcDeps, "validator" | "dpop">, auth: Omit<CallerAuthOptions, "scopes">, req: Http2ServerRequest, frame: Buffer | undefined): Promise<Uint8Array> {
+/** The answer as a length-prefixed gRPC message; an active token's is framed once and reused while the validator caches the token. */
+async function answer(deps: Pick<InternalRpcDeps, "validator" | "dpop">, auth: Omit<CallerAuthOptions, "scopes">, req: Http2ServerRequest, frame: Buffer | undefined): Promise<Buffer> {
   if (!frame) throw new ConnectError("message larger than the limit", Code.ResourceExhausted);
   if (frame.length < 5 || frame[0] !== 0 || frame.readUInt32BE(1) !== frame.length - 5) throw new ConnectError("malformed gRPC message frame", Code.InvalidArgument);
   const authorization = req.headers.authorization;
@@ -69,23 +72,26 @@ async function answer(deps: Pick<InternalRpcDeps, "validator" | "dpop">, auth: O
     throw new ConnectError("request is not a ValidateTokenRequest", Code.InvalidArgument);
   }
   const { init, token } = await validateTokenAnswer(deps, request);
-  if (!token) return toBinary(ValidateTokenResponseSchema, create(ValidateTokenResponseSchema, init));
-  let encoded = encodedAnswers.get(token);
-  if (!encoded) encodedAnswers.set(token, (encoded = toBinary(ValidateTokenResponseSchema, create(ValidateTokenResponseSchema, init))));
-  return encoded;
+  if (!token) return framed(toBinary(ValidateTokenResponseSchema, create(ValidateTokenResponseSchema, init)));
+  let answer = framedAnswers.get(token);
+  if (!answer) framedAnswers.set(token, (answer = framed(toBinary(ValidateTokenResponseSchema, create(ValidateTokenResponseSchema, init)))));
+  return answer;
 }
 
-/** Writes a gRPC response: length-prefixed message (when any) and the status in trailers (gRPC over HTTP/2 spec). */
-function finish(res: Http2ServerResponse, status: number, message?: string, body?: Uint8Array): void {
+/** A gRPC length-prefixed message: compressed flag 0, 4-byte big-endian length, the message (gRPC over HTTP/2 spec). */
+function framed(message: Uint8Array): Buffer {
+  const frame = Buffer.allocUnsafe(5 + message.length);
+  frame[0] = 0;
+  frame.writeUInt32BE(message.length, 1);
+  frame.set(message, 5);
+  return frame;
+}
+
+/** Writes a gRPC response: the framed message (when any) in one write and the status in trailers (gRPC over HTTP/2 spec). */
+function finish(res: Http2ServerResponse, status: number, message?: string, frame?: Buffer): void {
   if (res.stream.destroyed) return;
-  res.writeHead(200, { "content-type": "application/grpc+proto" });
-  if (body) {
-    const prefix = Buffer.allocUnsafe(5);
-    prefix[0] = 0;
-    prefix.writeUInt32BE(body.length, 1);
-    res.write(prefix);
-    res.write(body);
-  }
-  res.addTrailers(message === undefined ? { "grpc-status": String(status) } : { "grpc-status": String(status), "grpc-message": encodeURIComponent(message) });
-  res.end();
+  res.writeHead(200, RESPONSE_HEADERS);
+  res.addTrailers(status === 0 && message === undefined ? OK_TRAILERS : message === undefined ? { "grpc-status": String(status) } : { "grpc-status": String(status), "grpc-message": encodeURIComponent(message) });
+  if (frame) res.end(frame);
+  else res.end();
 }
