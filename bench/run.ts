@@ -21,6 +21,8 @@ import { heapProbeFlags } from "./lib/heap-probe-flags.js";
 import { Children } from "./lib/processes.js";
 import { h2loadArgs, hasH2load, httpLoadScript, introspectionLoad, writeValidateTokenRequest, type HttpLoadArgs } from "./lib/request-scenarios.js";
 import { checkGoals } from "./lib/goals.js";
+import { BENCH_SUMMARY, syncReadme, writeSection } from "./lib/results-file.js";
+import { summaryMarkdown } from "./lib/results-markdown.js";
 import { formatReport, ratios } from "./lib/report.js";
 import { CODE_FLOW, FULL, QUICK, TOKEN_REQUEST, type BenchSettings } from "./lib/settings.js";
 import { DpopProver } from "./lib/dpop-prover.js";
@@ -49,7 +51,7 @@ const RESOURCE_REQUEST = { method: "GET", url: `${TOKEN_REQUEST.resource}data` }
 const SCENARIO_KINDS = ["token", "grpc", "code", "dpop", "grpc-dpop", "introspect", "sweep"] as const;
 
 const { values } = parseArgs({
-  options: { quick: { type: "boolean" }, profile: { type: "boolean" }, only: { type: "string" }, scenarios: { type: "string" }, candidate: { type: "string" }, tsx: { type: "boolean" } },
+  options: { quick: { type: "boolean" }, profile: { type: "boolean" }, only: { type: "string" }, scenarios: { type: "string" }, candidate: { type: "string" }, tsx: { type: "boolean" }, "write-results": { type: "boolean" }, "no-quiet-wait": { type: "boolean" } },
 });
 const ours = portcullisTarget();
 /** --candidate <dir>: another Portcullis checkout (e.g. a worktree with a change) measured round-robin with the rest. */
@@ -57,7 +59,8 @@ const candidate = values.candidate ? portcullisTarget("candidate", resolve(value
 /** --tsx: this checkout's sources run through tsx as well, to measure what the compiled build saves. */
 const viaTsx = values.tsx ? portcullisTarget("portcullis-tsx", undefined, "tsx") : undefined;
 const TARGETS: Target[] = [ours, ...(candidate ? [candidate] : []), ...(viaTsx ? [viaTsx] : []), oidcProviderPeerTarget, floorTarget];
-const settings: BenchSettings = values.quick ? QUICK : FULL;
+/** --no-quiet-wait: on a machine that is never quiet, run at once and keep every first attempt (the report still flags the disturbance). */
+const settings: BenchSettings = { ...(values.quick ? QUICK : FULL), ...(values["no-quiet-wait"] && { quietMaxWaitMs: 0, retries: 0 }) };
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const tmpDir = join(repoRoot, ".bench-tmp");
 const profileDir = join(tmpDir, "profiles");
@@ -238,7 +241,12 @@ function report(title: string, summaries: Record<string, Summary>, versions: Rec
   const sweep = swept ? Object.fromEntries(settings.sweepConnections.map((c) => [`c${c}`, c === settings.connections ? token : of(sweepSuffix(c))])) : {};
   const [o, peer, floor] = [ours.id, oidcProviderPeerTarget.id, floorTarget.id];
   const goals = checkGoals({ token, grpc, code, introspect, ids: { ours: o, peer, floor, grpcFloor: GRPC_FLOOR_ID } });
-  say(`\n${formatReport({ title, token, dpop, grpc, grpcDpop, code, introspect, sweep, goals, ours: o, peer, floor, grpcFloor: GRPC_FLOOR_ID })}`);
+  const text = formatReport({ title, token, dpop, grpc, grpcDpop, code, introspect, sweep, goals, ours: o, peer, floor, grpcFloor: GRPC_FLOOR_ID });
+  say(`\n${text}`);
+  if (values["write-results"]) {
+    writeResults(text, summaryMarkdown({ token, grpc, code, introspect, goals, ids: { ours: o, peer, floor, grpcFloor: GRPC_FLOOR_ID } }), versions);
+    say(`written: bench/RESULTS.md (bench sections) and README.md (${BENCH_SUMMARY})`);
+  }
   const results = {
     date: new Date().toISOString(),
     node: process.version,
@@ -272,6 +280,22 @@ function report(title: string, summaries: Record<string, Summary>, versions: Rec
   };
   writeFileSync(join(tmpDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
   say(`\nresults: ${join(tmpDir, "results.json")}`);
+}
+
+/** --write-results: the report and its summary into bench/RESULTS.md, the summary into README.md. */
+function writeResults(report: string, summary: string, versions: Record<string, string | undefined>): void {
+  const file = join(repoRoot, "bench", "RESULTS.md");
+  const when = new Date().toISOString().slice(0, 16).replace("T", " ");
+  const about = [
+    `## Bench (\`npm run bench\`)`,
+    "",
+    `${when} UTC, Node ${process.version}, ${cpus()[0]?.model ?? "unknown CPU"}, ${availableParallelism()} cores; ${Object.entries(versions).filter(([, v]) => v).map(([id, v]) => `${id}: ${v}`).join(", ")}.`,
+    "This machine was shared with other helpers' test runs while it ran (\"others %\" is the CPU other processes took on the server/load core):",
+    "absolute figures are disturbed; ratios and CPU µs per request, measured in the same run, are the figures to read. Re-run on a quiet machine with `npm run bench -- --write-results`.",
+  ].join("\n");
+  writeSection(file, "bench", `${about}\n\n\`\`\`text\n${report}\n\`\`\``);
+  writeSection(file, BENCH_SUMMARY, summary);
+  syncReadme(repoRoot);
 }
 
 const deadline = setTimeout(() => {

@@ -86,19 +86,20 @@ async function main(): Promise<void> {
   const target = await portcullisTarget("soak", undefined, "compiled", TOKEN_TTL_SEC).start(context);
   const httpScript = httpLoadScript(say);
   const flow = await target.signInForCodeFlow!();
-  const callerToken = await requestToken(target.baseUrl, target.client, "grant_type=client_credentials&scope=portcullis%3Avalidate");
-  const token = await requestToken(target.baseUrl, target.client);
   const common = { serverPid: target.pid, serverCore: FULL.serverCore, loadCore: FULL.loadCore, durationSec: windowSec };
   const run = (script: string, args: object): Promise<LoadResult> =>
     spawnLoad(children, { repoRoot, script, core: FULL.loadCore, timeoutMs: windowSec * 1000 + 60_000, args: { ...common, ...args } });
-  const grpc = hasH2load(say)
-    ? () => run("bench/load/h2load-grpc-load.ts", h2loadArgs(tmpDir, "soak", target.grpcAddress!, writeValidateTokenRequest(join(tmpDir, "soak-request.bin"), token), { connections: CONNECTIONS.grpcConnections, streams: CONNECTIONS.grpcStreams }, callerToken))
-    : undefined;
+  /** ValidateToken of a fresh token by a fresh caller each window (tokens live TOKEN_TTL_SEC). */
+  const validate = async () => {
+    const callerToken = await requestToken(target.baseUrl, target.client, "grant_type=client_credentials&scope=portcullis%3Avalidate");
+    const requestFile = writeValidateTokenRequest(join(tmpDir, "soak-request.bin"), await requestToken(target.baseUrl, target.client));
+    return run("bench/load/h2load-grpc-load.ts", h2loadArgs(tmpDir, "soak", target.grpcAddress!, requestFile, { connections: CONNECTIONS.grpcConnections, streams: CONNECTIONS.grpcStreams }, callerToken));
+  };
   const loads: Record<string, () => Promise<LoadResult>> = {
     token: () => run(httpScript, { url: `${target.baseUrl}${TOKEN_REQUEST.path}`, connections: CONNECTIONS.token, headers: tokenHeaders(target.client), body: TOKEN_REQUEST.body, scriptFile: join(tmpDir, "soak-token.lua") }),
     code: () => run("bench/load/code-flow-load.ts", { flow, connections: CONNECTIONS.code }),
     introspect: async () => run(httpScript, await introspectionLoad(target.baseUrl, "/introspect", target.client, CONNECTIONS.introspect, join(tmpDir, "soak-introspect.lua"))),
-    ...(grpc && { validate: grpc }),
+    ...(hasH2load(say) && { validate }),
     revoke: () => run("bench/load/revocation-load.ts", { baseUrl: target.baseUrl, client: target.client, tokenBody: INTROSPECTION.tokenBody, connections: CONNECTIONS.revoke }),
   };
   const names = Object.keys(loads);

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 
 /** The heading bench/RESULTS.md starts with when a writer creates it. */
 const PREAMBLE = "# Bench results\n\nWritten by `npm run bench -- --write-results` and `npm run soak`; see bench/README.md.\n";
@@ -19,4 +20,14 @@ export function readSection(text: string, name: string): string | undefined {
   const [start, end] = markers(name);
   const [from, to] = [text.indexOf(start), text.indexOf(end)];
   return from !== -1 && to > from ? text.slice(from + start.length, to).trim() : undefined;
+}
+
+/** The section of bench/RESULTS.md that README.md repeats. */
+export const BENCH_SUMMARY = "bench-summary";
+
+/** Copies the bench summary of `<root>/bench/RESULTS.md` into `<root>/README.md`'s section of the same name. */
+export function syncReadme(root: string): void {
+  const summary = readSection(readFileSync(join(root, "bench", "RESULTS.md"), "utf8"), BENCH_SUMMARY);
+  if (summary === undefined) throw new Error(`bench/RESULTS.md has no ${BENCH_SUMMARY} section: run npm run bench -- --write-results`);
+  writeSection(join(root, "README.md"), BENCH_SUMMARY, summary);
 }
