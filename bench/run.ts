@@ -143,10 +143,15 @@ async function grpcScenario(target: RunningTarget, dpop = false): Promise<Scenar
   return { id, serverPid: target.pid, run: (durationSec) => load("bench/load/grpc-load.ts", target, durationSec, args) };
 }
 
-/** Whole authorization code flows with the target's signed-in browser; one flow counts as one request. */
+/**
+ * Whole authorization code flows with the target's signed-in browser; one flow counts as one request. The browser signs
+ * in afresh before each run: the peer's in-memory adapter keeps 1 000 entries, which other scenarios (DPoP replay
+ * entries, introspected tokens) would otherwise evict its session from.
+ */
 async function codeFlowScenario(target: RunningTarget): Promise<Scenario> {
-  const args: Omit<CodeFlowLoadOptions, "durationSec" | "serverPid" | "serverCore" | "loadCore"> = { flow: await target.signInForCodeFlow!(), connections: settings.connections };
-  return { id: `${target.id}${CODE_SUFFIX}`, serverPid: target.pid, run: (durationSec) => load("bench/load/code-flow-load.ts", target, durationSec, args) };
+  await target.signInForCodeFlow!(); // checks the set-up before any load runs
+  const args = async (): Promise<Omit<CodeFlowLoadOptions, "durationSec" | "serverPid" | "serverCore" | "loadCore">> => ({ flow: await target.signInForCodeFlow!(), connections: settings.connections });
+  return { id: `${target.id}${CODE_SUFFIX}`, serverPid: target.pid, run: async (durationSec) => load("bench/load/code-flow-load.ts", target, durationSec, await args()) };
 }
 
 /** The bare node:http2 unary-gRPC floor, loaded with the same request as Portcullis's gRPC scenario. */

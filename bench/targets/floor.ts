@@ -1,11 +1,13 @@
 import { createHash, randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { plainNodeScript } from "../lib/plain-node.js";
 import { es256PrivateJwk } from "../lib/es256-key.js";
 import { freePort } from "../lib/ports.js";
 import { HOST, TOKEN_REQUEST } from "../lib/settings.js";
 import { launch } from "./launch.js";
 import type { Target } from "./target.js";
 
-/** The node:http + node:crypto floor (floor-server.ts). */
+/** The node:http + node:crypto floor (floor-server.ts, transpiled and run on plain node). */
 export const floorTarget: Target = {
   id: "floor",
   description: "node:http + node:crypto, signs the same ES256 JWT and nothing else",
@@ -14,7 +16,7 @@ export const floorTarget: Target = {
     const client = { clientId: "floor-client", clientSecret: randomBytes(32).toString("base64url") };
     return launch(context, {
       id: "floor",
-      args: ["--import", "tsx", "bench/targets/floor-server.ts"],
+      args: [plainNodeScript(join(context.repoRoot, "bench", "targets", "floor-server.ts"), join(context.tmpDir, "floors"))],
       cwd: context.repoRoot,
       port,
       client,

@@ -125,26 +125,28 @@ async function startPortcullis(id: string, root: string, runner: Runner, context
     client: { clientId: registered.client_id, clientSecret: registered.client_secret },
     grpcAddress: `${HOST}:${grpcPort}`,
   });
-  return { ...running, dpop: true, introspectionPath: "/introspect", signInForCodeFlow: () => signInForCodeFlowOf(id, root, env, running) };
+  return { ...running, dpop: true, introspectionPath: "/introspect", signInForCodeFlow: signInForCodeFlowOf(id, root, env, running) };
 }
 
-/** The code flow set-up, only when that scenario runs: CLI `client create` and `user create`, then the browser sign-in. */
-async function signInForCodeFlowOf(id: string, root: string, env: Record<string, string>, running: RunningTarget): Promise<CodeFlowSpec> {
-  try {
+/**
+ * The code flow set-up, only when that scenario runs: CLI `client create` and `user create` once, then a browser
+ * sign-in on every call (the scenario signs in afresh before each run, as it must for the peer).
+ */
+function signInForCodeFlowOf(id: string, root: string, env: Record<string, string>, running: RunningTarget): () => Promise<CodeFlowSpec> {
+  let registered: Promise<{ client: { clientId: string; clientSecret: string }; password: string }> | undefined;
+  const register = async () => {
     const codeClient = (await cli(root, env, ["client", "create", "--json", JSON.stringify(CODE_CLIENT)])) as { client_id: string; client_secret: string };
     const password = randomBytes(16).toString("base64url");
     await cli(root, env, ["user", "create", "--username", CODE_FLOW.username, "--password", password]);
-    const flow = {
-      baseUrl: running.baseUrl,
-      parPath: "/par",
-      authorizePath: "/authorize",
-      tokenPath: "/token",
-      client: { clientId: codeClient.client_id, clientSecret: codeClient.client_secret },
-      redirectUri: CODE_FLOW.redirectUri,
-      scope: CODE_FLOW.scope,
-    };
-    return await signInForCodeFlow(flow, passwordLogin(password), SESSION_COOKIES);
-  } catch (error) {
-    throw new Error(`${id} code flow set-up failed: ${(error as Error).message}\n--- ${running.logFile} ---\n${tail(running.logFile)}`);
-  }
+    return { client: { clientId: codeClient.client_id, clientSecret: codeClient.client_secret }, password };
+  };
+  return async () => {
+    try {
+      const { client, password } = await (registered ??= register());
+      const flow = { baseUrl: running.baseUrl, parPath: "/par", authorizePath: "/authorize", tokenPath: "/token", client, redirectUri: CODE_FLOW.redirectUri, scope: CODE_FLOW.scope };
+      return await signInForCodeFlow(flow, passwordLogin(password), SESSION_COOKIES);
+    } catch (error) {
+      throw new Error(`${id} code flow set-up failed: ${(error as Error).message}\n--- ${running.logFile} ---\n${tail(running.logFile)}`);
+    }
+  };
 }
