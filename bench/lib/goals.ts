@@ -33,7 +33,7 @@ export function checkGoals({ token, grpc, code, introspect, ids }: GoalInput): G
     if (!a || !b) return;
     const r = a.rps / b.rps;
     const more = extra?.(a);
-    checks.push({ goal, measured: `${r.toFixed(2)}×${more ? `, ${more.text}` : ""}`, met: a.failed === 0 && b.failed === 0 && Number.isFinite(r) && r >= min && (more?.met ?? true) });
+    checks.push({ goal, measured: `${Number.isFinite(r) ? `${r.toFixed(2)}×` : "-"}${more ? `, ${more.text}` : ""}`, met: a.failed === 0 && b.failed === 0 && Number.isFinite(r) && r >= min && (more?.met ?? true) });
   };
   const p99 = (s: Summary) => ({ text: `p99 ${s.p99.toFixed(1)} ms`, met: s.p99 <= GOALS.tokenP99Ms });
   ratio(token, ids.ours, ids.floor, GOALS.tokenVsFloor, `/token req/s ≥ ${GOALS.tokenVsFloor}× ${ids.floor}, p99 ≤ ${GOALS.tokenP99Ms} ms`, p99);
