@@ -13,6 +13,8 @@ export interface SpawnedServer {
   grpcUrl: string;
   /** Everything the server printed on stdout and stderr so far. */
   output(): string;
+  /** Resolves when the process has exited (by itself, a signal or `stop`). */
+  exited: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -46,12 +48,13 @@ export async function spawnServer(env: Record<string, string>, command: readonly
       reject(new Error(`server exited with ${code}:\n${output}`));
     });
   });
-  return { url, grpcUrl: `http://127.0.0.1:${grpcPort}`, output: () => output, stop: () => stopGroup(child) };
+  const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return { url, grpcUrl: `http://127.0.0.1:${grpcPort}`, output: () => output, exited, stop: () => stopGroup(child) };
 }
 
 /** SIGTERM to the whole group (npx → tsx → node), then waits for the exit. */
 async function stopGroup(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   process.kill(-child.pid!, "SIGTERM");
   await exited;

@@ -3,6 +3,7 @@ import type { Config } from "../../config/config.js";
 import { OAuthError, OAuthErrors } from "../../plugin-sdk/errors.js";
 import type { AuthenticationFacts, RedeemedCode } from "../../plugin-sdk/grant.js";
 import { DI } from "../di-tokens.js";
+import { failpoint } from "../failpoints.js";
 import type { RandomSource } from "../ports/clock.js";
 import type { EphemeralStore } from "../ports/ephemeral-store.js";
 import { secretDigest } from "../security/digest.js";
@@ -92,6 +93,7 @@ export class AuthorizationCodeService {
     await this.checkPkce(digest, record, binding);
     if ((await this.store.take(codeKey(digest))) === undefined) throw invalid();
     await this.store.putIfAbsent(usedKey(digest), "{}", USED_MARKER_TTL_MS);
+    failpoint("after-code-consume");
     const { clientId: _client, redirectUri: _redirect, withoutRedirect: _without, codeChallenge: _challenge, codeChallengeMethod: _method, binding: _binding, claims, ...granted } = record;
     return vouch({ ...granted, claims: claims ?? {}, handle: digest });
   }

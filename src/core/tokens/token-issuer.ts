@@ -12,6 +12,7 @@ import type { TokenCustomizer } from "../../plugin-sdk/hooks.js";
 import { AuditRecorderToken, type AuditRecorder } from "../audit/audit-trail.js";
 import { AuthorizationCodeService } from "../codes/authorization-code.service.js";
 import { DI } from "../di-tokens.js";
+import { failpoint } from "../failpoints.js";
 import { ResourceCatalog } from "../resources/resource-catalog.js";
 import { UserinfoClaimsRequests } from "../users/userinfo-claims-requests.store.js";
 import type { AccessTokenMinter, IssuedAccessToken } from "./access-token.js";
@@ -150,6 +151,7 @@ export class TokenIssuer {
       confirmation,
     });
     if (decision.redeemedCode) await this.codes.recordIssued(decision.redeemedCode.handle, { grantId, jti: minted.claims.jti, exp: minted.claims.exp });
+    failpoint("after-token-insert");
     const response: TokenResponse = { access_token: minted.token, token_type: confirmation?.jkt ? "DPoP" : "Bearer", expires_in: minted.expiresIn };
     if (decision.access.scopes.length > 0) response.scope = decision.access.scopes.join(" ");
     if (refreshToken) response.refresh_token = refreshToken;
