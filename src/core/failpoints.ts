@@ -4,7 +4,7 @@ export type FailpointName = "after-code-consume" | "after-token-insert" | "after
 const NAMES: ReadonlySet<string> = new Set<FailpointName>(["after-code-consume", "after-token-insert", "after-refresh-rotation"]);
 
 /** The failpoints armed by `PORTCULLIS_FAILPOINTS` (comma-separated), read once; only under NODE_ENV=test, never in production. */
-function armedFailpoints(env: NodeJS.ProcessEnv): ReadonlySet<string> {
+export function armedFailpoints(env: NodeJS.ProcessEnv): ReadonlySet<string> {
   const names = (env.PORTCULLIS_FAILPOINTS ?? "").split(",").map((name) => name.trim()).filter(Boolean);
   if (names.length === 0) return new Set();
   if (env.NODE_ENV !== "test") throw new Error("PORTCULLIS_FAILPOINTS is for test builds only: it needs NODE_ENV=test");

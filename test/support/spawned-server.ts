@@ -20,10 +20,10 @@ export interface SpawnedServer {
 
 /**
  * Starts the server (`npx tsx src/main.ts`, what `npm start` runs, unless `command` says otherwise) in its own process
- * group with `env` on free ports; resolves once it listens.
+ * group with `env` on free ports (the public one from `env.PORT` when set, e.g. to restart on the same issuer); resolves once it listens.
  */
 export async function spawnServer(env: Record<string, string>, command: readonly string[] = ["npx", "tsx", "src/main.ts"]): Promise<SpawnedServer> {
-  const port = await freePort();
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const grpcPort = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(command[0]!, command.slice(1), {
