@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { buildApp } from "./app/build-app.js";
 import { ConfigError, loadConfig } from "./config/config.js";
+import { StorageUnavailableError } from "./core/errors/storage-unavailable.js";
 import { PluginBootError } from "./plugin-host/plugin-loader.js";
 
 /** Loads config, builds the app, starts both listeners, and drains on SIGTERM/SIGINT (corpus S111). */
@@ -30,8 +31,17 @@ function wildcard(bind: string): string {
   return /\/\/(0\.0\.0\.0|\[::\]):/.test(bind) ? " (every interface)" : "";
 }
 
+/** What an operator reads when the start fails: known causes in one line, anything else with its stack. */
+function startFailure(error: unknown): string {
+  if (error instanceof ConfigError || error instanceof PluginBootError) return error.message;
+  if (error instanceof StorageUnavailableError) {
+    const what = error.store === "database" ? "the database (DATABASE_URL)" : "the ephemeral store (REDIS_URL)";
+    return `Portcullis cannot start: ${what} is unavailable: ${(error.cause as Error | undefined)?.message ?? "no answer"}`;
+  }
+  return `Portcullis failed to start: ${(error as Error)?.stack ?? String(error)}`;
+}
+
 main().catch((error: unknown) => {
-  const known = error instanceof ConfigError || error instanceof PluginBootError;
-  process.stderr.write(`${known ? (error as Error).message : `Portcullis failed to start: ${(error as Error)?.stack ?? String(error)}`}\n`);
+  process.stderr.write(`${startFailure(error)}\n`);
   process.exit(1);
 });
