@@ -1,0 +1,134 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { UserService } from "../../src/core/users/user.service.js";
+import { DpopTestKey } from "../support/dpop.js";
+import { faultSuiteRuns, waitUntil } from "../support/fault-requirements.js";
+import { HttpBrowser } from "../support/http-browser.js";
+import { PrivateRedis } from "../support/private-redis.js";
+import { basic, startTestApp, type TestApp } from "../support/test-app.js";
+
+/**
+ * Corpus S106 (Redis stopped before a flow) and S107 (Redis killed mid-flow and restarted empty) on a private Redis:
+ * 503 temporarily_unavailable + Retry-After within 2 s, security checks fail closed, discovery and JWKS still served,
+ * RFC errors (never 500) for the state lost, new flows without an app restart, no unhandled 'error' event.
+ */
+const CB = "https://app.example.test/cb";
+const DEVICE_CODE = "urn:ietf:params:oauth:grant-type:device_code";
+const PKCE = { code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", code_challenge_method: "S256" };
+const VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+const USER = { username: "outage-user", password: "outage-password-1" };
+const FAIL_FAST_MS = 2000;
+const CASE = { timeout: 30_000 };
+
+type Client = { client_id: string; client_secret?: string };
+
+if (faultSuiteRuns("S106/S107: Redis outages", { variables: ["REDIS_URL"], binaries: ["redis-server"] })) {
+  describe("S106/S107: Redis stopped, killed mid-flow and restarted empty, under a running app", () => {
+    let redis: PrivateRedis;
+    let t: TestApp;
+    let web: Client;
+    let tv: Client;
+    let machine: Client;
+    const dpop = new DpopTestKey();
+    const failures: unknown[] = [];
+    const onFailure = (error: unknown) => failures.push(error);
+
+    before(async () => {
+      process.on("uncaughtException", onFailure).on("unhandledRejection", onFailure);
+      redis = await PrivateRedis.start();
+      t = await startTestApp({ redisUrl: redis.url });
+      await t.app.container.resolve(UserService).create(USER);
+      web = await t.createClient({ redirect_uris: [CB], grant_types: ["authorization_code"], response_types: ["code"], scope: "openid" });
+      tv = await t.createClient({ grant_types: [DEVICE_CODE], token_endpoint_auth_method: "none", scope: "openid" });
+      machine = await t.createClient({ grant_types: ["client_credentials"] });
+    });
+    after(async () => {
+      await t?.stop();
+      await redis?.kill();
+      process.off("uncaughtException", onFailure).off("unhandledRejection", onFailure);
+    });
+
+    const webAuth = () => basic(web.client_id, web.client_secret!);
+    const push = () => t.postForm("/par", { response_type: "code", redirect_uri: CB, scope: "openid", state: "s", ...PKCE }, webAuth());
+    const deviceAuthorization = () => t.postForm("/device_authorization", { client_id: tv.client_id, scope: "openid" });
+    const poll = (deviceCode: string) => t.postForm("/token", { grant_type: DEVICE_CODE, device_code: deviceCode, client_id: tv.client_id });
+    const redeem = (code: string) => t.postForm("/token", { grant_type: "authorization_code", code, redirect_uri: CB, code_verifier: VERIFIER }, webAuth());
+    const dpopToken = (proof: string) => t.postForm("/token", { grant_type: "client_credentials" }, { ...basic(machine.client_id, machine.client_secret!), dpop: proof });
+    const freshProof = () => dpop.proof("POST", `${t.issuer}/token`, Date.now());
+    /** A code through PAR, the sign-in page and the consent page. */
+    const code = async () => {
+      const { request_uri } = (await (await push()).json()) as { request_uri: string };
+      const query = new URLSearchParams({ client_id: web.client_id, request_uri });
+      const { location } = await new HttpBrowser().authorize(`${t.publicUrl}/authorize?${query}`, t.issuer, { credentials: USER, consent: "approve" });
+      const value = location?.searchParams.get("code");
+      assert.ok(value, `no code: ${location}`);
+      return value;
+    };
+    /** `request` answers 503 temporarily_unavailable with Retry-After within FAIL_FAST_MS. */
+    const unavailable = async (name: string, request: () => Promise<Response>) => {
+      const started = performance.now();
+      const res = await request();
+      const ms = performance.now() - started;
+      const body = (await res.json()) as { error?: string };
+      assert.deepEqual({ status: res.status, error: body.error }, { status: 503, error: "temporarily_unavailable" }, name);
+      assert.ok(Number(res.headers.get("retry-after")) > 0, `${name}: Retry-After ${res.headers.get("retry-after")}`);
+      assert.ok(ms <= FAIL_FAST_MS, `${name} took ${Math.round(ms)} ms with Redis down`);
+    };
+    /** Restarts Redis empty and waits (≤ 5 s: the client retries every ≤ 2 s) until the app reports itself ready again. */
+    const restartRedis = async () => {
+      await redis.start();
+      await waitUntil(async () => (await fetch(`${t.publicUrl}/readyz`)).status === 200, 5000, "the app did not reconnect to Redis");
+    };
+    const errorOf = async (res: Response) => ({ status: res.status, error: ((await res.json()) as { error?: string }).error });
+
+    test("S106: Redis down before the flows: 503 within 2 s, fail closed (no code or DPoP proof replayed), discovery and JWKS served; back: new flows work", CASE, async () => {
+      const unusedCode = await code();
+      const usedProof = freshProof();
+      assert.equal((await dpopToken(usedProof)).status, 200);
+
+      await redis.kill();
+      await unavailable("/par", push);
+      await unavailable("/device_authorization", deviceAuthorization);
+      await unavailable("/token authorization_code", () => redeem(unusedCode));
+      await unavailable("/token with a replayed DPoP proof", () => dpopToken(usedProof));
+      await unavailable("/token with a fresh DPoP proof", () => dpopToken(freshProof()));
+      const started = performance.now();
+      const page = await fetch(`${t.publicUrl}/authorize?${new URLSearchParams({ client_id: web.client_id, response_type: "code", redirect_uri: CB, scope: "openid", ...PKCE })}`, { redirect: "manual" });
+      assert.ok(performance.now() - started <= FAIL_FAST_MS, "/authorize answers within 2 s");
+      const location = page.headers.get("location");
+      if (location) assert.equal(new URL(location).searchParams.get("error"), "temporarily_unavailable", "/authorize redirects with temporarily_unavailable (RFC 6749 §4.1.2.1)");
+      else assert.equal(page.status, 503, "/authorize shows an error page");
+      await page.arrayBuffer();
+      for (const path of ["/jwks", "/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"]) {
+        const res = await fetch(`${t.publicUrl}${path}`);
+        assert.equal(res.status, 200, `${path} with Redis down`);
+        await res.arrayBuffer();
+      }
+
+      await restartRedis();
+      assert.deepEqual(await errorOf(await redeem(unusedCode)), { status: 400, error: "invalid_grant" }, "the code died with Redis: never redeemed");
+      assert.equal((await redeem(await code())).status, 200, "a new code flow works without an app restart");
+      assert.equal((await deviceAuthorization()).status, 200);
+      assert.deepEqual(failures, [], "no unhandled 'error' event or rejection");
+    });
+
+    test("S107: Redis killed after PAR, device authorization and a code, restarted empty: invalid_request_uri, expired_token, invalid_grant, never 500", CASE, async () => {
+      const { request_uri } = (await (await push()).json()) as { request_uri: string };
+      const { device_code } = (await (await deviceAuthorization()).json()) as { device_code: string };
+      assert.deepEqual(await errorOf(await poll(device_code)), { status: 400, error: "authorization_pending" });
+      const unusedCode = await code();
+
+      await redis.kill();
+      await restartRedis();
+      const authorize = await fetch(`${t.publicUrl}/authorize?${new URLSearchParams({ client_id: web.client_id, request_uri })}`, { redirect: "manual" });
+      const location = authorize.headers.get("location");
+      const refused = location ? new URL(location).searchParams.get("error") : (await authorize.text()).includes("invalid_request_uri") && "invalid_request_uri";
+      assert.equal(refused, "invalid_request_uri", `the lost request_uri: ${authorize.status} ${location ?? ""}`);
+      assert.ok(authorize.status < 500);
+      assert.deepEqual(await errorOf(await poll(device_code)), { status: 400, error: "expired_token" }, "the lost device_code");
+      assert.deepEqual(await errorOf(await redeem(unusedCode)), { status: 400, error: "invalid_grant" }, "the lost code");
+      assert.equal((await redeem(await code())).status, 200, "new flows work with no app restart");
+      assert.deepEqual(failures, [], "no unhandled 'error' event or rejection");
+    });
+  });
+}
