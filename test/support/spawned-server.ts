@@ -13,8 +13,10 @@ export interface SpawnedServer {
   grpcUrl: string;
   /** Everything the server printed on stdout and stderr so far. */
   output(): string;
-  /** Resolves when the process has exited (by itself, a signal or `stop`). */
-  exited: Promise<void>;
+  /** The process id (the server itself when started with `node`, not through npx). */
+  pid: number;
+  /** Resolves with the exit code (null after a signal) when the process has exited (by itself, a signal or `stop`). */
+  exited: Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -48,8 +50,8 @@ export async function spawnServer(env: Record<string, string>, command: readonly
       reject(new Error(`server exited with ${code}:\n${output}`));
     });
   });
-  const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  return { url, grpcUrl: `http://127.0.0.1:${grpcPort}`, output: () => output, exited, stop: () => stopGroup(child) };
+  const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve(child.exitCode) : new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { url, grpcUrl: `http://127.0.0.1:${grpcPort}`, pid: child.pid!, output: () => output, exited, stop: () => stopGroup(child) };
 }
 
 /** SIGTERM to the whole group (npx → tsx → node), then waits for the exit. */
