@@ -14,22 +14,29 @@ export interface MemoryEphemeralOptions {
   maxEntries?: number;
   /** Real-time interval of the expiry sweep. */
   sweepIntervalMs?: number;
+  /** A monotonic time source in ms (default `performance.now`): time keeps running through a backward clock step. */
+  monotonicNow?: () => number;
 }
 
 /**
  * Single-node ephemeral store (DESIGN "State"): expiry follows the injected Clock, checked on every read and
- * swept periodically. Every operation is synchronous inside, so single use is atomic.
+ * swept periodically; a clock that steps back is not followed, so nothing expired comes back (corpus S112). Every
+ * operation is synchronous inside, so single use is atomic.
  */
 export class MemoryEphemeralStore implements EphemeralStore {
   readonly #entries = new Map<string, Entry>();
   readonly #maxEntries: number;
   readonly #sweeper: NodeJS.Timeout;
+  readonly #monotonicNow: () => number;
+  /** The last clock reading not behind the time carried forward, and the monotonic time of that reading. */
+  #anchor = { wall: -Infinity, monotonic: 0 };
 
   constructor(
     private readonly clock: Clock,
     options: MemoryEphemeralOptions = {},
   ) {
     this.#maxEntries = options.maxEntries ?? 1_000_000;
+    this.#monotonicNow = options.monotonicNow ?? (() => performance.now());
     this.#sweeper = setInterval(() => this.sweep(), options.sweepIntervalMs ?? 30_000).unref();
   }
 
@@ -73,7 +80,7 @@ export class MemoryEphemeralStore implements EphemeralStore {
 
   async ttl(key: string): Promise<number | undefined> {
     const entry = this.live(key);
-    return entry && entry.expiresAt - this.clock.now();
+    return entry && entry.expiresAt - this.now();
   }
 
   /** In-process: always answers. */
@@ -87,7 +94,7 @@ export class MemoryEphemeralStore implements EphemeralStore {
   /** The entry when present and unexpired; an expired one is dropped. */
   private live(key: string): Entry | undefined {
     const entry = this.#entries.get(key);
-    if (entry && entry.expiresAt <= this.clock.now()) {
+    if (entry && entry.expiresAt <= this.now()) {
       this.#entries.delete(key);
       return undefined;
     }
@@ -95,7 +102,7 @@ export class MemoryEphemeralStore implements EphemeralStore {
   }
 
   private write(key: string, value: string, ttlMs: number): void {
-    const entry = { value, expiresAt: this.clock.now() + ttlMillis(ttlMs) };
+    const entry = { value, expiresAt: this.now() + ttlMillis(ttlMs) };
     if (!this.#entries.has(key) && this.#entries.size >= this.#maxEntries) {
       this.sweep();
       if (this.#entries.size >= this.#maxEntries) throw new StorageUnavailableError("ephemeral");
@@ -103,8 +110,18 @@ export class MemoryEphemeralStore implements EphemeralStore {
     this.#entries.set(key, entry);
   }
 
+  /** The clock's time; when it has stepped back (an NTP correction), the last reading plus the monotonic time since. */
+  private now(): number {
+    const wall = this.clock.now();
+    const monotonic = this.#monotonicNow();
+    const carried = this.#anchor.wall + (monotonic - this.#anchor.monotonic);
+    if (wall < carried) return carried;
+    this.#anchor = { wall, monotonic };
+    return wall;
+  }
+
   private sweep(): void {
-    const now = this.clock.now();
+    const now = this.now();
     for (const [key, entry] of this.#entries) if (entry.expiresAt <= now) this.#entries.delete(key);
   }
 }
