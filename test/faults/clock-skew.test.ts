@@ -5,7 +5,7 @@ import { UserService } from "../../src/core/users/user.service.js";
 import { DpopTestKey } from "../support/dpop.js";
 import { faultSuiteRuns } from "../support/fault-requirements.js";
 import { ShiftedClock } from "../support/fake-clock.js";
-import { HttpBrowser } from "../support/http-browser.js";
+import { authorizeUrl, CALLBACK, codeRedemption, signInForCode } from "../support/code-flow.js";
 import { PrivateRedis } from "../support/private-redis.js";
 import { createScratchDatabase } from "../support/scratch-database.js";
 import { basic, startTestApp, type TestApp } from "../support/test-app.js";
@@ -19,9 +19,6 @@ import { basic, startTestApp, type TestApp } from "../support/test-app.js";
 const TOLERANCE_S = 30;
 const DPOP_MAX_AGE_S = 60;
 const ISSUER = "https://id.example.test";
-const CB = "https://app.example.test/cb";
-const PKCE = { code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", code_challenge_method: "S256" };
-const VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 const USER = { username: "skew-user", password: "skew-password-1" };
 const CASE = { timeout: 30_000 };
 
@@ -125,7 +122,7 @@ function backwardStepSuite(name: string, store: () => Promise<{ redisUrl?: strin
       close = opened.close;
       t = await startTestApp({ authorizationCodeTtl: "1", ...(opened.redisUrl && { redisUrl: opened.redisUrl }) }, { clock });
       await t.app.container.resolve(UserService).create(USER);
-      client = await t.createClient({ redirect_uris: [CB], grant_types: ["authorization_code"], response_types: ["code"], scope: "openid" });
+      client = await t.createClient({ redirect_uris: [CALLBACK], grant_types: ["authorization_code"], response_types: ["code"], scope: "openid" });
     });
     after(async () => {
       await t?.stop();
@@ -133,14 +130,11 @@ function backwardStepSuite(name: string, store: () => Promise<{ redisUrl?: strin
     });
 
     test("an expired code stays expired when the clock steps back", CASE, async () => {
-      const query = new URLSearchParams({ client_id: client.client_id, response_type: "code", redirect_uri: CB, scope: "openid", state: "s", ...PKCE });
-      const { location } = await new HttpBrowser().authorize(`${t.publicUrl}/authorize?${query}`, t.issuer, { credentials: USER, consent: "approve" });
-      const code = location?.searchParams.get("code");
-      assert.ok(code);
+      const code = await signInForCode(authorizeUrl(t.publicUrl, client.client_id, "openid"), t.issuer, USER);
       clock.advance(2_000);
       await new Promise((resolve) => setTimeout(resolve, 1100)); // Redis expires keys on its own clock
       clock.advance(-60_000);
-      const res = await t.postForm("/token", { grant_type: "authorization_code", code, redirect_uri: CB, code_verifier: VERIFIER }, basic(client.client_id, client.client_secret!));
+      const res = await t.postForm("/token", codeRedemption(code), basic(client.client_id, client.client_secret!));
       assert.deepEqual([res.status, ((await res.json()) as { error: string }).error], [400, "invalid_grant"]);
     });
   });

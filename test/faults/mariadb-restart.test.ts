@@ -5,6 +5,7 @@ import mysql from "mysql2/promise";
 import { secretDigest } from "../../src/core/security/digest.js";
 import { UserService } from "../../src/core/users/user.service.js";
 import { faultSuiteRuns, sleep, waitUntil } from "../support/fault-requirements.js";
+import { authorizeUrl, CALLBACK, codeRedemption, signInForCode } from "../support/code-flow.js";
 import { HttpBrowser } from "../support/http-browser.js";
 import { MARIADB_BINARIES, PrivateMariaDb } from "../support/private-mariadb.js";
 import { PrivateRedis } from "../support/private-redis.js";
@@ -16,9 +17,6 @@ import { basic, startTestApp, type TestApp } from "../support/test-app.js";
  * recovers by itself, a client retrying a code after a 503 gets its tokens, and the invariants hold afterwards: every
  * code consumed has its tokens committed, and every committed grant's code is consumed.
  */
-const CB = "https://app.example.test/cb";
-const PKCE = { code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", code_challenge_method: "S256" };
-const VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 const USER = { username: "restart-user", password: "restart-password-1" };
 const CODES = 16;
 const WORKERS = 4;
@@ -46,7 +44,7 @@ if (faultSuiteRuns("S108: MariaDB restarted under load", { variables: ["MYSQL_UR
       url = await db.createDatabase("restart");
       t = await startTestApp({ databaseUrl: url, redisUrl: redis.url, authorizationCodeTtl: "300" });
       await t.app.container.resolve(UserService).create(USER);
-      client = await t.createClient({ redirect_uris: [CB], grant_types: ["authorization_code", "refresh_token"], response_types: ["code"], scope: "openid offline_access" });
+      client = await t.createClient({ redirect_uris: [CALLBACK], grant_types: ["authorization_code", "refresh_token"], response_types: ["code"], scope: "openid offline_access" });
     });
     after(async () => {
       await t?.stop();
@@ -62,12 +60,8 @@ if (faultSuiteRuns("S108: MariaDB restarted under load", { variables: ["MYSQL_UR
     };
     const codes = async () => {
       const browser = new HttpBrowser();
-      const query = new URLSearchParams({ client_id: client.client_id, response_type: "code", redirect_uri: CB, scope: "openid offline_access", prompt: "consent", state: "s", ...PKCE });
       const all: string[] = [];
-      for (let i = 0; i < CODES; i++) {
-        const { location } = await browser.authorize(`${t.publicUrl}/authorize?${query}`, t.issuer, { credentials: USER, consent: "approve" });
-        all.push(location!.searchParams.get("code")!);
-      }
+      for (let i = 0; i < CODES; i++) all.push(await signInForCode(authorizeUrl(t.publicUrl, client.client_id, "openid offline_access"), t.issuer, USER, browser));
       return all;
     };
 
@@ -87,7 +81,7 @@ if (faultSuiteRuns("S108: MariaDB restarted under load", { variables: ["MYSQL_UR
       /** A client: redeems its next code, refreshes once, pauses, and again. */
       const work = async () => {
         for (let code = pending.shift(); code !== undefined; code = pending.shift()) {
-          const redeemed = await untilAnswered("code", { grant_type: "authorization_code", code, redirect_uri: CB, code_verifier: VERIFIER });
+          const redeemed = await untilAnswered("code", codeRedemption(code));
           if (redeemed.status !== 200) continue;
           const refreshed = await untilAnswered("refresh", { grant_type: "refresh_token", refresh_token: redeemed.refreshToken! });
           delivered.set(code, refreshed.refreshToken ?? redeemed.refreshToken!);
@@ -141,7 +135,7 @@ if (faultSuiteRuns("S108: MariaDB restarted under load", { variables: ["MYSQL_UR
         keys.disconnect();
         await sql.end();
       }
-      const reuse = await t.postForm("/token", { grant_type: "authorization_code", code: [...delivered.keys()][0]!, redirect_uri: CB, code_verifier: VERIFIER }, basic(client.client_id, client.client_secret!));
+      const reuse = await t.postForm("/token", codeRedemption([...delivered.keys()][0]!), basic(client.client_id, client.client_secret!));
       assert.deepEqual([reuse.status, ((await reuse.json()) as { error: string }).error], [400, "invalid_grant"]);
     });
   });

@@ -3,7 +3,7 @@ import { after, before, describe, test } from "node:test";
 import { UserService } from "../../src/core/users/user.service.js";
 import { DpopTestKey } from "../support/dpop.js";
 import { faultSuiteRuns, waitUntil } from "../support/fault-requirements.js";
-import { HttpBrowser } from "../support/http-browser.js";
+import { authorizeUrl, CALLBACK, codeRedemption, PKCE_CHALLENGE, signInForCode } from "../support/code-flow.js";
 import { PrivateRedis } from "../support/private-redis.js";
 import { basic, startTestApp, type TestApp } from "../support/test-app.js";
 
@@ -12,10 +12,7 @@ import { basic, startTestApp, type TestApp } from "../support/test-app.js";
  * 503 temporarily_unavailable + Retry-After within 2 s, security checks fail closed, discovery and JWKS still served,
  * RFC errors (never 500) for the state lost, new flows without an app restart, no unhandled 'error' event.
  */
-const CB = "https://app.example.test/cb";
 const DEVICE_CODE = "urn:ietf:params:oauth:grant-type:device_code";
-const PKCE = { code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", code_challenge_method: "S256" };
-const VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 const USER = { username: "outage-user", password: "outage-password-1" };
 const FAIL_FAST_MS = 2000;
 const CASE = { timeout: 30_000 };
@@ -38,7 +35,7 @@ if (faultSuiteRuns("S106/S107: Redis outages", { variables: ["REDIS_URL"], binar
       redis = await PrivateRedis.start();
       t = await startTestApp({ redisUrl: redis.url });
       await t.app.container.resolve(UserService).create(USER);
-      web = await t.createClient({ redirect_uris: [CB], grant_types: ["authorization_code"], response_types: ["code"], scope: "openid" });
+      web = await t.createClient({ redirect_uris: [CALLBACK], grant_types: ["authorization_code"], response_types: ["code"], scope: "openid" });
       tv = await t.createClient({ grant_types: [DEVICE_CODE], token_endpoint_auth_method: "none", scope: "openid" });
       machine = await t.createClient({ grant_types: ["client_credentials"] });
     });
@@ -49,20 +46,16 @@ if (faultSuiteRuns("S106/S107: Redis outages", { variables: ["REDIS_URL"], binar
     });
 
     const webAuth = () => basic(web.client_id, web.client_secret!);
-    const push = () => t.postForm("/par", { response_type: "code", redirect_uri: CB, scope: "openid", state: "s", ...PKCE }, webAuth());
+    const push = () => t.postForm("/par", { response_type: "code", redirect_uri: CALLBACK, scope: "openid", state: "s", ...PKCE_CHALLENGE }, webAuth());
     const deviceAuthorization = () => t.postForm("/device_authorization", { client_id: tv.client_id, scope: "openid" });
     const poll = (deviceCode: string) => t.postForm("/token", { grant_type: DEVICE_CODE, device_code: deviceCode, client_id: tv.client_id });
-    const redeem = (code: string) => t.postForm("/token", { grant_type: "authorization_code", code, redirect_uri: CB, code_verifier: VERIFIER }, webAuth());
+    const redeem = (code: string) => t.postForm("/token", codeRedemption(code), webAuth());
     const dpopToken = (proof: string) => t.postForm("/token", { grant_type: "client_credentials" }, { ...basic(machine.client_id, machine.client_secret!), dpop: proof });
     const freshProof = () => dpop.proof("POST", `${t.issuer}/token`, Date.now());
     /** A code through PAR, the sign-in page and the consent page. */
     const code = async () => {
       const { request_uri } = (await (await push()).json()) as { request_uri: string };
-      const query = new URLSearchParams({ client_id: web.client_id, request_uri });
-      const { location } = await new HttpBrowser().authorize(`${t.publicUrl}/authorize?${query}`, t.issuer, { credentials: USER, consent: "approve" });
-      const value = location?.searchParams.get("code");
-      assert.ok(value, `no code: ${location}`);
-      return value;
+      return signInForCode(`${t.publicUrl}/authorize?${new URLSearchParams({ client_id: web.client_id, request_uri })}`, t.issuer, USER);
     };
     /** `request` answers 503 temporarily_unavailable with Retry-After within FAIL_FAST_MS. */
     const unavailable = async (name: string, request: () => Promise<Response>) => {
@@ -93,7 +86,7 @@ if (faultSuiteRuns("S106/S107: Redis outages", { variables: ["REDIS_URL"], binar
       await unavailable("/token with a replayed DPoP proof", () => dpopToken(usedProof));
       await unavailable("/token with a fresh DPoP proof", () => dpopToken(freshProof()));
       const started = performance.now();
-      const page = await fetch(`${t.publicUrl}/authorize?${new URLSearchParams({ client_id: web.client_id, response_type: "code", redirect_uri: CB, scope: "openid", ...PKCE })}`, { redirect: "manual" });
+      const page = await fetch(authorizeUrl(t.publicUrl, web.client_id, "openid"), { redirect: "manual" });
       assert.ok(performance.now() - started <= FAIL_FAST_MS, "/authorize answers within 2 s");
       const location = page.headers.get("location");
       if (location) assert.equal(new URL(location).searchParams.get("error"), "temporarily_unavailable", "/authorize redirects with temporarily_unavailable (RFC 6749 §4.1.2.1)");

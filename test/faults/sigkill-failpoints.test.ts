@@ -7,7 +7,7 @@ import Database from "better-sqlite3";
 import mysql from "mysql2/promise";
 import { UserService } from "../../src/core/users/user.service.js";
 import { faultSuiteRuns } from "../support/fault-requirements.js";
-import { HttpBrowser } from "../support/http-browser.js";
+import { authorizeUrl, CALLBACK, codeRedemption, signInForCode } from "../support/code-flow.js";
 import { MARIADB_BINARIES, PrivateMariaDb } from "../support/private-mariadb.js";
 import { PrivateRedis } from "../support/private-redis.js";
 import { spawnServer, type SpawnedServer } from "../support/spawned-server.js";
@@ -19,9 +19,6 @@ import { basic, freePort, startTestApp } from "../support/test-app.js";
  * outlives the crash, as in production.
  */
 const NODE = [process.execPath, "--import", "tsx", "src/main.ts"] as const;
-const CB = "https://app.example.test/cb";
-const PKCE = { code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", code_challenge_method: "S256" };
-const VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 const USER = { username: "crash-user", password: "crash-password-1" };
 const CASE = { timeout: 60_000 };
 
@@ -53,7 +50,7 @@ function crashSuite(name: string, open: () => Promise<Backend>) {
       env = { DATABASE_URL: backend.url, REDIS_URL: redis.url, PORT: String(await freePort()), NODE_ENV: "test" };
       const seed = await startTestApp({ databaseUrl: backend.url, redisUrl: redis.url });
       await seed.app.container.resolve(UserService).create(USER);
-      client = (await seed.createClient({ redirect_uris: [CB], grant_types: ["authorization_code", "refresh_token"], response_types: ["code"], scope: "openid offline_access" })) as Client;
+      client = (await seed.createClient({ redirect_uris: [CALLBACK], grant_types: ["authorization_code", "refresh_token"], response_types: ["code"], scope: "openid offline_access" })) as Client;
       await seed.stop();
     });
     after(async () => {
@@ -69,14 +66,8 @@ function crashSuite(name: string, open: () => Promise<Backend>) {
     };
     const token = (form: Record<string, string>) =>
       fetch(`${server!.url}/token`, { method: "POST", body: new URLSearchParams(form), headers: { "content-type": "application/x-www-form-urlencoded", ...basic(client.client_id, client.client_secret) } });
-    const code = async () => {
-      const query = new URLSearchParams({ client_id: client.client_id, response_type: "code", redirect_uri: CB, scope: "openid offline_access", state: "s", prompt: "consent", ...PKCE });
-      const { location } = await new HttpBrowser().authorize(`${server!.url}/authorize?${query}`, server!.url, { credentials: USER, consent: "approve" });
-      const value = location?.searchParams.get("code");
-      assert.ok(value, `no code: ${location}`);
-      return value;
-    };
-    const redeem = (value: string) => token({ grant_type: "authorization_code", code: value, redirect_uri: CB, code_verifier: VERIFIER });
+    const code = () => signInForCode(authorizeUrl(server!.url, client.client_id, "openid offline_access"), server!.url, USER);
+    const redeem = (value: string) => token(codeRedemption(value));
     /** Sends a request the armed server dies in, and waits for the process to be gone. */
     const crash = async (request: () => Promise<Response>) => {
       await assert.rejects(request(), "the server answered instead of dying at the failpoint");
