@@ -8,10 +8,9 @@ import { test } from "node:test";
 export function faultSuiteRuns(suite: string, needs: { variables?: readonly string[]; binaries?: readonly string[] }): boolean {
   const unset = (needs.variables ?? []).filter((name) => !process.env[name]);
   const missing = (needs.binaries ?? []).filter((binary) => spawnSync(binary, ["--version"], { stdio: "ignore" }).error !== undefined);
-  const reasons = [...unset.map((name) => `${name} not set`), ...missing.map((binary) => `${binary} not found`)];
+  const reasons = [...unset.map((name) => `${name} is not set`), ...missing.map((binary) => `${binary} is not installed`)];
   if (reasons.length === 0) return true;
-  const reason = `${suite} needs ${reasons.join(" and ")}`;
-  console.log(`# skipping: ${reason}`);
+  const reason = `${suite} cannot run: ${reasons.join(", ")}`;
   if (process.env.CI_REQUIRE_SERVICES === "1") {
     test(suite, () => {
       throw new Error(`${reason}; required because CI_REQUIRE_SERVICES=1`);
