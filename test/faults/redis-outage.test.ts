@@ -28,6 +28,7 @@ if (faultSuiteRuns("S106/S107: Redis outages", { variables: ["REDIS_URL"], binar
     let machine: Client;
     const dpop = new DpopTestKey();
     const failures: unknown[] = [];
+    const unavailableMs: number[] = [];
     const onFailure = (error: unknown) => failures.push(error);
 
     before(async () => {
@@ -66,6 +67,7 @@ if (faultSuiteRuns("S106/S107: Redis outages", { variables: ["REDIS_URL"], binar
       assert.deepEqual({ status: res.status, error: body.error }, { status: 503, error: "temporarily_unavailable" }, name);
       assert.ok(Number(res.headers.get("retry-after")) > 0, `${name}: Retry-After ${res.headers.get("retry-after")}`);
       assert.ok(ms <= FAIL_FAST_MS, `${name} took ${Math.round(ms)} ms with Redis down`);
+      unavailableMs.push(ms);
     };
     /** Restarts Redis empty and waits (≤ 5 s: the client retries every ≤ 2 s) until the app reports itself ready again. */
     const restartRedis = async () => {
@@ -74,7 +76,7 @@ if (faultSuiteRuns("S106/S107: Redis outages", { variables: ["REDIS_URL"], binar
     };
     const errorOf = async (res: Response) => ({ status: res.status, error: ((await res.json()) as { error?: string }).error });
 
-    test("S106: Redis down before the flows: 503 within 2 s, fail closed (no code or DPoP proof replayed), discovery and JWKS served; back: new flows work", CASE, async () => {
+    test("S106: Redis down before the flows: 503 within 2 s, fail closed (no code or DPoP proof replayed), discovery and JWKS served; back: new flows work", CASE, async (ctx) => {
       const unusedCode = await code();
       const usedProof = freshProof();
       assert.equal((await dpopToken(usedProof)).status, 200);
@@ -98,10 +100,27 @@ if (faultSuiteRuns("S106/S107: Redis outages", { variables: ["REDIS_URL"], binar
         await res.arrayBuffer();
       }
 
+      ctx.diagnostic(`503 answers with Redis down took ${unavailableMs.map(Math.round).join(", ")} ms`);
       await restartRedis();
       assert.deepEqual(await errorOf(await redeem(unusedCode)), { status: 400, error: "invalid_grant" }, "the code died with Redis: never redeemed");
       assert.equal((await redeem(await code())).status, 200, "a new code flow works without an app restart");
       assert.equal((await deviceAuthorization()).status, 200);
+      assert.deepEqual(failures, [], "no unhandled 'error' event or rejection");
+    });
+
+    test("S106: Redis hung (SIGSTOP: connections open, nothing answered): 503 within 2 s, discovery and JWKS served; resumed: served again", CASE, async () => {
+      const unusedCode = await code();
+      redis.pause();
+      try {
+        await unavailable("/par", push);
+        await unavailable("/token authorization_code", () => redeem(unusedCode));
+        await unavailable("/token with a DPoP proof", () => dpopToken(freshProof()));
+        for (const path of ["/jwks", "/.well-known/openid-configuration"]) assert.equal((await fetch(`${t.publicUrl}${path}`)).status, 200, path);
+      } finally {
+        redis.resume();
+      }
+      await waitUntil(async () => (await fetch(`${t.publicUrl}/readyz`)).status === 200, 5000, "the app did not recover from the hung Redis");
+      assert.equal((await redeem(unusedCode)).status, 200, "a code that met a hung Redis (503) is still good");
       assert.deepEqual(failures, [], "no unhandled 'error' event or rejection");
     });
 

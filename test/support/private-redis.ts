@@ -36,6 +36,16 @@ export class PrivateRedis {
     await exited;
   }
 
+  /** SIGSTOP: connections stay open and new ones are accepted by the kernel, but nothing is answered (a hung server). */
+  pause(): void {
+    this.child?.kill("SIGSTOP");
+  }
+
+  /** SIGCONT after `pause`. */
+  resume(): void {
+    this.child?.kill("SIGCONT");
+  }
+
   private ping(): Promise<boolean> {
     return new Promise((resolve) => {
       const socket = connect({ host: "127.0.0.1", port: this.port });
