@@ -99,6 +99,6 @@ describe("S115: hostile jwks_uri fetches while other clients are served", () => 
       assert.ok(answer.ms < FETCH_TIMEOUT_MS + 1500, `${answer.name} took ${Math.round(answer.ms)} ms`);
     }
     assert.ok(bystanders.length >= 10, `only ${bystanders.length} bystander rounds during the hostile fetches`);
-    assert.ok(slowest < 1500, `a bystander round took ${Math.round(slowest)} ms: the event loop or the database was held`);
+    assert.ok(slowest < 2000, `a bystander round took ${Math.round(slowest)} ms: the event loop or the database was held`);
   });
 });
