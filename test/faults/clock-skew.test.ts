@@ -77,7 +77,7 @@ if (faultSuiteRuns("S112: clock skew between nodes", { variables: ["MYSQL_URL", 
 
           assert.equal((await token(skewed, dpop.proof("POST", `${ISSUER}/token`, Date.now()))).status, 200, "a client with the right time is served by the skewed node");
           assert.equal((await token(skewed, proofAt(TOLERANCE_S - 2))).status, 200, "iat in the future inside the tolerance");
-          assert.equal((await token(skewed, proofAt(-DPOP_MAX_AGE_S - TOLERANCE_S + 2))).status, 200, "iat in the past inside max age + tolerance");
+          // (Old proofs inside DPOP_PROOF_MAX_AGE are corpus F40's; this Redis has just started and could not vouch for them, S107.)
           for (const outside of [TOLERANCE_S + 2, -DPOP_MAX_AGE_S - TOLERANCE_S - 2]) {
             const res = await token(skewed, proofAt(outside));
             assert.deepEqual([res.status, ((await res.json()) as { error: string }).error], [400, "invalid_dpop_proof"], `iat ${outside} s from the node's clock`);

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { Redis } from "ioredis";
 import { UserService } from "../../src/core/users/user.service.js";
+import { JWT_BEARER, signAssertion, testKey } from "../core/clients/auth-fixtures.js";
 import { DpopTestKey } from "../support/dpop.js";
 import { faultSuiteRuns, waitUntil } from "../support/fault-requirements.js";
 import { authorizeUrl, CALLBACK, codeRedemption, PKCE_CHALLENGE, signInForCode } from "../support/code-flow.js";
@@ -26,6 +28,8 @@ if (faultSuiteRuns("S106/S107: Redis outages", { variables: ["REDIS_URL"], binar
     let web: Client;
     let tv: Client;
     let machine: Client;
+    let signer: Client;
+    const signerKey = testKey("ES256");
     const dpop = new DpopTestKey();
     const failures: unknown[] = [];
     const unavailableMs: number[] = [];
@@ -39,6 +43,7 @@ if (faultSuiteRuns("S106/S107: Redis outages", { variables: ["REDIS_URL"], binar
       web = await t.createClient({ redirect_uris: [CALLBACK], grant_types: ["authorization_code"], response_types: ["code"], scope: "openid" });
       tv = await t.createClient({ grant_types: [DEVICE_CODE], token_endpoint_auth_method: "none", scope: "openid" });
       machine = await t.createClient({ grant_types: ["client_credentials"] });
+      signer = await t.createClient({ grant_types: ["client_credentials"], token_endpoint_auth_method: "private_key_jwt", jwks: { keys: [signerKey.publicJwk] } });
     });
     after(async () => {
       await t?.stop();
@@ -52,6 +57,12 @@ if (faultSuiteRuns("S106/S107: Redis outages", { variables: ["REDIS_URL"], binar
     const poll = (deviceCode: string) => t.postForm("/token", { grant_type: DEVICE_CODE, device_code: deviceCode, client_id: tv.client_id });
     const redeem = (code: string) => t.postForm("/token", codeRedemption(code), webAuth());
     const dpopToken = (proof: string) => t.postForm("/token", { grant_type: "client_credentials" }, { ...basic(machine.client_id, machine.client_secret!), dpop: proof });
+    /** A private_key_jwt assertion (RFC 7523 §3) made `ageS` seconds ago, valid for a minute from now. */
+    const assertionMadeAgo = (ageS: number) => {
+      const now = Math.floor(Date.now() / 1000);
+      return signAssertion(signerKey.privateKey, { alg: "ES256", kid: signerKey.kid }, signer.client_id, now - ageS, { aud: t.issuer, exp: now + 60 });
+    };
+    const assertionToken = (assertion: string) => t.postForm("/token", { grant_type: "client_credentials", client_assertion_type: JWT_BEARER, client_assertion: assertion });
     const freshProof = () => dpop.proof("POST", `${t.issuer}/token`, Date.now());
     /** A code through PAR, the sign-in page and the consent page. */
     const code = async () => {
@@ -73,6 +84,14 @@ if (faultSuiteRuns("S106/S107: Redis outages", { variables: ["REDIS_URL"], binar
     const restartRedis = async () => {
       await redis.start();
       await waitUntil(async () => (await fetch(`${t.publicUrl}/readyz`)).status === 200, 5000, "the app did not reconnect to Redis");
+    };
+    const redisUptimeSeconds = async () => {
+      const client = new Redis(redis.url);
+      try {
+        return Number(/^uptime_in_seconds:(\d+)/m.exec(await client.info("server"))?.[1]);
+      } finally {
+        client.disconnect();
+      }
     };
     const errorOf = async (res: Response) => ({ status: res.status, error: ((await res.json()) as { error?: string }).error });
 
@@ -124,14 +143,25 @@ if (faultSuiteRuns("S106/S107: Redis outages", { variables: ["REDIS_URL"], binar
       assert.deepEqual(failures, [], "no unhandled 'error' event or rejection");
     });
 
-    test("S107: Redis killed after PAR, device authorization and a code, restarted empty: invalid_request_uri, expired_token, invalid_grant, never 500", CASE, async () => {
+    test("S107: Redis killed after PAR, device authorization and a code, restarted empty: invalid_request_uri, expired_token, invalid_grant, a used DPoP proof or client assertion stays used, never 500", CASE, async () => {
       const { request_uri } = (await (await push()).json()) as { request_uri: string };
       const { device_code } = (await (await deviceAuthorization()).json()) as { device_code: string };
       assert.deepEqual(await errorOf(await poll(device_code)), { status: 400, error: "authorization_pending" });
       const unusedCode = await code();
+      // Made 33 s ago: it surely existed 2 s ago, even for a client lagging by CLOCK_TOLERANCE (30 s), and so before the
+      // restart below; a Redis up for less than that could not vouch for it even now.
+      await waitUntil(async () => (await redisUptimeSeconds()) >= 3, 5000, "Redis up for 3 s");
+      const usedProof = dpop.proof("POST", `${t.issuer}/token`, Date.now() - 33_000);
+      assert.equal((await dpopToken(usedProof)).status, 200);
+      const usedAssertion = await assertionMadeAgo(33);
+      assert.equal((await assertionToken(usedAssertion)).status, 200);
 
       await redis.kill();
       await restartRedis();
+      assert.deepEqual(await errorOf(await dpopToken(usedProof)), { status: 400, error: "invalid_dpop_proof" }, "a proof used before the restart is not replayable once Redis forgot it");
+      assert.equal((await dpopToken(freshProof())).status, 200, "a fresh proof is accepted");
+      assert.deepEqual(await errorOf(await assertionToken(usedAssertion)), { status: 401, error: "invalid_client" }, "nor is a client assertion used before it");
+      assert.equal((await assertionToken(await assertionMadeAgo(0))).status, 200, "a fresh assertion is accepted");
       const authorize = await fetch(`${t.publicUrl}/authorize?${new URLSearchParams({ client_id: web.client_id, request_uri })}`, { redirect: "manual" });
       const location = authorize.headers.get("location");
       const refused = location ? new URL(location).searchParams.get("error") : (await authorize.text()).includes("invalid_request_uri") && "invalid_request_uri";

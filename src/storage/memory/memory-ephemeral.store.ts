@@ -14,7 +14,7 @@ export interface MemoryEphemeralOptions {
   maxEntries?: number;
   /** Real-time interval of the expiry sweep. */
   sweepIntervalMs?: number;
-  /** A monotonic time source in ms (default `performance.now`): time keeps running through a backward clock step. */
+  /** A monotonic time source in ms (default `performance.now`), measuring the time across a backward clock step. */
   monotonicNow?: () => number;
 }
 
@@ -28,8 +28,10 @@ export class MemoryEphemeralStore implements EphemeralStore {
   readonly #maxEntries: number;
   readonly #sweeper: NodeJS.Timeout;
   readonly #monotonicNow: () => number;
-  /** The last clock reading not behind the time carried forward, and the monotonic time of that reading. */
-  #anchor = { wall: -Infinity, monotonic: 0 };
+  /** The last clock reading, the monotonic time then, and the time this store used then. */
+  #last = { wall: -Infinity, monotonic: 0, now: -Infinity };
+  /** What the store adds to the clock since it stepped back. */
+  #offset = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -48,6 +50,11 @@ export class MemoryEphemeralStore implements EphemeralStore {
     if (this.live(key)) return false;
     this.write(key, value, ttlMs);
     return true;
+  }
+
+  /** The store lives and dies with the process, which starts with no replay memory (docs/decisions.md "Storage"). */
+  async firstUse(key: string, ttlMs: number): Promise<boolean> {
+    return this.putIfAbsent(key, "1", ttlMs);
   }
 
   async get(key: string): Promise<string | undefined> {
@@ -110,14 +117,16 @@ export class MemoryEphemeralStore implements EphemeralStore {
     this.#entries.set(key, entry);
   }
 
-  /** The clock's time; when it has stepped back (an NTP correction), the last reading plus the monotonic time since. */
+  /**
+   * The clock's time, except that a step back (an NTP correction) is not followed: from then on the store runs ahead
+   * of the clock by the step, measured as the monotonic time elapsed since the previous reading.
+   */
   private now(): number {
     const wall = this.clock.now();
     const monotonic = this.#monotonicNow();
-    const carried = this.#anchor.wall + (monotonic - this.#anchor.monotonic);
-    if (wall < carried) return carried;
-    this.#anchor = { wall, monotonic };
-    return wall;
+    if (wall < this.#last.wall) this.#offset = this.#last.now + (monotonic - this.#last.monotonic) - wall;
+    this.#last = { wall, monotonic, now: wall + this.#offset };
+    return this.#last.now;
   }
 
   private sweep(): void {
