@@ -54,7 +54,7 @@ export async function startTestApp(overrides: Partial<Record<SettingName, string
     app,
     publicUrl,
     grpcUrl,
-    metricsUrl,
+    metricsUrl: metricsUrl!,
     issuer: config.issuer,
     logText: () => lines.join(""),
     async createClient(metadata) {
