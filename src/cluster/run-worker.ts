@@ -1,5 +1,5 @@
 import { Registry } from "prom-client";
-import { buildApp } from "../app/build-app.js";
+import { buildApp, type App } from "../app/build-app.js";
 import { createLogger } from "../app/create-logger.js";
 import { exitGracefully } from "../app/graceful-exit.js";
 import type { Config } from "../config/config.js";
@@ -22,8 +22,10 @@ export async function runWorker(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel).child({ worker: rank });
   const metricsRegistry = new Registry();
   metricsRegistry.setDefaultLabels({ worker: String(rank) });
-  const ephemeral = config.redisUrl ? undefined : openIpcEphemeral(ipcPort(process), { logger });
-  const app = await buildApp({ config, logger, worker: { ephemeral, leader: rank === 1, metricsRegistry } });
+  // Listening for the primary before the app is built: a drain during start-up (another worker failed) exits at once.
+  let app: App | undefined;
+  const shutdown = exitGracefully(async () => app?.stop(), { label: `worker ${rank}` });
+  process.on("disconnect", () => shutdown("primary gone"));
   process.on("message", (raw: unknown) => {
     const message = clusterMessage(raw);
     if (message?.kind === "drain") shutdown("primary");
@@ -31,8 +33,8 @@ export async function runWorker(config: Config): Promise<void> {
       void metricsRegistry.getMetricsAsJSON().then((metrics) => tellPrimary({ channel: CLUSTER_CHANNEL, kind: "metrics", id: message.id, metrics }));
     }
   });
-  const shutdown = exitGracefully(() => app.stop(), { label: `worker ${rank}` });
-  process.on("disconnect", () => shutdown("primary gone"));
+  const ephemeral = config.redisUrl ? undefined : openIpcEphemeral(ipcPort(process), { logger });
+  app = await buildApp({ config, logger, worker: { ephemeral, leader: rank === 1, metricsRegistry } });
   const { publicBind, grpcUrl } = await app.start();
   tellPrimary({ channel: CLUSTER_CHANNEL, kind: "ready", publicBind, grpcUrl });
 }

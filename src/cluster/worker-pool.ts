@@ -7,6 +7,8 @@ import { CLUSTER_CHANNEL, clusterMessage, WORKER_RANK_ENV, type ClusterMessage }
 /** A worker that dies sooner than this after its start is restarted after RESTART_BACKOFF_MS, so a crash loop does not spin. */
 const SHORT_LIFE_MS = 5_000;
 const RESTART_BACKOFF_MS = 1_000;
+/** A worker still running this long after it was told to drain (its own limit is 10 s) is killed. */
+const DRAIN_LIMIT_MS = 12_000;
 
 type Ready = Extract<ClusterMessage, { kind: "ready" }>;
 
@@ -43,12 +45,17 @@ export class WorkerPool {
     return [...this.#workers.values()].filter((worker) => worker.isConnected());
   }
 
-  /** Tells every worker to drain and resolves when all have exited; no worker is restarted from now on. */
+  /** Tells every worker to drain and resolves when all have exited (killing any that outlast DRAIN_LIMIT_MS); none is restarted from now on. */
   async drain(): Promise<void> {
     this.#stopping = true;
-    const exits = [...this.#workers.values()].map((worker) => new Promise((resolve) => (worker.isDead() ? resolve(undefined) : worker.once("exit", resolve))));
-    for (const worker of this.#workers.values()) send(worker, { channel: CLUSTER_CHANNEL, kind: "drain" });
+    const workers = [...this.#workers.values()];
+    const exits = workers.map((worker) => new Promise((resolve) => (worker.isDead() ? resolve(undefined) : worker.once("exit", resolve))));
+    for (const worker of workers) send(worker, { channel: CLUSTER_CHANNEL, kind: "drain" });
+    const limit = setTimeout(() => {
+      for (const worker of workers) if (!worker.isDead()) worker.process.kill("SIGKILL");
+    }, DRAIN_LIMIT_MS);
     await Promise.all(exits);
+    clearTimeout(limit);
   }
 
   /** Forks the worker of `rank`; resolves when it listens, rejects when it exits first. */

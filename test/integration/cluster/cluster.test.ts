@@ -214,6 +214,21 @@ describe("WORKERS=2: a dying worker and SIGTERM", () => {
   });
 });
 
+test("WORKERS=2: a worker that cannot start fails the whole start with its reason, exit code 1", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "portcullis-cluster-"));
+  try {
+    const start = spawnServer({ DATABASE_URL: `sqlite:${join(dir, "portcullis.db")}`, WORKERS: "2", PLUGINS: join(dir, "missing-plugin.js") }, [process.execPath, "--import", "tsx", "src/main.ts"]);
+    await assert.rejects(start, (error: Error) => {
+      assert.match(error.message, /server exited with 1/);
+      assert.match(error.message, /missing-plugin\.js/, "the worker's own reason");
+      assert.match(error.message, /Portcullis failed to start: worker [12] exited \(code 1\) before it was listening/);
+      return true;
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 const mysqlUrl = serviceUrl("MYSQL_URL", "WORKERS=2 sharing MariaDB and Redis");
 const redisUrl = mysqlUrl ? serviceUrl("REDIS_URL", "WORKERS=2 sharing MariaDB and Redis") : undefined;
 if (mysqlUrl && redisUrl) {
