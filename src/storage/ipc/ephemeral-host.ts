@@ -1,6 +1,6 @@
 import { StorageUnavailableError } from "../../core/errors/storage-unavailable.js";
 import type { EphemeralStore } from "../../core/ports/ephemeral-store.js";
-import { EPHEMERAL_CHANNEL, ephemeralMessage, STORE_OPERATIONS, type CallMessage, type EphemeralMessage, type IpcPort, type ReplyMessage } from "./ipc-protocol.js";
+import { EPHEMERAL_CHANNEL, ephemeralMessage, STORE_OPERATIONS, type Call, type CallMessage, type EphemeralMessage, type IpcPort, type Reply } from "./ipc-protocol.js";
 
 const OPERATIONS: ReadonlySet<string> = new Set(STORE_OPERATIONS);
 
@@ -18,7 +18,7 @@ export class EphemeralHost {
   attach(port: IpcPort): () => void {
     const listener = (raw: unknown) => {
       const message = ephemeralMessage(raw);
-      if (message?.kind === "call") void this.#serve(port, message);
+      if (message?.kind === "calls" && Array.isArray(message.calls)) void this.#serve(port, message);
       else if (message?.kind === "revocation" || message?.kind === "change") this.#relay(message);
     };
     port.on("message", listener);
@@ -29,17 +29,19 @@ export class EphemeralHost {
     };
   }
 
-  async #serve(port: IpcPort, call: CallMessage): Promise<void> {
-    const reply: ReplyMessage = { channel: EPHEMERAL_CHANNEL, kind: "reply", id: call.id };
-    if (!OPERATIONS.has(call.op) || !Array.isArray(call.args)) {
-      port.send({ ...reply, failed: "error", message: `unknown store operation ${String(call.op)}` });
-      return;
-    }
+  /** Starts every call of the message in order (each runs synchronously inside the memory store), then replies once. */
+  async #serve(port: IpcPort, message: CallMessage): Promise<void> {
+    const replies = await Promise.all(message.calls.map((call) => this.#run(call)));
+    port.send({ channel: EPHEMERAL_CHANNEL, kind: "replies", replies });
+  }
+
+  async #run({ id, op, args }: Call): Promise<Reply> {
+    if (!OPERATIONS.has(op) || !Array.isArray(args)) return { id, failed: "error", message: `unknown store operation ${String(op)}` };
     try {
-      const operation = this.store[call.op] as (...args: unknown[]) => Promise<unknown>;
-      port.send({ ...reply, value: await operation.apply(this.store, call.args) });
+      const operation = this.store[op] as (...args: unknown[]) => Promise<unknown>;
+      return { id, value: await operation.apply(this.store, args) };
     } catch (error) {
-      port.send({ ...reply, failed: error instanceof StorageUnavailableError ? "unavailable" : "error", message: (error as Error)?.message });
+      return { id, failed: error instanceof StorageUnavailableError ? "unavailable" : "error", message: (error as Error)?.message };
     }
   }
 

@@ -7,23 +7,33 @@ export const EPHEMERAL_CHANNEL = "portcullis:ephemeral";
 export const STORE_OPERATIONS = ["put", "putIfAbsent", "get", "exists", "take", "delete", "increment", "ttl", "ping"] as const satisfies readonly (keyof EphemeralStore)[];
 export type StoreOperation = (typeof STORE_OPERATIONS)[number];
 
-/** Worker → primary: one store call, answered by a reply with the same id. */
-export interface CallMessage {
-  channel: typeof EPHEMERAL_CHANNEL;
-  kind: "call";
+/** One store call, answered by the reply with the same id. */
+export interface Call {
   id: number;
   op: StoreOperation;
   args: unknown[];
 }
 
-/** Primary → worker: the outcome of a call; `failed` says whether the store was unavailable (503) or the call was wrong. */
-export interface ReplyMessage {
-  channel: typeof EPHEMERAL_CHANNEL;
-  kind: "reply";
+/** The outcome of a call; `failed` says whether the store was unavailable (503) or the call was wrong. */
+export interface Reply {
   id: number;
   value?: unknown;
   failed?: "unavailable" | "error";
   message?: string;
+}
+
+/** Worker → primary: the calls made in one turn of the worker's event loop, run in this order (one message, not one each). */
+export interface CallMessage {
+  channel: typeof EPHEMERAL_CHANNEL;
+  kind: "calls";
+  calls: Call[];
+}
+
+/** Primary → worker: the replies to one CallMessage. */
+export interface ReplyMessage {
+  channel: typeof EPHEMERAL_CHANNEL;
+  kind: "replies";
+  replies: Reply[];
 }
 
 /** Either direction: a revocation or a change signal; the primary relays each to every worker, the sender included. */
