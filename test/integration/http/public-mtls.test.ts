@@ -17,6 +17,7 @@ interface Echo {
   url: string;
   headerNames: string[];
   host: string;
+  cookie?: string;
   certificate?: { thumbprint: string; chainVerified: boolean };
 }
 
@@ -42,7 +43,7 @@ describe("mTLS on the public listener: PUBLIC_MTLS_PORT and mtls_endpoint_aliase
     pki?.dispose();
   });
 
-  const echo = async (base: string, tls: TlsClientOptions, send = http2Request, headers: Record<string, string> = {}): Promise<Echo> => {
+  const echo = async (base: string, tls: TlsClientOptions, send = http2Request, headers: Record<string, string | string[]> = {}): Promise<Echo> => {
     const res = await send(`${base}/test-echo`, { tls, headers });
     assert.equal(res.status, 200, res.body);
     return res.json() as unknown as Echo;
@@ -79,6 +80,10 @@ describe("mTLS on the public listener: PUBLIC_MTLS_PORT and mtls_endpoint_aliase
     assert.deepEqual(seen.headerNames.filter((name) => name.startsWith(":")), []);
     assert.equal(seen.host, new URL(mtlsOrigin).host);
     assert.equal((await echo(t.publicUrl, as())).url, `${t.issuer}/test-echo`);
+  });
+
+  test("HTTP/2 cookie crumbs reach the endpoint as one Cookie header (RFC 9113 §8.2.3)", async () => {
+    assert.equal((await echo(t.publicUrl, as(), http2Request, { cookie: ["a=1", "b=2"] })).cookie, "a=1; b=2");
   });
 
   test("discovery on either listener publishes mtls_endpoint_aliases on the mTLS port", async () => {
