@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { X509Certificate } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
 import { basic, freePort, startTestApp, type TestApp } from "../../support/test-app.js";
@@ -48,6 +49,14 @@ describe("mTLS on the public listener: PUBLIC_MTLS_PORT and mtls_endpoint_aliase
     assert.equal(res.status, 200, res.body);
     return res.json() as unknown as Echo;
   };
+
+  test("the test client certificate carries the subject DN and one SAN of each RFC 8705 §2.1.2 type", () => {
+    const certificate = new X509Certificate(caSigned.cert);
+    assert.equal(certificate.subject.split("\n").reverse().join(","), CLIENT_IDENTITY.subjectDn);
+    assert.equal(certificate.subjectAltName, `DNS:${CLIENT_IDENTITY.dns}, URI:${CLIENT_IDENTITY.uri}, IP Address:${CLIENT_IDENTITY.ip}, email:${CLIENT_IDENTITY.email}`);
+    assert.ok(certificate.checkIssued(new X509Certificate(pki.ca.cert)));
+    assert.ok(!new X509Certificate(selfSigned.cert).checkIssued(new X509Certificate(pki.ca.cert)));
+  });
 
   test("the mTLS listener is started on its port", () => {
     assert.equal(t.mtlsUrl, mtlsOrigin);
