@@ -27,6 +27,7 @@ import { assertDpopBound, requestToken, tokenHeaders } from "./lib/token-request
 import { floorTarget } from "./targets/floor.js";
 import { oidcProviderPeerTarget } from "./targets/oidc-provider-peer.js";
 import { portcullisTarget } from "./targets/portcullis.js";
+import { adapterCost, bareRouterTarget, formatAdapterCost } from "./targets/bare-router.js";
 import type { RunningTarget, Target, TargetContext } from "./targets/target.js";
 
 const GRPC_TOKEN_POOL = 64;
@@ -51,7 +52,7 @@ const ours = portcullisTarget();
 const candidate = values.candidate ? portcullisTarget("candidate", resolve(values.candidate)) : undefined;
 /** --scaling: Portcullis with WORKERS=1 and WORKERS=2 on the same cores (bench/lib/scaling.ts); alone, it runs only them. */
 const scaling = values.scaling ? scalingTargets() : [];
-const TARGETS: Target[] = [ours, ...(candidate ? [candidate] : []), oidcProviderPeerTarget, floorTarget, ...scaling];
+const TARGETS: Target[] = [ours, ...(candidate ? [candidate] : []), bareRouterTarget(), oidcProviderPeerTarget, floorTarget, ...scaling];
 const settings: BenchSettings = values.quick ? QUICK : FULL;
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const tmpDir = join(repoRoot, ".bench-tmp");
@@ -187,6 +188,8 @@ function report(title: string, summaries: Record<string, Summary>, versions: Rec
   const { token, dpop, grpc, grpcDpop, code } = byKind(summaries);
   const [o, peer, floor] = [ours.id, oidcProviderPeerTarget.id, floorTarget.id];
   say(`\n${formatReport({ title, token, dpop, grpc, grpcDpop, code, ours: o, peer, floor })}`);
+  const adapter = adapterCost(token, o);
+  if (adapter) say(`\n${formatAdapterCost(adapter, o)}`);
   if (values.scaling) say(`\n${scalingSection(token, grpc)}`);
   const results = {
     date: new Date().toISOString(),
@@ -213,6 +216,7 @@ function report(title: string, summaries: Record<string, Summary>, versions: Rec
       dpopVsBearer: dpop[o] && token[o] ? ratios(dpop[o], token[o]) : undefined,
       grpcDpopVsBearer: grpcDpop[o] && grpc[o] ? ratios(grpcDpop[o], grpc[o]) : undefined,
     },
+    adapterCost: adapter,
     scaling: values.scaling ? scalingFigures(token, grpc) : undefined,
     goalMet: token[o] && token[peer] ? meetsGoal(token[o], token[peer]) : undefined,
   };

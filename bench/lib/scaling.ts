@@ -11,8 +11,8 @@ export const SCALING_KINDS = ["token", "grpc"];
 
 export function scalingTargets(): Target[] {
   return [
-    portcullisTarget(SCALING_IDS.one, undefined, { workers: 1, cores: SCALING_CORES }),
-    portcullisTarget(SCALING_IDS.two, undefined, { workers: 2, cores: SCALING_CORES }),
+    portcullisTarget(SCALING_IDS.one, undefined, { WORKERS: "1" }, SCALING_CORES),
+    portcullisTarget(SCALING_IDS.two, undefined, { WORKERS: "2" }, SCALING_CORES),
   ];
 }
 
