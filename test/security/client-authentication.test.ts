@@ -393,11 +393,14 @@ describe("client authentication (corpus D 24–29, 31)", () => {
       }
     });
 
-    test("tls_client_auth cannot be registered while no mTLS is configured, so a header can never stand in for it", async () => {
-      await assert.rejects(
-        t.createClient({ grant_types: ["client_credentials"], token_endpoint_auth_method: "tls_client_auth", tls_client_auth_subject_dn: "CN=client" }),
-        (error: { error?: string }) => error.error === "invalid_client_metadata",
-      );
+    test("a certificate header never stands in for the TLS certificate of a tls_client_auth or self_signed_tls_client_auth client → 401", async () => {
+      const tlsClient = await t.createClient({ grant_types: ["client_credentials"], token_endpoint_auth_method: "tls_client_auth", tls_client_auth_subject_dn: "CN=client1" });
+      const selfSignedClient = await t.createClient({ grant_types: ["client_credentials"], token_endpoint_auth_method: "self_signed_tls_client_auth", jwks_uri: "https://client.example/jwks" });
+      for (const headers of headerSets) {
+        for (const client of [tlsClient, selfSignedClient]) {
+          await expectOAuthError(await t.postForm("/token", { grant_type: "client_credentials", client_id: client.client_id }, headers), 401, "invalid_client");
+        }
+      }
     });
   });
 });

@@ -17,10 +17,13 @@ export interface TestIdentity {
 export interface TestPki {
   dir: string;
   ca: TestIdentity;
-  /** A certificate signed by the CA, with `extensions` (openssl x509v3 config lines, e.g. `subjectAltName=IP:127.0.0.1`). */
-  issue(name: string, extensions: string[]): TestIdentity;
+  /**
+   * A certificate signed by the CA, with `extensions` (openssl x509v3 config lines, e.g. `subjectAltName=IP:127.0.0.1`)
+   * and `subject` in openssl's `-subj` form (default `/CN=<name>`).
+   */
+  issue(name: string, extensions: string[], subject?: string): TestIdentity;
   /** A self-signed certificate no CA vouches for. */
-  selfSigned(name: string, extensions: string[]): TestIdentity;
+  selfSigned(name: string, extensions: string[], subject?: string): TestIdentity;
   dispose(): void;
 }
 
@@ -43,9 +46,9 @@ export function createTestPki(): TestPki {
     const der = execFileSync("openssl", ["x509", "-in", certPath, "-outform", "DER"]);
     return { certPath, keyPath: file(`${name}.key`), cert: readFileSync(certPath), key: readFileSync(file(`${name}.key`)), thumbprint: createHash("sha256").update(der).digest("base64url") };
   };
-  const selfSigned = (name: string, extensions: string[]) => {
+  const selfSigned = (name: string, extensions: string[], subject = `/CN=${name}`) => {
     const addext = extensions.flatMap((extension) => ["-addext", extension]);
-    openssl("req", "-x509", ...newKey, "-keyout", file(`${name}.key`), "-out", file(`${name}.pem`), "-days", "1", "-subj", `/CN=${name}`, ...addext);
+    openssl("req", "-x509", ...newKey, "-keyout", file(`${name}.key`), "-out", file(`${name}.pem`), "-days", "1", "-subj", subject, ...addext);
     return identity(name);
   };
   const ca = selfSigned("ca", ["basicConstraints=critical,CA:TRUE", "keyUsage=critical,keyCertSign"]);
@@ -53,9 +56,9 @@ export function createTestPki(): TestPki {
     dir,
     ca,
     selfSigned,
-    issue(name, extensions) {
+    issue(name, extensions, subject = `/CN=${name}`) {
       writeFileSync(file(`${name}.ext`), `${extensions.join("\n")}\n`);
-      openssl("req", "-new", ...newKey, "-keyout", file(`${name}.key`), "-out", file(`${name}.csr`), "-subj", `/CN=${name}`);
+      openssl("req", "-new", ...newKey, "-keyout", file(`${name}.key`), "-out", file(`${name}.csr`), "-subj", subject);
       openssl("x509", "-req", "-in", file(`${name}.csr`), "-CA", ca.certPath, "-CAkey", ca.keyPath, "-out", file(`${name}.pem`), "-days", "1", "-extfile", file(`${name}.ext`));
       return identity(name);
     },

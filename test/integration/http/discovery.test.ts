@@ -21,9 +21,10 @@ describe("discovery metadata", () => {
     const oauth = await metadata("/.well-known/oauth-authorization-server");
     assert.equal(oauth.issuer, t.issuer);
     assert.deepEqual(oauth.grant_types_supported, ["authorization_code", "client_credentials", "urn:ietf:params:oauth:grant-type:token-exchange", "urn:ietf:params:oauth:grant-type:jwt-bearer", "urn:ietf:params:oauth:grant-type:device_code", "implicit"]);
-    assert.deepEqual(oauth.token_endpoint_auth_methods_supported, ["client_secret_basic", "client_secret_post", "private_key_jwt", "none", "attest_jwt_client_auth"]);
+    assert.deepEqual(oauth.token_endpoint_auth_methods_supported, ["client_secret_basic", "client_secret_post", "private_key_jwt", "none", "attest_jwt_client_auth", "tls_client_auth", "self_signed_tls_client_auth"]);
+    assert.equal(oauth.tls_client_certificate_bound_access_tokens, true, "RFC 8705 §3.3");
     assert.ok(!(oauth.token_endpoint_auth_signing_alg_values_supported as string[]).includes("HS256"), "no HMAC without client_secret_jwt");
-    assert.deepEqual(oauth.introspection_endpoint_auth_methods_supported, ["client_secret_basic", "client_secret_post", "private_key_jwt", "attest_jwt_client_auth"]);
+    assert.deepEqual(oauth.introspection_endpoint_auth_methods_supported, ["client_secret_basic", "client_secret_post", "private_key_jwt", "attest_jwt_client_auth", "tls_client_auth", "self_signed_tls_client_auth"]);
     for (const scope of ["openid", "api:read", "api:write"]) assert.ok((oauth.scopes_supported as string[]).includes(scope), scope);
     for (const endpoint of ["token_endpoint", "jwks_uri", "registration_endpoint", "introspection_endpoint", "revocation_endpoint", "device_authorization_endpoint", "challenge_endpoint"]) {
       assert.ok(String(oauth[endpoint]).startsWith(`${t.issuer}/`), endpoint);

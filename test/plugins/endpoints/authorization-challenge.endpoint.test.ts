@@ -137,7 +137,7 @@ test("a first request with a DPoP proof binds the auth_session and the code to i
   const { post, codes } = setup();
   const request = { client_id: "app", response_type: "code", code_challenge: CHALLENGE, code_challenge_method: "S256", scope: "openid" };
   const bound = bodyOf(await post({ ...request, username: "bob", password: "bob-pw" }, { dpop: "jkt-a" })).auth_session;
-  await assert.rejects(post({ auth_session: bound, otp: "123456" }), { error: "invalid_session", description: "auth_session is bound to a DPoP key this request did not prove" });
+  await assert.rejects(post({ auth_session: bound, otp: "123456" }), { error: "invalid_session", description: "auth_session is bound to a key this request did not prove" });
   await assert.rejects(post({ auth_session: bound, otp: "123456" }, { dpop: "jkt-b" }), { error: "invalid_session" });
   const done = await post({ auth_session: bound, otp: "123456" }, { dpop: "jkt-a" });
   assert.deepEqual(done.body, { authorization_code: "code-1" }, "the refused follow-ups left the session to its key holder");

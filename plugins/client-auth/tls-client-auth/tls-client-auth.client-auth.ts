@@ -1,0 +1,37 @@
+import { X509Certificate } from "node:crypto";
+import { MutualTlsClientAuthenticator, OAuthErrors, type Client, type ClientMetadata, type PresentedCertificate } from "portcullis/plugin-sdk";
+import { CERTIFICATE_NAME_RULES, certificateNamesOf, TLS_CLIENT_AUTH } from "./tls-client-auth-metadata.js";
+
+/** The certificate, or invalid_client when its DER does not parse. */
+function parsed(der: Buffer): X509Certificate {
+  try {
+    return new X509Certificate(der);
+  } catch {
+    throw OAuthErrors.invalidClient("the client certificate cannot be parsed");
+  }
+}
+
+/**
+ * `tls_client_auth` (RFC 8705 §2.1): a certificate whose chain verified against the configured client CAs and whose
+ * subject DN or subject alternative name equals the one the client registered.
+ */
+export class TlsClientAuth extends MutualTlsClientAuthenticator {
+  readonly method = TLS_CLIENT_AUTH;
+
+  protected async verifyCertificate(certificate: PresentedCertificate, client: Client): Promise<void> {
+    if (!certificate.chainVerified) throw OAuthErrors.invalidClient("the client certificate does not chain to a trusted client CA");
+    const [name] = certificateNamesOf(client.metadata);
+    const expected = name === undefined ? undefined : client.metadata[name];
+    if (name === undefined || typeof expected !== "string" || !CERTIFICATE_NAME_RULES.get(name)!.matches(parsed(certificate.der), expected)) {
+      throw OAuthErrors.invalidClient(`the client certificate does not match the registered ${name ?? "certificate name"}`);
+    }
+  }
+
+  /** Exactly one of the `tls_client_auth_*` fields names the certificate (RFC 8705 §2.1.2). */
+  validateMetadata(metadata: Readonly<ClientMetadata>): void {
+    const names = certificateNamesOf(metadata);
+    if (names.length !== 1) {
+      throw OAuthErrors.invalidClientMetadata(`token_endpoint_auth_method ${this.method} requires exactly one of ${[...CERTIFICATE_NAME_RULES.keys()].join(", ")}${names.length > 1 ? ` (got ${names.join(", ")})` : ""}`);
+    }
+  }
+}
