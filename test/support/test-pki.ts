@@ -19,7 +19,7 @@ export interface TestPki {
   ca: TestIdentity;
   /**
    * A certificate signed by the CA, with `extensions` (openssl x509v3 config lines, e.g. `subjectAltName=IP:127.0.0.1`)
-   * and `subject` in openssl's `-subj` form (default `/CN=<name>`).
+   * and `subject` (openssl `-subj` form, e.g. `/C=DE/O=Example/CN=client`; `/CN=<name>` by default).
    */
   issue(name: string, extensions: string[], subject?: string): TestIdentity;
   /** A self-signed certificate no CA vouches for. */
