@@ -28,7 +28,7 @@ import { buildRouter } from "./build-router.js";
 import { createContainer, registerPlugins } from "./create-container.js";
 import { createLogger } from "./create-logger.js";
 import { startInternalServer } from "../transport/rpc/internal-server.js";
-import { startPublicServer } from "../transport/http/public-server.js";
+import { startPublicListeners } from "../transport/http/public-listeners.js";
 import { HealthEndpoint } from "../transport/http/endpoints/health.endpoint.js";
 import { ReadinessEndpoint } from "../transport/http/endpoints/readiness.endpoint.js";
 import { HttpMetrics } from "../transport/metrics/http-metrics.js";
@@ -52,7 +52,8 @@ export interface App {
   readonly registries: PluginRegistries;
   /** Starts both listeners. */
   /** `publicUrl` is connectable from this machine; `publicBind` is the address as bound (e.g. `http://0.0.0.0:8080`). */
-  start(): Promise<{ publicUrl: string; publicBind: string; grpcUrl: string; metricsUrl: string }>;
+  /** `mtlsUrl` is the mTLS listener's (`PUBLIC_MTLS_PORT`), when there is one. */
+  start(): Promise<{ publicUrl: string; publicBind: string; mtlsUrl?: string; grpcUrl: string; metricsUrl: string }>;
   /** Readiness false, listeners closed, storage closed. */
   stop(): Promise<void>;
 }
@@ -117,9 +118,9 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
         };
         const internal = await open(startInternalServer(container, { host: config.grpcHost, port: config.grpcPort, metrics: rpcMetrics }));
         const metrics = await open(startMetricsServer(metricsRegistry, { host: config.metricsHost, port: config.metricsPort }));
-        const publicServer = await open(startPublicServer(router, { host: config.host, port: config.port, headerLimit: config.headerLimit, requestTimeout: config.requestTimeout }));
+        const publicServer = await open(startPublicListeners(router, config));
         listeners = started;
-        return { publicUrl: publicServer.url, publicBind: publicServer.bound, grpcUrl: internal.url, metricsUrl: metrics.url };
+        return { publicUrl: publicServer.url, publicBind: publicServer.bound, mtlsUrl: publicServer.mtlsUrl, grpcUrl: internal.url, metricsUrl: metrics.url };
       },
       async stop() {
         health.drain();

@@ -13,6 +13,8 @@ import { ResourceService } from "../../src/core/resources/resource.service.js";
 export interface TestApp {
   app: App;
   publicUrl: string;
+  /** The mTLS listener's URL, when `publicMtlsPort` is set. */
+  mtlsUrl?: string;
   grpcUrl: string;
   metricsUrl: string;
   issuer: string;
@@ -48,11 +50,12 @@ export async function startTestApp(overrides: Partial<Record<SettingName, string
     },
   });
   const logger = options.logger ?? (pino({ level: "debug", mixin: requestIdMixin }, sink) as unknown as Logger);
-  const { app, config, publicUrl, grpcUrl, metricsUrl } = await startOnFreePort(overrides, { ...options, logger });
+  const { app, config, publicUrl, mtlsUrl, grpcUrl, metricsUrl } = await startOnFreePort(overrides, { ...options, logger });
   const registry = app.container.resolve(DI.ClientRegistry);
   return {
     app,
     publicUrl,
+    mtlsUrl,
     grpcUrl,
     metricsUrl,
     issuer: config.issuer,
@@ -78,7 +81,7 @@ async function startOnFreePort(overrides: Partial<Record<SettingName, string>>, 
     const port = await freePort();
     const config = loadConfig(
       {},
-      { port: String(port), host: "127.0.0.1", grpcPort: "0", metricsPort: "0", databaseUrl: "sqlite::memory:", logLevel: "debug", issuer: `http://127.0.0.1:${port}`, ...overrides },
+      { port: String(port), host: "127.0.0.1", grpcPort: "0", metricsPort: "0", databaseUrl: "sqlite::memory:", logLevel: "debug", issuer: `${overrides.publicTlsCert ? "https" : "http"}://127.0.0.1:${port}`, ...overrides },
     );
     const app = await buildApp({ ...options, config });
     try {

@@ -66,6 +66,26 @@ export function createTestPki(): TestPki {
   };
 }
 
+/** Extensions of a TLS server certificate for the loopback listeners of the tests. */
+export const LOOPBACK_SERVER_EXTENSIONS = ["subjectAltName=IP:127.0.0.1,IP:::1,DNS:localhost", "extendedKeyUsage=serverAuth"];
+
+/** A client certificate's subject DN and one SAN of each RFC 8705 §2.1.2 type, for `tls_client_auth` matching. */
+export const CLIENT_IDENTITY = {
+  subject: "/C=DE/O=Portcullis Test/OU=Clients/CN=client.example.com",
+  /** The subject as RFC 4514 renders it (`tls_client_auth_subject_dn`). */
+  subjectDn: "CN=client.example.com,OU=Clients,O=Portcullis Test,C=DE",
+  dns: "client.example.com",
+  uri: "https://client.example.com/app",
+  ip: "192.0.2.7",
+  email: "client@example.com",
+} as const;
+
+/** The extensions of a client certificate carrying CLIENT_IDENTITY's SANs. */
+export const CLIENT_EXTENSIONS = [
+  `subjectAltName=DNS:${CLIENT_IDENTITY.dns},URI:${CLIENT_IDENTITY.uri},IP:${CLIENT_IDENTITY.ip},email:${CLIENT_IDENTITY.email}`,
+  "extendedKeyUsage=clientAuth",
+];
+
 function openssl(...args: string[]): void {
   execFileSync("openssl", args, { stdio: ["ignore", "ignore", "pipe"] });
 }
