@@ -2,23 +2,18 @@ import assert from "node:assert/strict";
 import { X509Certificate } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import type { InjectionToken } from "tsyringe";
-import { mappingFor, toOAuthError } from "../../src/core/errors/error-table.js";
 import { UserService } from "../../src/core/users/user.service.js";
-import { FormParams } from "../../src/plugin-sdk/form-params.js";
-import type { EndpointRequest } from "../../src/plugin-sdk/request.js";
-import type { HttpEndpoint } from "../../src/transport/http/endpoint.js";
-import { IntrospectEndpoint } from "../../src/transport/http/endpoints/introspect.endpoint.js";
-import { TokenEndpoint } from "../../src/transport/http/endpoints/token.endpoint.js";
-import { UserinfoEndpoint } from "../../src/transport/http/endpoints/userinfo.endpoint.js";
 import { DpopTestKey } from "../support/dpop.js";
 import { FakeClock } from "../support/fake-clock.js";
-import { createTestPki, opensslMissing, type TestIdentity, type TestPki } from "../support/test-pki.js";
-import { basic, startTestApp, type TestApp } from "../support/test-app.js";
+import { formBody } from "../support/oauth-assertions.js";
+import { createTestPki, LOOPBACK_SERVER_EXTENSIONS, opensslMissing, type TestIdentity, type TestPki } from "../support/test-pki.js";
+import { basic, freePort, startTestApp, type TestApp } from "../support/test-app.js";
+import { http1Request } from "../support/tls-client.js";
 
 /**
- * RFC 8705 through core's endpoints, with `EndpointRequest.clientCertificate` set as the TLS listener sets it: client
- * authentication (§2), certificate-bound access and refresh tokens (§3, §4), corpus G46 and G47.
+ * RFC 8705 end to end over real TLS: client certificates on the mTLS listener (`PUBLIC_MTLS_PORT`, chains verified
+ * against `PUBLIC_TLS_CLIENT_CA`), client authentication (§2), certificate-bound access and refresh tokens (§3, §4),
+ * corpus G46 and G47 (the TLS-version and cipher part of G46 is test/integration/http/public-tls.test.ts).
  */
 const GRANT = "urn:example:params:oauth:grant-type:test-delegation";
 const plugin = fileURLToPath(new URL("../fixtures/plugins/test-delegation.plugin.ts", import.meta.url));
@@ -26,10 +21,8 @@ const DEVICE_CODE = "urn:ietf:params:oauth:grant-type:device_code";
 
 type Registered = { client_id: string; client_secret?: string };
 type Answer = { status: number; body: Record<string, unknown>; headers: Record<string, string> };
-type Presented = { identity: TestIdentity; chainVerified: boolean } | undefined;
-
-/** A certificate as the TLS listener presents it: verified when the CA issued it. */
-const over = (identity: TestIdentity, chainVerified = true): Presented => ({ identity, chainVerified });
+/** The client certificate a request is sent with, or none. */
+type Presented = TestIdentity | undefined;
 
 describe("mutual TLS: client authentication and certificate-bound tokens (RFC 8705, corpus G46–G47)", { skip: opensslMissing() }, () => {
   const clock = new FakeClock();
@@ -38,29 +31,20 @@ describe("mutual TLS: client authentication and certificate-bound tokens (RFC 87
   let certA: TestIdentity;
   let certB: TestIdentity;
   let ownCert: TestIdentity;
+  /** Self-signed with certA's names: its chain does not verify. */
+  let forgedA: TestIdentity;
   let introspector: Registered;
   let aliceId: string;
 
-  /** Calls an endpoint as the router does, errors answered through the one error table. */
-  const call = async (endpoint: InjectionToken<HttpEndpoint> | HttpEndpoint, path: string, form: Record<string, string>, headers: Record<string, string>, presented: Presented, method = "POST"): Promise<Answer> => {
-    const request: EndpointRequest = {
-      method,
-      url: `${t.issuer}${path}`,
-      headers,
-      params: FormParams.from(form),
-      remoteAddress: "127.0.0.1",
-      ...(presented && { clientCertificate: { der: new X509Certificate(presented.identity.cert).raw, chainVerified: presented.chainVerified } }),
-    };
-    try {
-      const response = await (typeof endpoint === "object" && "handle" in endpoint ? endpoint : t.app.container.resolve(endpoint)).handle(request);
-      return { status: response.status, body: (response.body ?? {}) as Record<string, unknown>, headers: (response.headers ?? {}) as Record<string, string> };
-    } catch (thrown) {
-      const error = toOAuthError(thrown);
-      return { status: mappingFor(error).status, body: { error: error.error, error_description: error.description }, headers: error.headers as Record<string, string> };
-    }
+  /** One request to the mTLS listener, with `presented` as the TLS client certificate. */
+  const call = async (path: string, form: Record<string, string>, headers: Record<string, string>, presented: Presented, method = "POST"): Promise<Answer> => {
+    const tls = { ca: pki.ca.cert, ...(presented && { cert: presented.cert, key: presented.key }) };
+    const body = method === "POST" ? formBody(form) : undefined;
+    const res = await http1Request(`${t.mtlsUrl}${path}`, { method, headers: { ...(body !== undefined && { "content-type": "application/x-www-form-urlencoded" }), ...headers }, body, tls });
+    return { status: res.status, body: res.body === "" ? {} : res.json(), headers: res.headers as Record<string, string> };
   };
   const token = (form: Record<string, string>, client: Registered, presented: Presented, headers: Record<string, string> = {}) =>
-    call(TokenEndpoint, "/token", { ...form, ...(client.client_secret ? {} : { client_id: client.client_id }) }, { ...(client.client_secret ? basic(client.client_id, client.client_secret) : {}), ...headers }, presented);
+    call("/token", { ...form, ...(client.client_secret ? {} : { client_id: client.client_id }) }, { ...(client.client_secret ? basic(client.client_id, client.client_secret) : {}), ...headers }, presented);
   const issued = async (answer: Answer) => {
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
     return answer.body as { access_token: string; token_type: string; refresh_token?: string };
@@ -72,11 +56,11 @@ describe("mutual TLS: client authentication and certificate-bound tokens (RFC 87
     return answer.body.error_description;
   };
   const cnfOf = async (value: string) => {
-    const answer = await call(IntrospectEndpoint, "/introspect", { token: value }, basic(introspector.client_id, introspector.client_secret!), undefined);
+    const answer = await call("/introspect", { token: value }, basic(introspector.client_id, introspector.client_secret!), undefined);
     assert.equal(answer.body.active, true);
     return answer.body.cnf;
   };
-  const userinfo = (accessToken: string, presented: Presented) => call(UserinfoEndpoint, "/userinfo", {}, { authorization: `Bearer ${accessToken}` }, presented, "GET");
+  const userinfo = (accessToken: string, presented: Presented) => call("/userinfo", {}, { authorization: `Bearer ${accessToken}` }, presented, "GET");
   const delegated = (client: Registered, presented: Presented) => token({ grant_type: GRANT, subject: aliceId }, client, presented);
 
   before(async () => {
@@ -84,7 +68,10 @@ describe("mutual TLS: client authentication and certificate-bound tokens (RFC 87
     certA = pki.issue("client-a", ["subjectAltName=DNS:client.example.com"], "/O=Example/CN=client a");
     certB = pki.issue("client-b", ["subjectAltName=DNS:other.example.com"], "/O=Example/CN=client b");
     ownCert = pki.selfSigned("own", []);
-    t = await startTestApp({ plugins: plugin }, { clock });
+    forgedA = pki.selfSigned("forged-a", ["subjectAltName=DNS:client.example.com"], "/O=Example/CN=client a");
+    const server = pki.issue("server", LOOPBACK_SERVER_EXTENSIONS);
+    const tls = { publicTlsCert: server.certPath, publicTlsKey: server.keyPath, publicTlsClientCa: pki.ca.certPath, publicMtlsPort: String(await freePort()) };
+    t = await startTestApp({ plugins: plugin, ...tls }, { clock });
     aliceId = (await t.app.container.resolve(UserService).create({ username: "alice", password: "alice-password-1" })).id;
     introspector = await t.createClient({ grant_types: ["client_credentials"], scope: "portcullis:tokens" });
   });
@@ -98,26 +85,26 @@ describe("mutual TLS: client authentication and certificate-bound tokens (RFC 87
       const client = await t.createClient({ grant_types: ["client_credentials"], tls_client_certificate_bound_access_tokens: true });
       const description = refused(await token({ grant_type: "client_credentials" }, client, undefined), 400, "invalid_request");
       assert.equal(description, "this client's tokens are bound to its TLS client certificate: send the request over mutual TLS (mtls_endpoint_aliases)");
-      const body = await issued(await token({ grant_type: "client_credentials" }, client, over(certA)));
+      const body = await issued(await token({ grant_type: "client_credentials" }, client, certA));
       assert.equal(body.token_type, "Bearer", "RFC 8705 §3: the token type stays Bearer");
       assert.deepEqual(await cnfOf(body.access_token), { "x5t#S256": certA.thumbprint });
     });
 
     test("a certificate no CA vouches for binds too (binding needs possession, not a PKI); a rotated certificate binds the new tokens", async () => {
       const client = await t.createClient({ grant_types: ["client_credentials"], tls_client_certificate_bound_access_tokens: true });
-      assert.deepEqual(await cnfOf((await issued(await token({ grant_type: "client_credentials" }, client, over(ownCert, false)))).access_token), { "x5t#S256": ownCert.thumbprint });
-      assert.deepEqual(await cnfOf((await issued(await token({ grant_type: "client_credentials" }, client, over(certB)))).access_token), { "x5t#S256": certB.thumbprint });
+      assert.deepEqual(await cnfOf((await issued(await token({ grant_type: "client_credentials" }, client, ownCert))).access_token), { "x5t#S256": ownCert.thumbprint });
+      assert.deepEqual(await cnfOf((await issued(await token({ grant_type: "client_credentials" }, client, certB))).access_token), { "x5t#S256": certB.thumbprint });
     });
 
     test("a client without the flag gets unbound tokens even over mutual TLS", async () => {
       const client = await t.createClient({ grant_types: ["client_credentials"] });
-      assert.equal(await cnfOf((await issued(await token({ grant_type: "client_credentials" }, client, over(certA)))).access_token), undefined);
+      assert.equal(await cnfOf((await issued(await token({ grant_type: "client_credentials" }, client, certA))).access_token), undefined);
     });
 
     test("DPoP and a certificate on one request bind the token to both: token_type DPoP, cnf with jkt and x5t#S256", async () => {
       const client = await t.createClient({ grant_types: ["client_credentials"], tls_client_certificate_bound_access_tokens: true });
       const key = new DpopTestKey();
-      const body = await issued(await token({ grant_type: "client_credentials" }, client, over(certA), { dpop: key.proof("POST", `${t.issuer}/token`, clock.now()) }));
+      const body = await issued(await token({ grant_type: "client_credentials" }, client, certA, { dpop: key.proof("POST", `${t.mtlsUrl}/token`, clock.now()) }));
       assert.equal(body.token_type, "DPoP");
       assert.deepEqual(await cnfOf(body.access_token), { jkt: key.jkt, "x5t#S256": certA.thumbprint });
     });
@@ -126,37 +113,37 @@ describe("mutual TLS: client authentication and certificate-bound tokens (RFC 87
   describe("client authentication (RFC 8705 §2, corpus D30)", () => {
     test("tls_client_auth: the registered SAN over a verified chain → a bound token; another certificate, an unverified chain or none → 401 invalid_client", async () => {
       const client = await t.createClient({ grant_types: ["client_credentials"], token_endpoint_auth_method: "tls_client_auth", tls_client_auth_san_dns: "client.example.com", tls_client_certificate_bound_access_tokens: true });
-      const body = await issued(await token({ grant_type: "client_credentials" }, client, over(certA)));
+      const body = await issued(await token({ grant_type: "client_credentials" }, client, certA));
       assert.deepEqual(await cnfOf(body.access_token), { "x5t#S256": certA.thumbprint });
-      for (const presented of [over(certB), over(certA, false), undefined]) refused(await token({ grant_type: "client_credentials" }, client, presented), 401, "invalid_client");
+      for (const presented of [certB, forgedA, undefined]) refused(await token({ grant_type: "client_credentials" }, client, presented), 401, "invalid_client");
     });
 
     test("tls_client_auth by subject DN; without the binding flag its tokens are unbound", async () => {
       const client = await t.createClient({ grant_types: ["client_credentials"], token_endpoint_auth_method: "tls_client_auth", tls_client_auth_subject_dn: "CN=client a,O=Example" });
-      assert.equal(await cnfOf((await issued(await token({ grant_type: "client_credentials" }, client, over(certA)))).access_token), undefined);
-      refused(await token({ grant_type: "client_credentials" }, client, over(certB)), 401, "invalid_client");
+      assert.equal(await cnfOf((await issued(await token({ grant_type: "client_credentials" }, client, certA))).access_token), undefined);
+      refused(await token({ grant_type: "client_credentials" }, client, certB), 401, "invalid_client");
     });
 
     test("self_signed_tls_client_auth: the x5c certificate of its jwks, no CA needed; any other certificate → 401 invalid_client", async () => {
       const jwks = { keys: [{ ...new X509Certificate(ownCert.cert).publicKey.export({ format: "jwk" }), x5c: [new X509Certificate(ownCert.cert).raw.toString("base64")] }] };
       const client = await t.createClient({ grant_types: ["client_credentials"], token_endpoint_auth_method: "self_signed_tls_client_auth", jwks, tls_client_certificate_bound_access_tokens: true });
-      const body = await issued(await token({ grant_type: "client_credentials" }, client, over(ownCert, false)));
+      const body = await issued(await token({ grant_type: "client_credentials" }, client, ownCert));
       assert.deepEqual(await cnfOf(body.access_token), { "x5t#S256": ownCert.thumbprint });
-      refused(await token({ grant_type: "client_credentials" }, client, over(certA)), 401, "invalid_client");
+      refused(await token({ grant_type: "client_credentials" }, client, certA), 401, "invalid_client");
     });
 
     test("a certificate beside a client secret only binds: the secret authenticates", async () => {
       const client = await t.createClient({ grant_types: ["client_credentials"], tls_client_certificate_bound_access_tokens: true });
-      refused(await token({ grant_type: "client_credentials" }, { ...client, client_secret: "wrong" }, over(certA)), 401, "invalid_client");
+      refused(await token({ grant_type: "client_credentials" }, { ...client, client_secret: "wrong" }, certA), 401, "invalid_client");
     });
   });
 
   describe("G47: a certificate-bound access token at /userinfo", () => {
     test("with its certificate → 200; with another certificate or none → 401 invalid_token", async () => {
       const client = await t.createClient({ grant_types: [GRANT], tls_client_certificate_bound_access_tokens: true, scope: "openid" });
-      const { access_token: accessToken } = await issued(await token({ grant_type: GRANT, subject: aliceId, scope: "openid" }, client, over(certA)));
-      assert.equal((await userinfo(accessToken, over(certA))).body.sub !== undefined, true);
-      for (const presented of [over(certB), undefined]) {
+      const { access_token: accessToken } = await issued(await token({ grant_type: GRANT, subject: aliceId, scope: "openid" }, client, certA));
+      assert.equal((await userinfo(accessToken, certA)).body.sub !== undefined, true);
+      for (const presented of [certB, undefined]) {
         const answer = await userinfo(accessToken, presented);
         assert.equal(answer.status, 401);
         assert.equal(answer.body.error, "invalid_token");
@@ -168,21 +155,21 @@ describe("mutual TLS: client authentication and certificate-bound tokens (RFC 87
   describe("refresh tokens (RFC 8705 §4, corpus E36)", () => {
     test("a public client's refresh token is bound to its certificate: another → 400 invalid_grant and nothing rotated; its own → a bound token", async () => {
       const app = await t.createClient({ grant_types: [GRANT, "refresh_token"], token_endpoint_auth_method: "none", tls_client_certificate_bound_access_tokens: true });
-      const first = await issued(await delegated(app, over(certA)));
+      const first = await issued(await delegated(app, certA));
       assert.deepEqual(await cnfOf(first.refresh_token!), { "x5t#S256": certA.thumbprint });
-      const description = refused(await token({ grant_type: "refresh_token", refresh_token: first.refresh_token! }, app, over(certB)), 400, "invalid_grant");
+      const description = refused(await token({ grant_type: "refresh_token", refresh_token: first.refresh_token! }, app, certB), 400, "invalid_grant");
       assert.equal(description, "the refresh token is bound to a key this request did not prove");
       refused(await token({ grant_type: "refresh_token", refresh_token: first.refresh_token! }, app, undefined), 400, "invalid_request");
-      const refreshed = await issued(await token({ grant_type: "refresh_token", refresh_token: first.refresh_token! }, app, over(certA)));
+      const refreshed = await issued(await token({ grant_type: "refresh_token", refresh_token: first.refresh_token! }, app, certA));
       assert.deepEqual(await cnfOf(refreshed.access_token), { "x5t#S256": certA.thumbprint });
-      assert.equal(((await call(IntrospectEndpoint, "/introspect", { token: first.access_token }, basic(introspector.client_id, introspector.client_secret!), undefined)).body).active, true, "refusals revoked nothing");
+      assert.equal(((await call("/introspect", { token: first.access_token }, basic(introspector.client_id, introspector.client_secret!), undefined)).body).active, true, "refusals revoked nothing");
     });
 
     test("a confidential client rotating its certificate refreshes with the new one and gets tokens bound to it", async () => {
       const app = await t.createClient({ grant_types: [GRANT, "refresh_token"], tls_client_certificate_bound_access_tokens: true });
-      const first = await issued(await delegated(app, over(certA)));
+      const first = await issued(await delegated(app, certA));
       assert.equal(await cnfOf(first.refresh_token!), undefined, "authenticated by its secret: the refresh token itself is not bound");
-      const refreshed = await issued(await token({ grant_type: "refresh_token", refresh_token: first.refresh_token! }, app, over(certB)));
+      const refreshed = await issued(await token({ grant_type: "refresh_token", refresh_token: first.refresh_token! }, app, certB));
       assert.deepEqual(await cnfOf(refreshed.access_token), { "x5t#S256": certB.thumbprint });
     });
   });
@@ -190,12 +177,11 @@ describe("mutual TLS: client authentication and certificate-bound tokens (RFC 87
   describe("device codes (as DPoP)", () => {
     test("a certificate at /device_authorization binds the device code: polls with another certificate → invalid_grant, with it → pending", async () => {
       const device = await t.createClient({ grant_types: [DEVICE_CODE], token_endpoint_auth_method: "none", tls_client_certificate_bound_access_tokens: true });
-      const endpoint = t.app.registries.endpoints.find((e) => e.path === "/device_authorization")!;
-      const authorized = await call(endpoint, "/device_authorization", { client_id: device.client_id }, {}, over(certA));
+      const authorized = await call("/device_authorization", { client_id: device.client_id }, {}, certA);
       assert.equal(authorized.status, 200, JSON.stringify(authorized.body));
       const poll = (presented: Presented) => token({ grant_type: DEVICE_CODE, device_code: String(authorized.body.device_code) }, device, presented);
-      refused(await poll(over(certB)), 400, "invalid_grant");
-      refused(await poll(over(certA)), 400, "authorization_pending");
+      refused(await poll(certB), 400, "invalid_grant");
+      refused(await poll(certA), 400, "authorization_pending");
     });
   });
 });
