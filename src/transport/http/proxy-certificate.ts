@@ -10,9 +10,9 @@ export function proxyCertificateDer(value: string | readonly string[]): Buffer {
   if (typeof value !== "string") throw malformed();
   const trimmed = value.trim();
   try {
-    const pem = trimmed.startsWith("-----BEGIN") ? trimmed : trimmed.includes("%") ? decodeURIComponent(trimmed) : undefined;
-    if (pem !== undefined) return new X509Certificate(pem).raw;
-    const base64 = trimmed.replace(/^:(.*):$/, "$1");
+    const decoded = trimmed.includes("%") ? decodeURIComponent(trimmed) : trimmed;
+    if (decoded.startsWith("-----BEGIN")) return new X509Certificate(decoded).raw;
+    const base64 = decoded.replace(/^:(.*):$/, "$1");
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) throw new Error("not base64");
     return new X509Certificate(Buffer.from(base64, "base64")).raw;
   } catch {
