@@ -18,6 +18,9 @@ import { http1Request } from "../support/tls-client.js";
 const GRANT = "urn:example:params:oauth:grant-type:test-delegation";
 const plugin = fileURLToPath(new URL("../fixtures/plugins/test-delegation.plugin.ts", import.meta.url));
 const DEVICE_CODE = "urn:ietf:params:oauth:grant-type:device_code";
+const TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
+const ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
+const API = "https://api.example.test/";
 
 type Registered = { client_id: string; client_secret?: string };
 type Answer = { status: number; body: Record<string, unknown>; headers: Record<string, string> };
@@ -171,6 +174,18 @@ describe("mutual TLS: client authentication and certificate-bound tokens (RFC 87
       assert.equal(await cnfOf(first.refresh_token!), undefined, "authenticated by its secret: the refresh token itself is not bound");
       const refreshed = await issued(await token({ grant_type: "refresh_token", refresh_token: first.refresh_token! }, app, certB));
       assert.deepEqual(await cnfOf(refreshed.access_token), { "x5t#S256": certB.thumbprint });
+    });
+  });
+
+  describe("M77: a certificate-bound subject_token (RFC 8693, as DPoP)", () => {
+    test("exchanged over its certificate → a token bound to it; with another certificate or none → 400 invalid_request", async () => {
+      await t.createResource(API, "api:read");
+      const exchanger = await t.createClient({ grant_types: [TOKEN_EXCHANGE, "client_credentials"], scope: "api:read", tls_client_certificate_bound_access_tokens: true, token_exchange: { audiences: [API], impersonation: true } });
+      const { access_token: subjectToken } = await issued(await token({ grant_type: "client_credentials", scope: "api:read" }, exchanger, certA));
+      const exchange = (presented: Presented) => token({ grant_type: TOKEN_EXCHANGE, subject_token: subjectToken, subject_token_type: ACCESS_TOKEN_TYPE, audience: API }, exchanger, presented);
+      assert.equal(refused(await exchange(certB), 400, "invalid_request"), "subject_token is sender-constrained to another key");
+      refused(await exchange(undefined), 400, "invalid_request");
+      assert.deepEqual(await cnfOf((await issued(await exchange(certA))).access_token), { "x5t#S256": certA.thumbprint });
     });
   });
 
