@@ -26,6 +26,7 @@ import { assertDpopBound, requestToken, tokenHeaders } from "./lib/token-request
 import { floorTarget } from "./targets/floor.js";
 import { oidcProviderPeerTarget } from "./targets/oidc-provider-peer.js";
 import { portcullisTarget } from "./targets/portcullis.js";
+import { adapterCost, bareRouterTarget, formatAdapterCost } from "./targets/bare-router.js";
 import type { RunningTarget, Target, TargetContext } from "./targets/target.js";
 
 const GRPC_TOKEN_POOL = 64;
@@ -48,7 +49,7 @@ const { values } = parseArgs({
 const ours = portcullisTarget();
 /** --candidate <dir>: another Portcullis checkout (e.g. a worktree with a change) measured round-robin with the rest. */
 const candidate = values.candidate ? portcullisTarget("candidate", resolve(values.candidate)) : undefined;
-const TARGETS: Target[] = [ours, ...(candidate ? [candidate] : []), oidcProviderPeerTarget, floorTarget];
+const TARGETS: Target[] = [ours, ...(candidate ? [candidate] : []), bareRouterTarget(), oidcProviderPeerTarget, floorTarget];
 const settings: BenchSettings = values.quick ? QUICK : FULL;
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const tmpDir = join(repoRoot, ".bench-tmp");
@@ -184,6 +185,8 @@ function report(title: string, summaries: Record<string, Summary>, versions: Rec
   const { token, dpop, grpc, grpcDpop, code } = byKind(summaries);
   const [o, peer, floor] = [ours.id, oidcProviderPeerTarget.id, floorTarget.id];
   say(`\n${formatReport({ title, token, dpop, grpc, grpcDpop, code, ours: o, peer, floor })}`);
+  const adapter = adapterCost(token, o);
+  if (adapter) say(`\n${formatAdapterCost(adapter, o)}`);
   const results = {
     date: new Date().toISOString(),
     node: process.version,
@@ -209,6 +212,7 @@ function report(title: string, summaries: Record<string, Summary>, versions: Rec
       dpopVsBearer: dpop[o] && token[o] ? ratios(dpop[o], token[o]) : undefined,
       grpcDpopVsBearer: grpcDpop[o] && grpc[o] ? ratios(grpcDpop[o], grpc[o]) : undefined,
     },
+    adapterCost: adapter,
     goalMet: token[o] && token[peer] ? meetsGoal(token[o], token[peer]) : undefined,
   };
   writeFileSync(join(tmpDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);

@@ -67,6 +67,7 @@ const schema = z.object({
   publicTlsKey: path.optional(),
   publicTlsClientCa: path.optional(),
   publicTlsRequestCert: bool,
+  publicConnectAdapter: bool,
   publicMtlsPort: int(1, 65535).optional(),
   mtlsIssuerOrigin: httpsOrigin.optional(),
   mtlsProxyHeader: headerName.optional(),
@@ -186,12 +187,13 @@ function publicTlsProblems(config: z.output<typeof schema>): string[] {
   if (Boolean(config.publicTlsCert) !== Boolean(config.publicTlsKey)) problems.push(`${env("publicTlsCert")}, ${env("publicTlsKey")}: set both or neither`);
   for (const name of ["publicTlsClientCa", "publicMtlsPort"] as const) if (config[name] !== undefined && !config.publicTlsCert) problems.push(`${env(name)}: ${tls} (mTLS runs over TLS)`);
   if (config.publicTlsRequestCert && !config.publicTlsCert) problems.push(`${env("publicTlsRequestCert")}: ${tls} (mTLS runs over TLS)`);
+  const asksForCertificates = config.publicMtlsPort !== undefined || config.publicTlsRequestCert;
+  if (config.publicTlsClientCa && config.publicTlsCert && !asksForCertificates) problems.push(`${env("publicTlsClientCa")}: needs ${env("publicMtlsPort")} or ${env("publicTlsRequestCert")} (no listener asks for client certificates)`);
   if (config.publicMtlsPort !== undefined && config.publicMtlsPort === config.port) problems.push(`${env("publicMtlsPort")}: must differ from ${env("port")}`);
   const proxied = config.mtlsProxyHeader !== undefined;
   if (proxied !== config.mtlsTrustedProxies.rules.length > 0) problems.push(`${env("mtlsProxyHeader")}, ${env("mtlsTrustedProxies")}: set both or neither (the header is trusted only from those proxies)`);
   if (config.mtlsProxyVerifyHeader && !proxied) problems.push(`${env("mtlsProxyVerifyHeader")}: needs ${env("mtlsProxyHeader")}`);
-  const mtls = config.publicMtlsPort !== undefined || config.publicTlsRequestCert || proxied;
-  if (config.mtlsIssuerOrigin && !mtls) problems.push(`${env("mtlsIssuerOrigin")}: needs ${env("publicMtlsPort")}, ${env("publicTlsRequestCert")} or ${env("mtlsProxyHeader")} (where client certificates come from)`);
+  if (config.mtlsIssuerOrigin && !asksForCertificates && !proxied) problems.push(`${env("mtlsIssuerOrigin")}: needs ${env("publicMtlsPort")}, ${env("publicTlsRequestCert")} or ${env("mtlsProxyHeader")} (where client certificates come from)`);
   return problems;
 }
 

@@ -23,6 +23,7 @@ describe("public listener TLS and mTLS settings", () => {
     rejects({ PUBLIC_TLS_CLIENT_CA: "ca.pem" }, /PUBLIC_TLS_CLIENT_CA: needs PUBLIC_TLS_CERT/);
     rejects({ PUBLIC_TLS_REQUEST_CERT: "true" }, /PUBLIC_TLS_REQUEST_CERT: needs PUBLIC_TLS_CERT/);
     rejects({ ...TLS, PUBLIC_MTLS_PORT: "8080" }, /PUBLIC_MTLS_PORT: must differ from PORT/);
+    rejects({ ...TLS, PUBLIC_TLS_CLIENT_CA: "ca.pem" }, /PUBLIC_TLS_CLIENT_CA: needs PUBLIC_MTLS_PORT or PUBLIC_TLS_REQUEST_CERT/);
     rejects({ ...TLS, PUBLIC_MTLS_PORT: "0" }, /PUBLIC_MTLS_PORT/);
   });
 

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import http2 from "node:http2";
 import { connect } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { basic, startTestApp, type TestApp } from "../../support/test-app.js";
@@ -45,5 +46,23 @@ describe("the cleartext public listener: HTTP/1.1 and h2c by prior knowledge on 
     const started = performance.now();
     await new Promise<void>((resolve) => socket.once("close", () => resolve()).on("error", () => undefined));
     assert.ok(performance.now() - started < 2500, `closed after ${Math.round(performance.now() - started)} ms`);
+  });
+});
+
+describe("stopping the cleartext listener with an HTTP/2 session open", () => {
+  test("the session gets GOAWAY and stop() completes without waiting for the client", async () => {
+    const t = await startTestApp();
+    const session = http2.connect(t.publicUrl);
+    const goaway = new Promise<void>((resolve) => session.once("goaway", () => resolve()));
+    session.on("error", () => undefined);
+    const stream = session.request({ ":path": "/healthz" });
+    const status = await new Promise<number>((resolve) => stream.once("response", (headers) => resolve(Number(headers[":status"]))));
+    stream.resume();
+    assert.equal(status, 200);
+    const started = performance.now();
+    await t.stop();
+    await goaway;
+    assert.ok(performance.now() - started < 3000, `stop took ${Math.round(performance.now() - started)} ms`);
+    session.destroy();
   });
 });
