@@ -77,6 +77,14 @@ describe("mutual-TLS client authentication (RFC 8705 §2)", { skip: missing }, (
     });
   }
 
+  it("tls_client_auth_subject_dn: special characters match escaped or hex-escaped (RFC 4514 §2.4, §3)", async () => {
+    const special = pki.issue("special", [], '/O=Acme/CN=a\\+b=c;d, "q"');
+    for (const dn of ['CN=a\\+b\\=c\\;d\\, \\"q\\",O=Acme', "cn=A\\2Bb\\3Dc\\3Bd\\2C \\22Q\\22, o=acme"]) {
+      assert.equal((await tls.authenticate(request(special), ctxFor({ token_endpoint_auth_method: "tls_client_auth", tls_client_auth_subject_dn: dn }))).client.clientId, "rp", dn);
+    }
+    await expectOAuthError(tls.authenticate(request(special), ctxFor({ token_endpoint_auth_method: "tls_client_auth", tls_client_auth_subject_dn: "CN=a,O=Acme" })), "invalid_client", 401);
+  });
+
   it("tls_client_auth refuses a certificate whose chain did not verify, even with a matching name; no certificate is invalid_client", async () => {
     const ctx = ctxFor({ token_endpoint_auth_method: "tls_client_auth", tls_client_auth_san_dns: "client.example.com" });
     const refused = await expectOAuthError(tls.authenticate(request(own, false), ctx), "invalid_client", 401);
