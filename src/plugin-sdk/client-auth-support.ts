@@ -100,6 +100,7 @@ export abstract class MutualTlsClientAuthenticator implements ClientAuthenticato
   abstract readonly method: string;
   readonly parameters = ["client_id"] as const;
   readonly ambient = true;
+  readonly requiresClientCertificate = true;
 
   /** Throws `invalid_client` unless `certificate` authenticates `client` by this method's rule. */
   protected abstract verifyCertificate(certificate: PresentedCertificate, client: Client, ctx: ClientAuthContext): Promise<void>;

@@ -38,6 +38,11 @@ export interface ClientAuthenticator {
    * registered (RFC 8705 §2: the client sends `client_id` so that the server can find it independently of the certificate).
    */
   readonly ambient?: boolean;
+  /**
+   * True for a method whose credential is a TLS client certificate (RFC 8705 §2): core offers it only when client
+   * certificates reach the server (an mTLS listener or a trusted proxy header).
+   */
+  readonly requiresClientCertificate?: boolean;
   /** Signing algorithms this method accepts, for `token_endpoint_auth_signing_alg_values_supported` (RFC 8414 §2). */
   readonly signingAlgorithms?: readonly string[];
   /** True when the request carries this method's credentials; MUST NOT do I/O (RFC 6749 §2.3). */

@@ -51,6 +51,9 @@ export function validateClientMetadata(metadata: ClientMetadata, context: Metada
   checkAuthentication(metadata, context);
   checkSigningAlgs(metadata, context.capabilities);
   checkSubjectType(metadata);
+  if (metadata.tls_client_certificate_bound_access_tokens === true && !context.capabilities.clientCertificates) {
+    throw OAuthErrors.invalidClientMetadata("tls_client_certificate_bound_access_tokens needs mutual TLS, which this server does not offer");
+  }
   for (const [name, field] of context.fields) if (metadata[name] !== undefined) field.validate?.(metadata);
 }
 

@@ -92,7 +92,7 @@ export class ServerMetadata {
       revocation_endpoint_auth_signing_alg_values_supported: [...caps.clientAuthSigningAlgs],
       dpop_signing_alg_values_supported: [...DPOP_SIGNING_ALGS],
       // RFC 8705 §3.3: clients registered with tls_client_certificate_bound_access_tokens get cnf.x5t#S256 tokens.
-      tls_client_certificate_bound_access_tokens: true,
+      ...(caps.clientCertificates && { tls_client_certificate_bound_access_tokens: true }),
       service_documentation: `${issuer}/`,
     };
   }

@@ -154,6 +154,13 @@ describe("client keys (RFC 7591 §2, RFC 8705 §2)", () => {
     rejects({ ...WEB_CLIENT, grant_types: ["authorization_code", "implicit"], response_types: ["code token"], tls_client_certificate_bound_access_tokens: true }, "invalid_client_metadata", /^response type code token returns Bearer access tokens, which tls_client_certificate_bound_access_tokens excludes$/);
     accepts({ ...WEB_CLIENT, tls_client_certificate_bound_access_tokens: true });
   });
+  it("tls_client_certificate_bound_access_tokens needs a server that receives client certificates", () => {
+    const withoutMtls = { ...context(), capabilities: { ...CAPABILITIES, clientCertificates: false } };
+    assert.throws(() => validateClientMetadata(parseClientMetadata({ ...WEB_CLIENT, tls_client_certificate_bound_access_tokens: true }, "dynamic"), withoutMtls), {
+      error: "invalid_client_metadata",
+      description: "tls_client_certificate_bound_access_tokens needs mutual TLS, which this server does not offer",
+    });
+  });
 });
 
 describe("signing algorithms (OIDC Registration §2)", () => {

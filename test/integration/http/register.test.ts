@@ -2,7 +2,7 @@ import "reflect-metadata";
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { InitialAccessTokens } from "../../../src/core/clients/initial-access-tokens.js";
-import { basic, startTestApp, type TestApp } from "../../support/test-app.js";
+import { basic, CLIENT_CERTIFICATES_VIA_PROXY, startTestApp, type TestApp } from "../../support/test-app.js";
 
 const CLIENT = { grant_types: ["client_credentials"], client_name: "Registered" };
 
@@ -13,7 +13,7 @@ describe("/register over HTTP (RFC 7591 §3, corpus 91 and 97)", () => {
     fetch(`${t.publicUrl}/register`, { method: "POST", body, headers: { "content-type": "application/json", authorization: `Bearer ${token}`, ...headers } });
 
   before(async () => {
-    t = await startTestApp();
+    t = await startTestApp(CLIENT_CERTIFICATES_VIA_PROXY);
     await t.createResource("https://api.example.test/", "api:read");
     ({ token } = await t.app.container.resolve(InitialAccessTokens).create());
   });

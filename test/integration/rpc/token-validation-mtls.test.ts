@@ -7,6 +7,7 @@ import { FormParams } from "../../../src/plugin-sdk/form-params.js";
 import { TokenEndpoint } from "../../../src/transport/http/endpoints/token.endpoint.js";
 import { athOf, DpopTestKey } from "../../support/dpop.js";
 import { createTestPki, opensslMissing, type TestIdentity, type TestPki } from "../../support/test-pki.js";
+import { CLIENT_CERTIFICATES_VIA_PROXY } from "../../support/test-app.js";
 import { startRpcHarness, unary, type RpcHarness } from "./rpc-harness.js";
 
 const URL_ = "https://api.example.com/orders";
@@ -42,7 +43,7 @@ describe("TokenValidationService: certificate-bound tokens from the token endpoi
     pki = createTestPki();
     cert = pki.issue("client", ["subjectAltName=URI:https://client.example/workload"]);
     other = pki.issue("other", ["subjectAltName=URI:https://client.example/other"]);
-    h = await startRpcHarness();
+    h = await startRpcHarness(CLIENT_CERTIFICATES_VIA_PROXY);
     caller = await h.callerToken("portcullis:validate");
   });
   after(async () => {
