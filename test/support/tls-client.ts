@@ -12,7 +12,8 @@ export interface TlsClientOptions {
 
 export interface RequestInit {
   method?: string;
-  headers?: Record<string, string>;
+  /** An array sends the header as several fields (e.g. HTTP/2 cookie crumbs). */
+  headers?: Record<string, string | string[]>;
   body?: string;
   tls?: TlsClientOptions;
 }

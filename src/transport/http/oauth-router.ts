@@ -155,7 +155,8 @@ export class OAuthRouter {
 
 /**
  * Lower-cased header map in one pass over the raw pairs; repeated headers become arrays (e.g. two DPoP headers).
- * HTTP/2 pseudo-headers stay out, except `:authority`, which stands for Host (RFC 9113 §8.3.1).
+ * HTTP/2 pseudo-headers stay out, except `:authority`, which stands for Host (RFC 9113 §8.3.1); HTTP/2 cookie crumbs
+ * are joined into one Cookie header (RFC 9113 §8.2.3).
  */
 function headersFromRaw(raw: readonly string[]): Record<string, string | string[]> {
   const headers: Record<string, string | string[]> = Object.create(null);
@@ -168,6 +169,7 @@ function headersFromRaw(raw: readonly string[]): Record<string, string | string[
     const value = raw[i + 1]!;
     const seen = headers[name];
     if (seen === undefined) headers[name] = value;
+    else if (name === "cookie") headers[name] = `${seen as string}; ${value}`;
     else if (typeof seen === "string") headers[name] = [seen, value];
     else seen.push(value);
   }

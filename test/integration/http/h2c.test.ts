@@ -29,7 +29,10 @@ describe("the cleartext public listener: HTTP/1.1 and h2c by prior knowledge on 
       const issued = await token(send);
       assert.equal(issued.status, 200, issued.body);
       assert.match(String(issued.json().access_token), /^ey/);
+      assert.match(String(issued.headers["x-request-id"]), /\S/);
     }
+    const metrics = await (await fetch(`${t.metricsUrl}/metrics`)).text();
+    assert.match(metrics, /portcullis_http_requests_total\{endpoint="\/token",status="200"\} 2/, "both protocols are counted");
   });
 
   test("h2c: a header list over 16 KiB → 431; a body over 64 KiB → 413 request_too_large", async () => {

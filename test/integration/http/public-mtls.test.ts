@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { X509Certificate } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
 import { basic, freePort, startTestApp, type TestApp } from "../../support/test-app.js";
@@ -17,6 +18,7 @@ interface Echo {
   url: string;
   headerNames: string[];
   host: string;
+  cookie?: string;
   certificate?: { thumbprint: string; chainVerified: boolean };
 }
 
@@ -42,11 +44,19 @@ describe("mTLS on the public listener: PUBLIC_MTLS_PORT and mtls_endpoint_aliase
     pki?.dispose();
   });
 
-  const echo = async (base: string, tls: TlsClientOptions, send = http2Request, headers: Record<string, string> = {}): Promise<Echo> => {
+  const echo = async (base: string, tls: TlsClientOptions, send = http2Request, headers: Record<string, string | string[]> = {}): Promise<Echo> => {
     const res = await send(`${base}/test-echo`, { tls, headers });
     assert.equal(res.status, 200, res.body);
     return res.json() as unknown as Echo;
   };
+
+  test("the test client certificate carries the subject DN and one SAN of each RFC 8705 §2.1.2 type", () => {
+    const certificate = new X509Certificate(caSigned.cert);
+    assert.equal(certificate.subject.split("\n").reverse().join(","), CLIENT_IDENTITY.subjectDn);
+    assert.equal(certificate.subjectAltName, `DNS:${CLIENT_IDENTITY.dns}, URI:${CLIENT_IDENTITY.uri}, IP Address:${CLIENT_IDENTITY.ip}, email:${CLIENT_IDENTITY.email}`);
+    assert.ok(certificate.checkIssued(new X509Certificate(pki.ca.cert)));
+    assert.ok(!new X509Certificate(selfSigned.cert).checkIssued(new X509Certificate(pki.ca.cert)));
+  });
 
   test("the mTLS listener is started on its port", () => {
     assert.equal(t.mtlsUrl, mtlsOrigin);
@@ -79,6 +89,10 @@ describe("mTLS on the public listener: PUBLIC_MTLS_PORT and mtls_endpoint_aliase
     assert.deepEqual(seen.headerNames.filter((name) => name.startsWith(":")), []);
     assert.equal(seen.host, new URL(mtlsOrigin).host);
     assert.equal((await echo(t.publicUrl, as())).url, `${t.issuer}/test-echo`);
+  });
+
+  test("HTTP/2 cookie crumbs reach the endpoint as one Cookie header (RFC 9113 §8.2.3)", async () => {
+    assert.equal((await echo(t.publicUrl, as(), http2Request, { cookie: ["a=1", "b=2"] })).cookie, "a=1; b=2");
   });
 
   test("discovery on either listener publishes mtls_endpoint_aliases on the mTLS port", async () => {
