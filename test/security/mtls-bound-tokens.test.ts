@@ -6,7 +6,7 @@ import { UserService } from "../../src/core/users/user.service.js";
 import { DpopTestKey } from "../support/dpop.js";
 import { FakeClock } from "../support/fake-clock.js";
 import { formBody } from "../support/oauth-assertions.js";
-import { createTestPki, LOOPBACK_SERVER_EXTENSIONS, opensslMissing, type TestIdentity, type TestPki } from "../support/test-pki.js";
+import { CLIENT_EXTENSIONS, CLIENT_IDENTITY, createTestPki, LOOPBACK_SERVER_EXTENSIONS, opensslMissing, type TestIdentity, type TestPki } from "../support/test-pki.js";
 import { basic, freePort, startTestApp, type TestApp } from "../support/test-app.js";
 import { http1Request } from "../support/tls-client.js";
 
@@ -34,6 +34,8 @@ describe("mutual TLS: client authentication and certificate-bound tokens (RFC 87
   let certA: TestIdentity;
   let certB: TestIdentity;
   let ownCert: TestIdentity;
+  /** The test PKI's client identity: a subject DN and one SAN of each RFC 8705 §2.1.2 type. */
+  let workload: TestIdentity;
   /** Self-signed with certA's names: its chain does not verify. */
   let forgedA: TestIdentity;
   let introspector: Registered;
@@ -71,6 +73,7 @@ describe("mutual TLS: client authentication and certificate-bound tokens (RFC 87
     certA = pki.issue("client-a", ["subjectAltName=DNS:client.example.com"], "/O=Example/CN=client a");
     certB = pki.issue("client-b", ["subjectAltName=DNS:other.example.com"], "/O=Example/CN=client b");
     ownCert = pki.selfSigned("own", []);
+    workload = pki.issue("workload", CLIENT_EXTENSIONS, CLIENT_IDENTITY.subject);
     forgedA = pki.selfSigned("forged-a", ["subjectAltName=DNS:client.example.com"], "/O=Example/CN=client a");
     const server = pki.issue("server", LOOPBACK_SERVER_EXTENSIONS);
     const tls = { publicTlsCert: server.certPath, publicTlsKey: server.keyPath, publicTlsClientCa: pki.ca.certPath, publicMtlsPort: String(await freePort()) };
@@ -120,6 +123,20 @@ describe("mutual TLS: client authentication and certificate-bound tokens (RFC 87
       assert.deepEqual(await cnfOf(body.access_token), { "x5t#S256": certA.thumbprint });
       for (const presented of [certB, forgedA, undefined]) refused(await token({ grant_type: "client_credentials" }, client, presented), 401, "invalid_client");
     });
+
+    for (const [field, value] of [
+      ["tls_client_auth_subject_dn", CLIENT_IDENTITY.subjectDn],
+      ["tls_client_auth_san_dns", CLIENT_IDENTITY.dns],
+      ["tls_client_auth_san_uri", CLIENT_IDENTITY.uri],
+      ["tls_client_auth_san_ip", CLIENT_IDENTITY.ip],
+      ["tls_client_auth_san_email", CLIENT_IDENTITY.email],
+    ] as const) {
+      test(`tls_client_auth by ${field}: the certificate carrying it → 200; another CA-issued certificate → 401 invalid_client`, async () => {
+        const client = await t.createClient({ grant_types: ["client_credentials"], token_endpoint_auth_method: "tls_client_auth", [field]: value });
+        await issued(await token({ grant_type: "client_credentials" }, client, workload));
+        refused(await token({ grant_type: "client_credentials" }, client, certB), 401, "invalid_client");
+      });
+    }
 
     test("tls_client_auth by subject DN; without the binding flag its tokens are unbound", async () => {
       const client = await t.createClient({ grant_types: ["client_credentials"], token_endpoint_auth_method: "tls_client_auth", tls_client_auth_subject_dn: "CN=client a,O=Example" });
