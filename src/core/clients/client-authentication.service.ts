@@ -44,7 +44,7 @@ export class ClientAuthenticationService {
     await this.throttle.check(request.remoteAddress, clientId);
     let method: ClientAuthenticator | undefined;
     try {
-      method = await this.chosen(detected, clientId);
+      method = detected.length > 1 ? await this.registeredAmong(detected, clientId) : detected[0];
       if (!method) throw OAuthErrors.invalidClient("client authentication required");
       const authenticated = await method.authenticate(request, this.context);
       const registered = authMethodOf(authenticated.client.metadata);
@@ -61,14 +61,13 @@ export class ClientAuthenticationService {
   }
 
   /**
-   * The one detected method, or among ambient ones (`none`, mutual TLS) the one the named client registered (RFC 8705 §2);
-   * an unknown client or a method it did not register fails as `invalid_client` in the first detected method's hands.
+   * Among ambient methods (`none`, mutual TLS) the one the named client registered (RFC 8705 §2); an unknown client or a
+   * method it did not register fails as `invalid_client` in the first detected method's hands.
    */
-  private async chosen(detected: readonly ClientAuthenticator[], clientId: string | undefined): Promise<ClientAuthenticator | undefined> {
-    if (detected.length < 2) return detected[0];
+  private async registeredAmong(detected: readonly ClientAuthenticator[], clientId: string | undefined): Promise<ClientAuthenticator> {
     const client = clientId === undefined ? undefined : await this.context.findClient(clientId);
     const registered = client && authMethodOf(client.metadata);
-    return detected.find((authenticator) => authenticator.method === registered) ?? detected[0];
+    return detected.find((authenticator) => authenticator.method === registered) ?? detected[0]!;
   }
 
   /** A failure after credentials in the Authorization header MUST be 401 with WWW-Authenticate (RFC 6749 §5.2). */
