@@ -102,8 +102,8 @@ export abstract class MutualTlsClientAuthenticator implements ClientAuthenticato
   readonly ambient = true;
   readonly requiresClientCertificate = true;
 
-  /** Throws `invalid_client` unless `certificate` authenticates `client` by this method's rule. */
-  protected abstract verifyCertificate(certificate: PresentedCertificate, client: Client, ctx: ClientAuthContext): Promise<void>;
+  /** Throws `invalid_client` unless `certificate` (with its `x5t#S256` thumbprint) authenticates `client` by this method's rule. */
+  protected abstract verifyCertificate(certificate: PresentedCertificate & { thumbprint: string }, client: Client, ctx: ClientAuthContext): Promise<void>;
 
   detect(request: EndpointRequest): boolean {
     return request.clientCertificate !== undefined && namesClientOnly(request);
@@ -118,7 +118,8 @@ export abstract class MutualTlsClientAuthenticator implements ClientAuthenticato
     const certificate = request.clientCertificate;
     const client = clientId === undefined ? undefined : await ctx.findClient(clientId);
     if (!client || !certificate) throw OAuthErrors.invalidClient("client authentication failed");
-    await this.verifyCertificate(certificate, client, ctx);
-    return { client, method: this.method, certificateThumbprint: createHash("sha256").update(certificate.der).digest("base64url") };
+    const thumbprint = createHash("sha256").update(certificate.der).digest("base64url");
+    await this.verifyCertificate({ ...certificate, thumbprint }, client, ctx);
+    return { client, method: this.method, certificateThumbprint: thumbprint };
   }
 }

@@ -23,7 +23,7 @@ function parses(der: Buffer): boolean {
 export class SelfSignedTlsClientAuth extends MutualTlsClientAuthenticator {
   readonly method = "self_signed_tls_client_auth";
 
-  protected async verifyCertificate(certificate: PresentedCertificate, client: Client, ctx: ClientAuthContext): Promise<void> {
+  protected async verifyCertificate(certificate: PresentedCertificate & { thumbprint: string }, client: Client, ctx: ClientAuthContext): Promise<void> {
     const registered = await ctx.findClientKey(client, (key) => firstCertificate(key)?.equals(certificate.der) === true);
     if (!registered) throw OAuthErrors.invalidClient("the client certificate is not one of the client's registered certificates (jwks x5c)");
   }

@@ -1,15 +1,6 @@
-import { X509Certificate } from "node:crypto";
 import { MutualTlsClientAuthenticator, OAuthErrors, type Client, type ClientMetadata, type PresentedCertificate } from "portcullis/plugin-sdk";
+import { ParsedCertificates } from "./parsed-certificates.js";
 import { CERTIFICATE_NAME_RULES, certificateNamesOf, TLS_CLIENT_AUTH } from "./tls-client-auth-metadata.js";
-
-/** The certificate, or invalid_client when its DER does not parse. */
-function parsed(der: Buffer): X509Certificate {
-  try {
-    return new X509Certificate(der);
-  } catch {
-    throw OAuthErrors.invalidClient("the client certificate cannot be parsed");
-  }
-}
 
 /**
  * `tls_client_auth` (RFC 8705 §2.1): a certificate whose chain verified against the configured client CAs and whose
@@ -17,12 +8,13 @@ function parsed(der: Buffer): X509Certificate {
  */
 export class TlsClientAuth extends MutualTlsClientAuthenticator {
   readonly method = TLS_CLIENT_AUTH;
+  private readonly certificates = new ParsedCertificates();
 
-  protected async verifyCertificate(certificate: PresentedCertificate, client: Client): Promise<void> {
+  protected async verifyCertificate(certificate: PresentedCertificate & { thumbprint: string }, client: Client): Promise<void> {
     if (!certificate.chainVerified) throw OAuthErrors.invalidClient("the client certificate does not chain to a trusted client CA");
     const [name] = certificateNamesOf(client.metadata);
     const expected = name === undefined ? undefined : client.metadata[name];
-    if (name === undefined || typeof expected !== "string" || !CERTIFICATE_NAME_RULES.get(name)!.matches(parsed(certificate.der), expected)) {
+    if (name === undefined || typeof expected !== "string" || !CERTIFICATE_NAME_RULES.get(name)!.matches(this.certificates.get(certificate.thumbprint, certificate.der), expected)) {
       throw OAuthErrors.invalidClient(`the client certificate does not match the registered ${name ?? "certificate name"}`);
     }
   }

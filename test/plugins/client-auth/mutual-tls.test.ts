@@ -4,6 +4,7 @@ import { after, before, describe, it } from "node:test";
 import { SelfSignedTlsClientAuth } from "../../../plugins/client-auth/self-signed-tls-client-auth/self-signed-tls-client-auth.client-auth.js";
 import { TlsClientAuth } from "../../../plugins/client-auth/tls-client-auth/tls-client-auth.client-auth.js";
 import { certificateNameFields } from "../../../plugins/client-auth/tls-client-auth/tls-client-auth-metadata.js";
+import { ParsedCertificates } from "../../../plugins/client-auth/tls-client-auth/parsed-certificates.js";
 import type { ClientMetadata } from "../../../src/plugin-sdk/client.js";
 import type { PresentedCertificate } from "../../../src/plugin-sdk/request.js";
 import { createTestPki, opensslMissing, type TestIdentity, type TestPki } from "../../support/test-pki.js";
@@ -100,6 +101,15 @@ describe("mutual-TLS client authentication (RFC 8705 §2)", { skip: missing }, (
     assert.equal((await selfSigned.authenticate(request(other, true), ctx)).client.clientId, "rp");
     const refused = await expectOAuthError(selfSigned.authenticate(request(client, true), ctx), "invalid_client", 401);
     assert.equal(refused.description, "the client certificate is not one of the client's registered certificates (jwks x5c)");
+  });
+
+  it("parsed certificates are kept by thumbprint, bounded, oldest out first; unparsable DER is invalid_client", () => {
+    const cache = new ParsedCertificates(1);
+    const first = cache.get(client.thumbprint, presented(client).der);
+    assert.equal(cache.get(client.thumbprint, presented(client).der), first, "parsed once");
+    cache.get(other.thumbprint, presented(other).der);
+    assert.notEqual(cache.get(client.thumbprint, presented(client).der), first, "evicted by the second certificate");
+    assert.throws(() => cache.get("garbage", Buffer.from("not DER")), { error: "invalid_client", description: "the client certificate cannot be parsed" });
   });
 
   it("registration: tls_client_auth needs exactly one certificate name; the names belong to tls_client_auth clients only", () => {
