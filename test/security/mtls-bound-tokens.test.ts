@@ -216,32 +216,24 @@ describe("mutual TLS: client authentication and certificate-bound tokens (RFC 87
       refused(await poll(certA), 400, "authorization_pending");
     });
   });
-});
 
-/** The same rules behind a TLS-terminating proxy (MTLS_PROXY_HEADER from MTLS_TRUSTED_PROXIES, README "Run the public listener on TLS"). */
-describe("mutual TLS behind a trusted proxy: tls_client_auth and certificate-bound tokens", { skip: opensslMissing() }, () => {
-  let t: TestApp;
-  let pki: TestPki;
-  let workload: TestIdentity;
-  before(async () => {
-    pki = createTestPki();
-    workload = pki.issue("workload", CLIENT_EXTENSIONS, CLIENT_IDENTITY.subject);
-    t = await startTestApp({ mtlsProxyHeader: "x-ssl-client-cert", mtlsProxyVerifyHeader: "x-ssl-client-verify", mtlsTrustedProxies: "127.0.0.0/8, ::1" });
-  });
-  after(async () => {
-    await t?.stop();
-    pki?.dispose();
-  });
-
-  test("the proxy's verified certificate authenticates and binds; unverified (no SUCCESS) → 401 invalid_client", async () => {
-    const client = await t.createClient({ grant_types: ["client_credentials"], token_endpoint_auth_method: "tls_client_auth", tls_client_auth_san_dns: CLIENT_IDENTITY.dns, tls_client_certificate_bound_access_tokens: true });
-    const forwarded = { "x-ssl-client-cert": encodeURIComponent(workload.cert.toString("utf8")) };
-    const issuedRes = await t.postForm("/token", { grant_type: "client_credentials", client_id: client.client_id }, { ...forwarded, "x-ssl-client-verify": "SUCCESS" });
-    assert.equal(issuedRes.status, 200, await issuedRes.clone().text());
-    const { access_token: accessToken } = (await issuedRes.json()) as { access_token: string };
-    assert.deepEqual(JSON.parse(Buffer.from(accessToken.split(".")[1]!, "base64url").toString()).cnf, { "x5t#S256": workload.thumbprint });
-    const unverified = await t.postForm("/token", { grant_type: "client_credentials", client_id: client.client_id }, forwarded);
-    assert.equal(unverified.status, 401);
-    assert.equal(((await unverified.json()) as { error: string }).error, "invalid_client");
+  describe("behind a trusted TLS-terminating proxy (MTLS_PROXY_HEADER from MTLS_TRUSTED_PROXIES)", () => {
+    test("the proxy's verified certificate authenticates tls_client_auth and binds; unverified (no SUCCESS) → 401 invalid_client", async () => {
+      const proxied = await startTestApp({ mtlsProxyHeader: "x-ssl-client-cert", mtlsProxyVerifyHeader: "x-ssl-client-verify", mtlsTrustedProxies: "127.0.0.0/8, ::1" });
+      try {
+        const client = await proxied.createClient({ grant_types: ["client_credentials"], token_endpoint_auth_method: "tls_client_auth", tls_client_auth_san_dns: CLIENT_IDENTITY.dns, tls_client_certificate_bound_access_tokens: true });
+        const forwarded = { "x-ssl-client-cert": encodeURIComponent(workload.cert.toString("utf8")) };
+        const form = { grant_type: "client_credentials", client_id: client.client_id };
+        const verified = await proxied.postForm("/token", form, { ...forwarded, "x-ssl-client-verify": "SUCCESS" });
+        assert.equal(verified.status, 200, await verified.clone().text());
+        const { access_token: accessToken } = (await verified.json()) as { access_token: string };
+        assert.deepEqual(JSON.parse(Buffer.from(accessToken.split(".")[1]!, "base64url").toString()).cnf, { "x5t#S256": workload.thumbprint });
+        const unverified = await proxied.postForm("/token", form, forwarded);
+        assert.equal(unverified.status, 401);
+        assert.equal(((await unverified.json()) as { error: string }).error, "invalid_client");
+      } finally {
+        await proxied.stop();
+      }
+    });
   });
 });
