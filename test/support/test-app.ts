@@ -28,6 +28,12 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
+/**
+ * Settings under which client certificates reach the server through a trusted proxy that tests never are (RFC 8705):
+ * the mTLS client-auth methods and certificate-bound tokens are offered without an mTLS listener.
+ */
+export const CLIENT_CERTIFICATES_VIA_PROXY = { mtlsProxyHeader: "x-ssl-client-cert", mtlsTrustedProxies: "192.0.2.1" } as const;
+
 /** A free loopback port (bound once, then released). */
 export async function freePort(): Promise<number> {
   const server = createServer();

@@ -91,6 +91,8 @@ export class ServerMetadata {
       revocation_endpoint_auth_methods_supported: authMethods,
       revocation_endpoint_auth_signing_alg_values_supported: [...caps.clientAuthSigningAlgs],
       dpop_signing_alg_values_supported: [...DPOP_SIGNING_ALGS],
+      // RFC 8705 §3.3: clients registered with tls_client_certificate_bound_access_tokens get cnf.x5t#S256 tokens.
+      ...(caps.clientCertificates && { tls_client_certificate_bound_access_tokens: true }),
       service_documentation: `${issuer}/`,
     };
   }
