@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --profile] [-- --only portcullis,peer,floor,grpc-floor] [-- --scenarios token,grpc,code,introspect,sweep] [-- --candidate <checkout>] [-- --tsx]`
+ * `npm run bench [-- --quick] [-- --profile] [-- --only portcullis,peer,floor,grpc-floor] [-- --scenarios token,grpc,code,introspect,sweep] [-- --candidate <checkout>] [-- --tsx] [-- --scaling]`
  * Loads client_credentials token issuance on Portcullis, node-oidc-provider and the node:http floor, gRPC
  * ValidateToken on Portcullis, and the browserless authorization code flow (PAR → authorize with an SSO session →
  * token) on Portcullis and node-oidc-provider; servers on core 0, load generator on core 1. Every target is started first,
@@ -24,6 +24,7 @@ import { checkGoals } from "./lib/goals.js";
 import { BENCH_SUMMARY, syncReadme, writeSection } from "./lib/results-file.js";
 import { summaryMarkdown } from "./lib/results-markdown.js";
 import { formatReport, ratios } from "./lib/report.js";
+import { scalingFigures, scalingSection, scalingTargets, SCALING_KINDS } from "./lib/scaling.js";
 import { CODE_FLOW, FULL, QUICK, TOKEN_REQUEST, type BenchSettings } from "./lib/settings.js";
 import { DpopProver } from "./lib/dpop-prover.js";
 import { assertDpopBound, requestToken, tokenHeaders } from "./lib/token-request.js";
@@ -31,6 +32,7 @@ import { floorTarget } from "./targets/floor.js";
 import { GRPC_FLOOR_ID, startGrpcFloor, type GrpcFloor } from "./targets/grpc-floor.js";
 import { oidcProviderPeerTarget } from "./targets/oidc-provider-peer.js";
 import { portcullisTarget } from "./targets/portcullis.js";
+import { adapterCost, bareRouterTarget, formatAdapterCost } from "./targets/bare-router.js";
 import type { RunningTarget, Target, TargetContext } from "./targets/target.js";
 
 const GRPC_TOKEN_POOL = 64;
@@ -51,14 +53,16 @@ const RESOURCE_REQUEST = { method: "GET", url: `${TOKEN_REQUEST.resource}data` }
 const SCENARIO_KINDS = ["token", "grpc", "code", "dpop", "grpc-dpop", "introspect", "sweep"] as const;
 
 const { values } = parseArgs({
-  options: { quick: { type: "boolean" }, profile: { type: "boolean" }, only: { type: "string" }, scenarios: { type: "string" }, candidate: { type: "string" }, tsx: { type: "boolean" }, "write-results": { type: "boolean" }, "no-quiet-wait": { type: "boolean" } },
+  options: { quick: { type: "boolean" }, profile: { type: "boolean" }, only: { type: "string" }, scenarios: { type: "string" }, candidate: { type: "string" }, tsx: { type: "boolean" }, "write-results": { type: "boolean" }, "no-quiet-wait": { type: "boolean" }, scaling: { type: "boolean" } },
 });
 const ours = portcullisTarget();
 /** --candidate <dir>: another Portcullis checkout (e.g. a worktree with a change) measured round-robin with the rest. */
 const candidate = values.candidate ? portcullisTarget("candidate", resolve(values.candidate)) : undefined;
 /** --tsx: this checkout's sources run through tsx as well, to measure what the compiled build saves. */
-const viaTsx = values.tsx ? portcullisTarget("portcullis-tsx", undefined, "tsx") : undefined;
-const TARGETS: Target[] = [ours, ...(candidate ? [candidate] : []), ...(viaTsx ? [viaTsx] : []), oidcProviderPeerTarget, floorTarget];
+const viaTsx = values.tsx ? portcullisTarget("portcullis-tsx", undefined, {}, undefined, { runner: "tsx" }) : undefined;
+/** --scaling: Portcullis with WORKERS=1 and WORKERS=2 on the same cores (bench/lib/scaling.ts); alone, it runs only them. */
+const scaling = values.scaling ? scalingTargets() : [];
+const TARGETS: Target[] = [ours, ...(candidate ? [candidate] : []), ...(viaTsx ? [viaTsx] : []), bareRouterTarget(), oidcProviderPeerTarget, floorTarget, ...scaling];
 /** --no-quiet-wait: on a machine that is never quiet, run at once and keep every first attempt (the report still flags the disturbance). */
 const settings: BenchSettings = { ...(values.quick ? QUICK : FULL), ...(values["no-quiet-wait"] && { quietMaxWaitMs: 0, retries: 0 }) };
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -167,9 +171,9 @@ async function main(): Promise<void> {
   if (availableParallelism() < 2) throw new Error("the bench needs 2 cores (servers on core 0, load on core 1)");
   mkdirSync(heapDir, { recursive: true });
   process.env.BENCH_HEAP_DIR = heapDir; // read by bench/targets/heap-probe.mjs in every server
-  const only = values.only?.split(",").map((s) => s.trim());
+  const only = values.only?.split(",").map((s) => s.trim()) ?? (values.scaling ? scaling.map((t) => t.id) : undefined);
   const targets = TARGETS.filter((t) => !only || only.includes(t.id));
-  const kinds = values.scenarios?.split(",").map((s) => s.trim()) ?? [...SCENARIO_KINDS];
+  const kinds = values.scenarios?.split(",").map((s) => s.trim()) ?? (values.scaling ? SCALING_KINDS : [...SCENARIO_KINDS]);
   const unknown = kinds.filter((kind) => !(SCENARIO_KINDS as readonly string[]).includes(kind));
   if (unknown.length > 0) throw new Error(`--scenarios takes ${SCENARIO_KINDS.join(", ")}; unknown: ${unknown.join(", ")}`);
   const title = `${values.quick ? "QUICK " : ""}bench: ${settings.connections} connections, warm-up ${settings.warmupSeconds} s, ${settings.runs} × ${settings.runSeconds} s round-robin, medians; servers on core ${settings.serverCore}, load on core ${settings.loadCore}`;
@@ -248,6 +252,9 @@ function report(title: string, summaries: Record<string, Summary>, versions: Rec
   const goals = checkGoals({ token, grpc, code, introspect, ids: { ours: o, peer, floor, grpcFloor: GRPC_FLOOR_ID } });
   const text = formatReport({ title, token, dpop, grpc, grpcDpop, code, introspect, sweep, goals, ours: o, peer, floor, grpcFloor: GRPC_FLOOR_ID });
   say(`\n${text}`);
+  const adapter = adapterCost(token, o);
+  if (adapter) say(`\n${formatAdapterCost(adapter, o)}`);
+  if (values.scaling) say(`\n${scalingSection(token, grpc)}`);
   if (values["write-results"]) {
     writeResults(text, summaryMarkdown({ token, grpc, code, introspect, goals, ids: { ours: o, peer, floor, grpcFloor: GRPC_FLOOR_ID } }), versions);
     say(`written: bench/RESULTS.md (bench sections) and README.md (${BENCH_SUMMARY})`);
@@ -281,6 +288,8 @@ function report(title: string, summaries: Record<string, Summary>, versions: Rec
       grpcVsFloor: grpc[o] && grpc[GRPC_FLOOR_ID] ? ratios(grpc[o], grpc[GRPC_FLOOR_ID]) : undefined,
       introspectionVsPeer: introspect[o] && introspect[peer] ? ratios(introspect[o], introspect[peer]) : undefined,
     },
+    adapterCost: adapter,
+    scaling: values.scaling ? scalingFigures(token, grpc) : undefined,
     goals,
   };
   writeFileSync(join(tmpDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);

@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   mkdirSync(heapDir, { recursive: true });
   process.env.BENCH_HEAP_DIR = heapDir;
   const context = { repoRoot, tmpDir, children, core: FULL.serverCore, nodeFlags: heapProbeFlags(repoRoot) };
-  const target = await portcullisTarget("soak", undefined, "compiled", TOKEN_TTL_SEC).start(context);
+  const target = await portcullisTarget("soak", undefined, {}, undefined, { tokenTtlSec: TOKEN_TTL_SEC }).start(context);
   const httpScript = httpLoadScript(say);
   const flow = await target.signInForCodeFlow!();
   const common = { serverPid: target.pid, serverCore: FULL.serverCore, loadCore: FULL.loadCore, durationSec: windowSec };

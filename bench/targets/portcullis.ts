@@ -69,6 +69,12 @@ async function cli(root: string, env: Record<string, string>, args: string[]): P
 /** How the server runs: compiled into dist/ as `npm start` runs it, or its TypeScript through tsx. */
 export type Runner = "compiled" | "tsx";
 
+/** `runner` (default compiled) and `tokenTtlSec`, the access-token lifetime of the bench resources (default theirs). */
+export interface PortcullisOptions {
+  runner?: Runner;
+  tokenTtlSec?: number;
+}
+
 /** Node arguments that start the checkout at `root`: compiled (built first when stale) unless it has no build step. */
 async function serverArgs(root: string, runner: Runner): Promise<string[]> {
   const builder = join(root, "scripts", "build-if-stale.mjs");
@@ -79,19 +85,23 @@ async function serverArgs(root: string, runner: Runner): Promise<string[]> {
 
 /**
  * Portcullis: fresh SQLite file, one client_secret_basic client and the API resource, both made with the CLI.
- * `root` runs another checkout (e.g. a worktree with a candidate change) instead of this one.
+ * `root` runs another checkout (e.g. a worktree with a candidate change) instead of this one; `settings` are extra
+ * environment settings of the server (e.g. bench/targets/bare-router.ts's, or bench/lib/scaling.ts's WORKERS);
+ * `cores` pins the server to that `taskset -c` core list instead of the bench's server core; `options` as PortcullisOptions.
  */
-export function portcullisTarget(id = "portcullis", root?: string, runner: Runner = "compiled", tokenTtlSec?: number): Target {
+export function portcullisTarget(id = "portcullis", root?: string, settings: Record<string, string> = {}, cores?: string, options: PortcullisOptions = {}): Target {
+  const placement = cores ? `, ${Object.entries(settings).map(([name, value]) => `${name}=${value}`).join(" ")} on cores ${cores}` : "";
+  const runner = options.runner ?? "compiled";
   return {
     id,
-    description: `Portcullis (${root ? `${root}/` : ""}${runner === "compiled" ? "dist/src/main.js, compiled" : "src/main.ts through tsx"}), SQLite, in-memory ephemeral state`,
+    description: `Portcullis (${root ? `${root}/` : ""}${runner === "compiled" ? "dist/src/main.js, compiled" : "src/main.ts through tsx"}), SQLite, in-memory ephemeral state${placement}`,
     sourceRoot: root,
-    start: (context) => startPortcullis(id, root ?? context.repoRoot, runner, context, tokenTtlSec),
+    start: (context) => startPortcullis(id, root ?? context.repoRoot, cores ? { ...context, core: cores } : context, settings, runner, options.tokenTtlSec),
   };
 }
 
 /** `tokenTtlSec`: access-token lifetime of both resources (the soak shortens it so stored tokens and revocations reach their steady state). */
-async function startPortcullis(id: string, root: string, runner: Runner, context: TargetContext, tokenTtlSec?: number): Promise<RunningTarget> {
+async function startPortcullis(id: string, root: string, context: TargetContext, settings: Record<string, string>, runner: Runner, tokenTtlSec?: number): Promise<RunningTarget> {
   const dbFile = join(context.tmpDir, id === "portcullis" ? "bench.db" : `bench-${id}.db`);
   for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(dbFile + suffix, { force: true });
   const [port, grpcPort] = [await freePort(), await freePort()];
@@ -108,6 +118,7 @@ async function startPortcullis(id: string, root: string, runner: Runner, context
     PAR_LIMIT: String(UNREACHED_LIMIT),
     // The introspection scenario's one client introspects far above the per-client limit (600/min); still counted.
     INTROSPECTION_LIMIT: String(UNREACHED_LIMIT),
+    ...settings,
   };
   const registered = (await cli(root, env, ["client", "create", "--json", JSON.stringify({ client_name: "bench", grant_types: ["client_credentials"], scope: CLIENT_SCOPE })])) as {
     client_id: string;

@@ -13,7 +13,7 @@ import { RedisRevocationBus } from "./redis/redis-revocation.bus.js";
 export interface EphemeralOptions {
   /** `redis[s]://…` (one node) or `redis[s]+cluster://host:port,…` (Redis Cluster); in-process memory (single node) when absent. */
   redisUrl?: string;
-  /** Expiry time source of the memory store (Redis expires keys itself). */
+  /** Expiry time source of the memory store (Redis expires keys itself), and the time Redis restarts are placed at. */
   clock: Clock;
   /** Prefix of every Redis key and of the revocation channel; default "pc:". */
   keyPrefix?: string;
@@ -41,7 +41,7 @@ export async function openEphemeral(options: EphemeralOptions): Promise<Ephemera
     await Promise.all([connectRedis(client), connectRedis(subscriber), connectRedis(changeSubscriber)]);
     const bus = await RedisRevocationBus.open(client, subscriber, `${keyPrefix}revocations`, logger);
     const signal = await RedisChangeSignal.open(client, changeSubscriber, `${keyPrefix}changes`, logger);
-    return { store: redisEphemeralStore(client), bus, signal };
+    return { store: redisEphemeralStore(client, { clock: options.clock, logger }), bus, signal };
   } catch (error) {
     for (const connection of [client, subscriber, changeSubscriber]) connection.disconnect();
     throw error;

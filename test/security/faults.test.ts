@@ -1,9 +1,7 @@
 import assert from "node:assert/strict";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { once } from "node:events";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { connect, createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -13,7 +11,10 @@ import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import mysql from "mysql2/promise";
 import { digestMatches, secretDigest } from "../../src/core/security/digest.js";
 import { serviceUrl } from "../integration/storage/services.js";
-import { basic, freePort, startTestApp, type TestApp } from "../support/test-app.js";
+import { sleep } from "../support/fault-requirements.js";
+import { PrivateRedis } from "../support/private-redis.js";
+import { TcpProxy } from "../support/tcp-proxy.js";
+import { basic, startTestApp, type TestApp } from "../support/test-app.js";
 import { FakeClock } from "../support/fake-clock.js";
 import { expectOAuthError, expectRawOAuthError, formBody, rawHttp } from "../support/oauth-assertions.js";
 
@@ -25,8 +26,6 @@ const API = "https://api.example.test/";
 
 type Client = { client_id: string; client_secret?: string } & Record<string, unknown>;
 type Tokens = { access_token: string; refresh_token: string };
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs `request` and returns the response with how long it took. */
 async function timed(request: () => Promise<Response>): Promise<{ res: Response; ms: number }> {
@@ -43,44 +42,6 @@ const redisProbe = spawnSync("redis-server", ["--version"], { encoding: "utf8" }
 const redisMissing = redisProbe.error ? `redis-server binary not found (${(redisProbe.error as NodeJS.ErrnoException).code}); S106 needs it to start a private Redis` : undefined;
 if (redisMissing) console.log(`# skipping S106: ${redisMissing}`);
 
-/** A private, throwaway Redis on a fixed port (no persistence), restartable on the same port. */
-class PrivateRedis {
-  private child: ChildProcess | undefined;
-  constructor(readonly port: number) {}
-
-  async start(): Promise<void> {
-    this.child = spawn("redis-server", ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-    for (let i = 0; i < 100; i++) {
-      if (await this.ping()) return;
-      await sleep(50);
-    }
-    throw new Error(`redis-server did not answer on port ${this.port} within 5 s`);
-  }
-
-  async kill(): Promise<void> {
-    const child = this.child;
-    this.child = undefined;
-    if (!child || child.exitCode !== null) return;
-    const exited = once(child, "exit");
-    child.kill("SIGKILL");
-    await exited;
-  }
-
-  private ping(): Promise<boolean> {
-    return new Promise((resolve) => {
-      const socket = connect({ host: "127.0.0.1", port: this.port });
-      socket.setTimeout(500, () => socket.destroy());
-      socket.once("connect", () => socket.write("PING\r\n"));
-      socket.once("data", (data) => {
-        socket.destroy();
-        resolve(String(data).startsWith("+PONG"));
-      });
-      socket.once("error", () => resolve(false));
-      socket.once("close", () => resolve(false));
-    });
-  }
-}
-
 describe("S106: Redis stopped, then restarted, under a running app", { skip: redisMissing ?? false }, () => {
   let redis: PrivateRedis;
   let t: TestApp;
@@ -90,9 +51,8 @@ describe("S106: Redis stopped, then restarted, under a running app", { skip: red
 
   before(async () => {
     process.on("uncaughtException", onUncaught);
-    redis = new PrivateRedis(await freePort());
-    await redis.start();
-    t = await startTestApp({ redisUrl: `redis://127.0.0.1:${redis.port}` });
+    redis = await PrivateRedis.start();
+    t = await startTestApp({ redisUrl: redis.url });
     await t.createResource(API, "api:read");
     client = await t.createClient({ grant_types: ["client_credentials"] });
   });
@@ -164,61 +124,13 @@ describe("S106: Redis stopped, then restarted, under a running app", { skip: red
 // S108: MySQL/MariaDB cut off under refresh load (through a TCP proxy the test controls)
 // ---------------------------------------------------------------------------------------------------------------
 
-/** A TCP proxy that can drop every connection and refuse new ones, standing in for a database restart. */
-class CuttableProxy {
-  private server: Server | undefined;
-  private readonly sockets = new Set<Socket>();
-  private refusing = false;
-
-  constructor(private readonly target: { host: string; port: number }) {}
-
-  async listen(): Promise<number> {
-    this.server = createServer((downstream) => {
-      if (this.refusing) {
-        downstream.destroy();
-        return;
-      }
-      const upstream = connect(this.target);
-      for (const socket of [downstream, upstream]) {
-        this.sockets.add(socket);
-        socket.on("error", () => undefined);
-        socket.on("close", () => {
-          this.sockets.delete(socket);
-          downstream.destroy();
-          upstream.destroy();
-        });
-      }
-      downstream.pipe(upstream);
-      upstream.pipe(downstream);
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
-    return (this.server.address() as AddressInfo).port;
-  }
-
-  /** Destroys every open connection and refuses new ones until `reopen`. */
-  cut(): void {
-    this.refusing = true;
-    for (const socket of this.sockets) socket.destroy();
-    this.sockets.clear();
-  }
-
-  reopen(): void {
-    this.refusing = false;
-  }
-
-  async close(): Promise<void> {
-    this.cut();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-}
-
 const mysqlUrl = serviceUrl("MYSQL_URL", "S108: MySQL restarted under refresh load");
 
 if (mysqlUrl) {
   describe("S108: MySQL connection cut under refresh load", () => {
     const database = `portcullis_fault_${randomBytes(6).toString("hex")}`;
     let admin: mysql.Connection;
-    let proxy: CuttableProxy;
+    let proxy: TcpProxy;
     let t: TestApp;
     let publicClient: Client;
 
@@ -226,7 +138,7 @@ if (mysqlUrl) {
       admin = await mysql.createConnection(mysqlUrl);
       await admin.query(`CREATE DATABASE \`${database}\``);
       const target = new URL(mysqlUrl);
-      proxy = new CuttableProxy({ host: target.hostname, port: Number(target.port || 3306) });
+      proxy = new TcpProxy({ host: target.hostname, port: Number(target.port || 3306) });
       const proxied = new URL(mysqlUrl);
       proxied.hostname = "127.0.0.1";
       proxied.port = String(await proxy.listen());

@@ -8,6 +8,7 @@ import { DI } from "../di-tokens.js";
 import type { Sealer } from "../keys/key-service.js";
 import type { Clock } from "../ports/clock.js";
 import type { EphemeralStore } from "../ports/ephemeral-store.js";
+import { existedBy } from "../security/existed-by.js";
 import { SafeFetchError } from "../security/safe-fetch.js";
 import { CLIENT_KEY_ALGORITHMS, ClientJwksCache } from "./client-jwks-cache.js";
 import { secretExpired } from "./client-secret.js";
@@ -63,7 +64,7 @@ export class ClientAssertionVerifier {
     const payload = expectation.keySource === "secret" ? await this.verifyWithSecret(assertion, client, options) : await this.verifyWithKeys(assertion, client, options);
     this.checkAudience(payload.aud, client);
     const exp = this.checkTimes(payload, now);
-    await this.consumeJti(payload.jti, client.clientId, exp * 1000 - now);
+    await this.consumeJti(payload.jti, client.clientId, exp * 1000 - now, existedBy(payload, this.config.clockTolerance));
   }
 
   /** The header's alg, when allowed for this key source and the client's registered signing alg (RFC 7591 §2). */
@@ -117,9 +118,9 @@ export class ClientAssertionVerifier {
   }
 
   /** Single use of `jti` until the assertion expires (RFC 7523 §3 item 7, OIDC Core §9). */
-  private async consumeJti(jti: unknown, clientId: string, remainingMs: number): Promise<void> {
+  private async consumeJti(jti: unknown, clientId: string, remainingMs: number, existed: number): Promise<void> {
     if (typeof jti !== "string" || jti === "" || jti.length > MAX_JTI_LENGTH) throw reject("jti is missing or too long");
     const ttl = Math.max(1, Math.ceil(remainingMs + this.config.clockTolerance * 1000));
-    if (!(await this.store.putIfAbsent(`jti:ca:${clientId}:${jti}`, "1", ttl))) throw reject("jti was already used");
+    if (!(await this.store.firstUse(`jti:ca:${clientId}:${jti}`, ttl, existed))) throw reject("jti was already used");
   }
 }

@@ -3,7 +3,8 @@ import type { Config } from "../../config/config.js";
 import { OAuthError, OAuthErrors } from "../../plugin-sdk/errors.js";
 import type { AuthenticationFacts, RedeemedCode } from "../../plugin-sdk/grant.js";
 import { DI } from "../di-tokens.js";
-import type { RandomSource } from "../ports/clock.js";
+import { failpoint } from "../failpoints.js";
+import type { Clock, RandomSource } from "../ports/clock.js";
 import type { EphemeralStore } from "../ports/ephemeral-store.js";
 import { secretDigest } from "../security/digest.js";
 import { MAX_ACCESS_TOKEN_TTL, type RevocationService } from "../tokens/access-token.js";
@@ -26,6 +27,16 @@ export interface CodeGrant extends AuthenticationFacts {
   codeChallengeMethod?: PkceMethod;
   /** The key the code is bound to (RFC 9449 §10: `dpop_jkt`, or the DPoP proof at PAR); the token request must prove it. */
   binding?: SenderBinding;
+}
+
+/** A code as stored: the grant and when the code expires (epoch ms; absent on codes stored before it was recorded). */
+interface StoredCode extends CodeGrant {
+  expiresAt?: number;
+}
+
+/** The used-marker: what the redemption issued, or while nothing is recorded yet the code itself (for `restore`). */
+interface UsedMarker extends IssuedForCode {
+  pending?: string;
 }
 
 /** What the token request presents with the code (RFC 6749 §4.1.3, RFC 7636 §4.5). */
@@ -68,12 +79,14 @@ export class AuthorizationCodeService {
     @inject(DI.Revocation) private readonly revocation: RevocationService,
     @inject(DI.Random) private readonly random: RandomSource,
     @inject(DI.Config) private readonly config: Config,
+    @inject(DI.Clock) private readonly clock: Clock,
   ) {}
 
   /** Issues a 256-bit code for `grant`, valid for `AUTHORIZATION_CODE_TTL` seconds (RFC 6749 §4.1.2, §10.10). */
   async issue(grant: CodeGrant): Promise<string> {
     const code = this.random.token(32);
-    await this.store.put(codeKey(secretDigest(code)), JSON.stringify(grant), this.config.authorizationCodeTtl * 1000);
+    const ttlMs = this.config.authorizationCodeTtl * 1000;
+    await this.store.put(codeKey(secretDigest(code)), JSON.stringify({ ...grant, expiresAt: this.clock.now() + ttlMs } satisfies StoredCode), ttlMs);
     return code;
   }
 
@@ -82,17 +95,18 @@ export class AuthorizationCodeService {
     const digest = secretDigest(code);
     const stored = await this.store.get(codeKey(digest));
     if (stored === undefined) return this.unknownOrReused(digest);
-    const record = JSON.parse(stored) as CodeGrant;
+    const record = JSON.parse(stored) as StoredCode;
     if (record.clientId !== binding.clientId) throw invalid();
     if (record.redirectUri !== undefined && record.redirectUri !== binding.redirectUri) {
       throw OAuthErrors.invalidGrant("redirect_uri does not match the authorization request");
     }
     if (record.withoutRedirect && binding.redirectUri !== undefined) throw OAuthErrors.invalidGrant("redirect_uri was not part of the authorization request");
-    if (!proves(binding.sender, record.binding)) throw OAuthErrors.invalidGrant("the authorization code is bound to a DPoP key this request did not prove");
+    if (!proves(binding.sender, record.binding)) throw OAuthErrors.invalidGrant("the authorization code is bound to a key this request did not prove");
     await this.checkPkce(digest, record, binding);
     if ((await this.store.take(codeKey(digest))) === undefined) throw invalid();
-    await this.store.putIfAbsent(usedKey(digest), "{}", USED_MARKER_TTL_MS);
-    const { clientId: _client, redirectUri: _redirect, withoutRedirect: _without, codeChallenge: _challenge, codeChallengeMethod: _method, binding: _binding, claims, ...granted } = record;
+    await this.store.putIfAbsent(usedKey(digest), JSON.stringify({ pending: stored } satisfies UsedMarker), this.remainingMs(record));
+    failpoint("after-code-consume");
+    const { clientId: _client, redirectUri: _redirect, withoutRedirect: _without, codeChallenge: _challenge, codeChallengeMethod: _method, binding: _binding, expiresAt: _expires, claims, ...granted } = record;
     return vouch({ ...granted, claims: claims ?? {}, handle: digest });
   }
 
@@ -101,11 +115,29 @@ export class AuthorizationCodeService {
     await this.store.put(usedKey(handle), JSON.stringify(issued), USED_MARKER_TTL_MS);
   }
 
+  /**
+   * Puts back a redeemed code for which no token was recorded, with its remaining lifetime: the redemption failed on
+   * a storage outage (corpus S108) and the client's retry may succeed. A code whose tokens were recorded stays used.
+   */
+  async restore(handle: string): Promise<void> {
+    const marker = await this.store.get(usedKey(handle));
+    const pending = marker === undefined ? undefined : (JSON.parse(marker) as UsedMarker).pending;
+    if (pending === undefined) return;
+    await this.store.delete(usedKey(handle));
+    const remaining = this.remainingMs(JSON.parse(pending) as StoredCode);
+    if (remaining > 0) await this.store.put(codeKey(handle), pending, remaining);
+  }
+
+  /** The code's remaining lifetime (its full lifetime for a code stored without its expiry). */
+  private remainingMs(record: StoredCode): number {
+    return record.expiresAt === undefined ? this.config.authorizationCodeTtl * 1000 : record.expiresAt - this.clock.now();
+  }
+
   /** An unknown code, or a reuse: then the first redemption's grant and access token are revoked (RFC 6749 §4.1.2). */
   private async unknownOrReused(digest: string): Promise<never> {
     const marker = await this.store.get(usedKey(digest));
     if (marker === undefined) throw invalid();
-    const issued = JSON.parse(marker) as IssuedForCode;
+    const issued = JSON.parse(marker) as UsedMarker;
     await Promise.all([
       issued.grantId === undefined ? undefined : this.revocation.revokeGrant(issued.grantId),
       issued.jti === undefined || issued.exp === undefined ? undefined : this.revocation.revokeJti(issued.jti, issued.exp),

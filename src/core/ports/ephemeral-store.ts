@@ -7,6 +7,12 @@ export interface EphemeralStore {
   put(key: string, value: string, ttlMs: number): Promise<void>;
   /** Stores only if absent (SET NX PX); true when this call stored it. */
   putIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  /**
+   * A replay check (RFC 9449 §11.1, RFC 7523 §3): records `key` and answers true when it was unseen and the store
+   * remembers every write since `existedBy` (epoch ms by which the checked value surely existed). A value that existed
+   * before the store lost its data (a Redis restart) is refused, so replay caches fail closed (corpus S107).
+   */
+  firstUse(key: string, ttlMs: number, existedBy: number): Promise<boolean>;
   get(key: string): Promise<string | undefined>;
   /** True for each key that exists, in order. */
   exists(keys: readonly string[]): Promise<boolean[]>;

@@ -4,6 +4,7 @@ import type { AuthenticatedClient, Client } from "../../plugin-sdk/client.js";
 import { OAuthErrors } from "../../plugin-sdk/errors.js";
 import type { RefreshedGrant } from "../../plugin-sdk/grant.js";
 import { DI } from "../di-tokens.js";
+import { failpoint } from "../failpoints.js";
 import type { Clock, RandomSource } from "../ports/clock.js";
 import type { DurableStorage, GrantRecord, RefreshTokenRecord } from "../ports/repositories.js";
 import { secretDigest } from "../security/digest.js";
@@ -89,6 +90,7 @@ export class RefreshTokenService {
       const successor = this.random.token(32);
       const record = this.record(grant, successor, now);
       if (await this.storage.grants.rotate(current.id, now, record, sealSuccessor(successor, presented, current.id))) {
+        failpoint("after-refresh-rotation");
         return this.refreshed(grant, successor);
       }
       const raced = await this.storage.grants.findRefreshTokenById(current.id);

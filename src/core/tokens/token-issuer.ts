@@ -12,6 +12,8 @@ import type { TokenCustomizer } from "../../plugin-sdk/hooks.js";
 import { AuditRecorderToken, type AuditRecorder } from "../audit/audit-trail.js";
 import { AuthorizationCodeService } from "../codes/authorization-code.service.js";
 import { DI } from "../di-tokens.js";
+import { StorageUnavailableError } from "../errors/storage-unavailable.js";
+import { failpoint } from "../failpoints.js";
 import { ResourceCatalog } from "../resources/resource-catalog.js";
 import { UserinfoClaimsRequests } from "../users/userinfo-claims-requests.store.js";
 import type { AccessTokenMinter, IssuedAccessToken } from "./access-token.js";
@@ -115,9 +117,21 @@ export class TokenIssuer {
     @inject(AuditRecorderToken) private readonly audit: AuditRecorder,
   ) {}
 
-  /** Mints what `decision` grants to `client` (RFC 6749 §5.1, RFC 9068 §2); `settings` replace the resolved format and lifetime. */
+  /**
+   * Mints what `decision` grants to `client` (RFC 6749 §5.1, RFC 9068 §2); `settings` replace the resolved format and
+   * lifetime. A storage outage before the tokens of a redeemed code were recorded puts the code back (corpus S108).
+   */
   async issue(client: Client, grantType: string, decision: GrantDecision, settings: AccessTokenSettings = {}): Promise<TokenIssuance> {
     assertCoreIssued(decision, grantType);
+    try {
+      return await this.mint(client, grantType, decision, settings);
+    } catch (error) {
+      if (decision.redeemedCode && error instanceof StorageUnavailableError) await this.codes.restore(decision.redeemedCode.handle).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async mint(client: Client, grantType: string, decision: GrantDecision, settings: AccessTokenSettings): Promise<TokenIssuance> {
     const { authentication } = decision;
     const subject = decision.refreshed?.subject ?? authentication?.subject ?? decision.subject ?? client.clientId;
     const openid = decision.access.scopes.includes("openid") && (decision.redeemedCode !== undefined || decision.refreshed !== undefined || authentication !== undefined);
@@ -150,6 +164,7 @@ export class TokenIssuer {
       confirmation,
     });
     if (decision.redeemedCode) await this.codes.recordIssued(decision.redeemedCode.handle, { grantId, jti: minted.claims.jti, exp: minted.claims.exp });
+    failpoint("after-token-insert");
     const response: TokenResponse = { access_token: minted.token, token_type: confirmation?.jkt ? "DPoP" : "Bearer", expires_in: minted.expiresIn };
     if (decision.access.scopes.length > 0) response.scope = decision.access.scopes.join(" ");
     if (refreshToken) response.refresh_token = refreshToken;

@@ -8,6 +8,7 @@ import { JwksCache, type JwksSource } from "../keys/jwks-cache.js";
 import type { Clock } from "../ports/clock.js";
 import type { EphemeralStore } from "../ports/ephemeral-store.js";
 import { secretDigest } from "../security/digest.js";
+import { existedBy } from "../security/existed-by.js";
 import { SafeFetcher, SafeFetchError } from "../security/safe-fetch.js";
 import { mapSubject } from "./subject-mapping.js";
 import { ANY_CLIENT, type TrustedIssuer } from "./trusted-issuer.js";
@@ -102,7 +103,7 @@ export class TrustedJwtVerifier implements TrustedIssuers {
     if (mapped === "unknown" || mapped === "disabled") return fail(`${mapped}_subject`, "sub is not an enabled local user");
     const expiresAt = verified.exp ?? Number.POSITIVE_INFINITY;
     const remainingMs = Number.isFinite(expiresAt) ? expiresAt * 1000 - now : issuer.maxLifetime * 1000;
-    if (expectation.singleUse && !(await this.consumeJti(issuer.issuer, verified.jti as string, remainingMs))) {
+    if (expectation.singleUse && !(await this.consumeJti(issuer.issuer, verified.jti as string, remainingMs, existedBy(verified, this.config.clockTolerance)))) {
       return fail("replayed", "jti was already used");
     }
     return Object.freeze({
@@ -173,8 +174,8 @@ export class TrustedJwtVerifier implements TrustedIssuers {
   }
 
   /** Records `jti` of `issuer` until exp + CLOCK_TOLERANCE, atomically on every node; false when it was seen (RFC 7523 §3 item 7). */
-  private consumeJti(issuer: string, jti: string, remainingMs: number): Promise<boolean> {
+  private consumeJti(issuer: string, jti: string, remainingMs: number, existed: number): Promise<boolean> {
     const ttl = Math.max(1, Math.ceil(remainingMs + this.config.clockTolerance * 1000));
-    return this.store.putIfAbsent(`jti:ti:${secretDigest(`${issuer}\u0000${jti}`)}`, "1", ttl);
+    return this.store.firstUse(`jti:ti:${secretDigest(`${issuer}\u0000${jti}`)}`, ttl, existed);
   }
 }

@@ -1,7 +1,11 @@
+import { Cluster } from "ioredis";
+import type { Clock } from "../../core/ports/clock.js";
 import type { EphemeralStore } from "../../core/ports/ephemeral-store.js";
+import type { Logger } from "../../core/ports/logger.js";
 import { guarded } from "../guard.js";
 import { ttlMillis } from "../ttl.js";
 import { closeRedis, type RedisClient, translateRedisError } from "./redis-connection.js";
+import { RedisMemorySpan } from "./redis-memory-span.js";
 
 /** INCR, giving the counter its TTL when it has none (i.e. it was just created), atomically. */
 const INCREMENT_LUA = `local n = redis.call('INCR', KEYS[1])
@@ -13,7 +17,10 @@ return n`;
  * SET NX PX. Each command and the increment script touch one key, so every key may live on its own cluster slot.
  */
 class RedisEphemeralStore implements EphemeralStore {
-  constructor(private readonly redis: RedisClient) {}
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly memory: { readonly since: number },
+  ) {}
 
   async put(key: string, value: string, ttlMs: number): Promise<void> {
     await this.redis.set(key, value, "PX", ttlMillis(ttlMs));
@@ -21,6 +28,10 @@ class RedisEphemeralStore implements EphemeralStore {
 
   async putIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
     return (await this.redis.set(key, value, "PX", ttlMillis(ttlMs), "NX")) === "OK";
+  }
+
+  async firstUse(key: string, ttlMs: number, existedBy: number): Promise<boolean> {
+    return existedBy >= this.memory.since && this.putIfAbsent(key, "1", ttlMs);
   }
 
   async get(key: string): Promise<string | undefined> {
@@ -62,7 +73,11 @@ class RedisEphemeralStore implements EphemeralStore {
   }
 }
 
-/** The store over `client`, one node or a cluster (keys prefixed by its keyPrefix); outages reject with StorageUnavailableError. */
-export function redisEphemeralStore(client: RedisClient): EphemeralStore {
-  return guarded(new RedisEphemeralStore(client), translateRedisError);
+/**
+ * The store over `client`, one node or a cluster (keys prefixed by its keyPrefix); outages reject with
+ * StorageUnavailableError. A single node's restarts are tracked for `firstUse`; a cluster's nodes are not (README).
+ */
+export function redisEphemeralStore(client: RedisClient, options: { clock: Clock; logger?: Logger }): EphemeralStore {
+  const memory = client instanceof Cluster ? { since: Number.NEGATIVE_INFINITY } : new RedisMemorySpan(client, options.clock, options.logger);
+  return guarded(new RedisEphemeralStore(client, memory), translateRedisError);
 }

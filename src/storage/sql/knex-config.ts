@@ -6,6 +6,8 @@ import { migrationSource } from "./migrations/index.js";
 const CONNECT_TIMEOUT_MS = 3000;
 const SQLITE_BUSY_TIMEOUT_MS = 3000;
 const MYSQL_LOCK_WAIT_TIMEOUT_S = 5;
+/** A query (BEGIN and COMMIT included) unanswered this long fails and its connection is dropped: longer than a lock wait. */
+export const MYSQL_QUERY_TIMEOUT_MS = 6000;
 
 type Done = (error: Error | null, connection: unknown) => void;
 
@@ -13,8 +15,11 @@ interface SqliteConnection {
   pragma(source: string): unknown;
 }
 
+type QueryCallback = (error: (Error & { code?: string }) | null, ...results: unknown[]) => void;
+
 interface MysqlConnection {
-  query(sql: string, callback: (error: Error | null) => void): void;
+  query(options: string | Record<string, unknown>, values?: unknown, callback?: QueryCallback): unknown;
+  destroy(): void;
 }
 
 /** In-memory when the path is `:memory:`; a file otherwise, in WAL mode with a busy timeout. */
@@ -35,8 +40,27 @@ export function sqliteConfig(filename: string): Knex.Config {
   };
 }
 
-/** `mysql://user:pass@host:port/db` (MySQL, MariaDB, or MySQL-compatible engines). */
-export function mysqlConfig(url: URL): Knex.Config {
+/**
+ * Gives every query on `connection` a timeout (mysql2 has none by default: a server that stops answering would hold the
+ * request forever), and drops the connection when one expires so the pool never hands it out again (corpus S108).
+ */
+function boundQueries(connection: MysqlConnection, timeoutMs: number): void {
+  const query = connection.query.bind(connection);
+  connection.query = (options, values, callback) => {
+    const sql = typeof options === "string" ? { sql: options } : options;
+    const [args, done] = typeof values === "function" ? [undefined, values as QueryCallback] : [values, callback];
+    return query({ timeout: timeoutMs, ...sql }, args, (error, ...results) => {
+      if (error?.code === "PROTOCOL_SEQUENCE_TIMEOUT") connection.destroy();
+      done?.(error, ...results);
+    });
+  };
+}
+
+/**
+ * `mysql://user:pass@host:port/db` (MySQL, MariaDB, or MySQL-compatible engines); `queryTimeoutMs` 0 leaves queries
+ * unbounded (migrations: DDL on a large table and the migration lock wait may take long).
+ */
+export function mysqlConfig(url: URL, { queryTimeoutMs = MYSQL_QUERY_TIMEOUT_MS } = {}): Knex.Config {
   return {
     client: "mysql2",
     connection: {
@@ -55,7 +79,8 @@ export function mysqlConfig(url: URL): Knex.Config {
       min: 0,
       max: 10,
       afterCreate(connection: MysqlConnection, done: Done) {
-        connection.query(`SET SESSION innodb_lock_wait_timeout = ${MYSQL_LOCK_WAIT_TIMEOUT_S}`, (error) => done(error, connection));
+        if (queryTimeoutMs > 0) boundQueries(connection, queryTimeoutMs);
+        connection.query(`SET SESSION innodb_lock_wait_timeout = ${MYSQL_LOCK_WAIT_TIMEOUT_S}`, undefined, (error) => done(error, connection));
       },
     },
   };

@@ -23,15 +23,22 @@ import { SqlUserRepository } from "./user.repository.js";
 const SQLITE_PREFIX = "sqlite:";
 const MEMORY = ":memory:";
 
-/** The knex config, and for a SQLite file the synchronous change probe its other processes' commits are seen through. */
-async function configFor(databaseUrl: string): Promise<{ config: Knex.Config; probe?: SqliteChangeProbe }> {
+interface SqlSetup {
+  config: Knex.Config;
+  /** MySQL: migrations run on their own short-lived pool whose queries have no timeout. */
+  migrationConfig?: Knex.Config;
+  /** A SQLite file: the synchronous change probe its other processes' commits are seen through. */
+  probe?: SqliteChangeProbe;
+}
+
+async function configFor(databaseUrl: string): Promise<SqlSetup> {
   if (databaseUrl.startsWith(SQLITE_PREFIX)) {
     const filename = databaseUrl.slice(SQLITE_PREFIX.length);
     if (filename === MEMORY) return { config: sqliteConfig(filename) };
     await mkdir(dirname(filename), { recursive: true });
     return { config: sqliteConfig(filename), probe: new SqliteChangeProbe(filename) };
   }
-  if (databaseUrl.startsWith("mysql://")) return { config: mysqlConfig(new URL(databaseUrl)) };
+  if (databaseUrl.startsWith("mysql://")) return { config: mysqlConfig(new URL(databaseUrl)), migrationConfig: mysqlConfig(new URL(databaseUrl), { queryTimeoutMs: 0 }) };
   throw new Error("unsupported database URL: expected sqlite:<path> or mysql://user:pass@host:port/db");
 }
 
@@ -39,7 +46,7 @@ async function configFor(databaseUrl: string): Promise<{ config: Knex.Config; pr
 const guard = <T extends object>(target: T): T => guarded(target, translateDatabaseError);
 
 /** Durable storage over knex (DESIGN "State"); connections open lazily, outages surface as StorageUnavailableError. */
-function sqlStorage(db: Knex, probe?: SqliteChangeProbe): DurableStorage {
+function sqlStorage(db: Knex, { probe, migrationDb }: { probe?: SqliteChangeProbe; migrationDb?: () => Knex }): DurableStorage {
   const changeLog = new SqlChangeLog(db, probe?.probe);
   const { head, since, purge } = guard({
     head: () => changeLog.head(),
@@ -60,7 +67,14 @@ function sqlStorage(db: Knex, probe?: SqliteChangeProbe): DurableStorage {
     // onCommit and probe stay synchronous (the guard would make them async); neither touches knex.
     changes: { head, since, purge, onCommit: (listener) => changeLog.onCommit(listener), ...(probe && { probe: probe.probe }) },
     ...guard({
-      migrate: () => migrateExclusively(db, migrationsConfig),
+      migrate: async () => {
+        const migrating = migrationDb?.() ?? db;
+        try {
+          await migrateExclusively(migrating, migrationsConfig);
+        } finally {
+          if (migrating !== db) await migrating.destroy();
+        }
+      },
       ping: async () => void (await db.raw("select 1")),
       close: async () => {
         probe?.close();
@@ -72,6 +86,7 @@ function sqlStorage(db: Knex, probe?: SqliteChangeProbe): DurableStorage {
 
 /** Opens `sqlite:<path>` (`sqlite::memory:` for in-memory) or `mysql://user:pass@host:port/db`. */
 export async function openSqlStorage(databaseUrl: string, options: { logger?: Logger } = {}): Promise<DurableStorage> {
-  const { config, probe } = await configFor(databaseUrl);
-  return sqlStorage(knex({ ...config, ...(options.logger && { log: knexLog(options.logger) }) }), probe);
+  const { config, migrationConfig, probe } = await configFor(databaseUrl);
+  const open = (base: Knex.Config) => knex({ ...base, ...(options.logger && { log: knexLog(options.logger) }) });
+  return sqlStorage(open(config), { probe, ...(migrationConfig && { migrationDb: () => open(migrationConfig) }) });
 }

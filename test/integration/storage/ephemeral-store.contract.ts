@@ -80,6 +80,12 @@ export function ephemeralStoreContract(name: string, open: () => Promise<Ephemer
       assert.equal(await store.putIfAbsent(k, "again", ttlMs), true);
     });
 
+    it("firstUse is true for exactly one of 20 concurrent callers of a value made now (a replay check)", async () => {
+      const k = key("proof");
+      const results = await Promise.all(Array.from({ length: 20 }, () => store.firstUse(k, ttlMs, Date.now())));
+      assert.equal(results.filter(Boolean).length, 1);
+    });
+
     it("take returns the value to exactly one of 50 concurrent callers", async () => {
       const k = key("par");
       await store.put(k, "request", ttlMs * 10);

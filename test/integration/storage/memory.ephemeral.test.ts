@@ -39,3 +39,20 @@ test("memory store: a full store evicts expired entries, then fails closed", asy
   await assert.rejects(store.putIfAbsent("d", "4", 1000), StorageUnavailableError);
   await store.close();
 });
+
+test("memory store: a clock stepping back (NTP correction) brings no expired entry back, and TTLs stay positive (corpus S112)", async () => {
+  const clock = fakeClock();
+  let monotonic = 0;
+  const store = new MemoryEphemeralStore(clock, { monotonicNow: () => monotonic });
+  await store.put("code", "1", 1000);
+  await store.put("later", "2", 5000);
+  clock.advance(2000);
+  monotonic += 2000;
+  clock.advance(-60_000);
+  assert.equal(await store.get("code"), undefined, "expired before the step: stays expired");
+  assert.equal(await store.take("code"), undefined);
+  assert.equal(await store.ttl("later"), 3000, "what is alive keeps its remaining time, not 63 s more");
+  await store.put("new", "3", 1000);
+  assert.ok((await store.ttl("new"))! > 0);
+  await store.close();
+});

@@ -38,7 +38,7 @@ if (url) {
 test("Redis at a closed port fails fast with StorageUnavailableError", async () => {
   const closed = `redis://127.0.0.1:${await closedPort()}`;
   await assertFailsFast(() => openEphemeral({ redisUrl: closed, clock: systemClock }));
-  const store = redisEphemeralStore(createRedisClient(closed, { role: "test" }));
+  const store = redisEphemeralStore(createRedisClient(closed, { role: "test" }), { clock: systemClock });
   await assertFailsFast(() => store.get("any"));
   await assertFailsFast(() => store.take("any"));
   await store.close();

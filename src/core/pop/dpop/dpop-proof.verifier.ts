@@ -8,6 +8,7 @@ import { privateMemberOf } from "../../keys/public-jwk.js";
 import type { Clock } from "../../ports/clock.js";
 import type { EphemeralStore } from "../../ports/ephemeral-store.js";
 import { secretDigest } from "../../security/digest.js";
+import { existedBy } from "../../security/existed-by.js";
 import { isDpopAlg, keyFitsAlg, verifiesSignature } from "./dpop-algorithms.js";
 import { normalizedHtu } from "./dpop-htu.js";
 import { DpopNonces } from "./dpop-nonces.js";
@@ -86,7 +87,7 @@ export class DpopProofVerifier {
       return invalid("ath must be the hash of the access token");
     }
     const remembered = (this.config.dpopProofMaxAge + 2 * this.config.clockTolerance) * 1000;
-    if (!(await this.store.putIfAbsent(dpopReplayKey(htm, target, jti), "1", remembered))) return invalid("the DPoP proof was already used");
+    if (!(await this.store.firstUse(dpopReplayKey(htm, target, jti), remembered, existedBy({ iat: iat as number }, this.config.clockTolerance)))) return invalid("the DPoP proof was already used");
     return { valid: true, jkt: key.jkt };
   }
 
