@@ -41,6 +41,12 @@ export class OAuthRouter {
     }
   }
 
+  /** Every served path (a trailing "/*" matches sub-paths) with its methods and body kinds: what the router dispatches. */
+  routes(): readonly Pick<HttpEndpoint, "path" | "methods" | "body">[] {
+    const all = [...this.exact.values(), ...this.prefixed.map((p) => p.endpoint)];
+    return all.map(({ path, methods, body }) => ({ path, methods, body }));
+  }
+
   /** The request listener of the public server. */
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
     const rawUrl = req.url ?? "/";
