@@ -1,0 +1,53 @@
+import assert from "node:assert/strict";
+import { connect } from "node:http2";
+import { after, before, describe, test } from "node:test";
+import * as grpc from "@grpc/grpc-js";
+import { InternalScopes } from "../../../src/core/policy/scopes.js";
+import { startRpcHarness, type RpcHarness } from "./rpc-harness.js";
+
+/** Field 0 with wire type 0: no protobuf message starts like this ("illegal tag"). */
+const NOT_PROTOBUF = Buffer.from([0]);
+const identity = (bytes: Buffer) => bytes;
+
+/** A request message that does not parse is the caller's error: INVALID_ARGUMENT, never INTERNAL (found by test/fuzz). */
+describe("internal gRPC: malformed request messages", () => {
+  let h: RpcHarness;
+  let metadata: grpc.Metadata;
+  before(async () => {
+    h = await startRpcHarness();
+    metadata = new grpc.Metadata();
+    metadata.set("authorization", `Bearer ${await h.callerToken(...Object.values(InternalScopes))}`);
+  });
+  after(() => h.close());
+
+  test("unary over gRPC: INVALID_ARGUMENT", async () => {
+    const code = await new Promise<number>((resolve) =>
+      h.grpc.makeUnaryRequest("/portcullis.client.v1.ClientRegistryService/GetClient", identity, identity, NOT_PROTOBUF, metadata, (error) => resolve(error?.code ?? grpc.status.OK)),
+    );
+    assert.equal(code, grpc.status.INVALID_ARGUMENT);
+  });
+
+  test("server stream over gRPC: INVALID_ARGUMENT", async () => {
+    const call = h.grpc.makeServerStreamRequest("/portcullis.validation.v1.TokenValidationService/WatchRevocations", identity, identity, NOT_PROTOBUF, metadata);
+    const code = await new Promise<number>((resolve) => call.on("error", (error: grpc.ServiceError) => resolve(error.code)).on("data", () => resolve(grpc.status.OK)));
+    call.cancel();
+    assert.equal(code, grpc.status.INVALID_ARGUMENT);
+  });
+
+  test("unary over the Connect protocol: HTTP 400 invalid_argument", async () => {
+    const session = connect(h.test.grpcUrl);
+    const stream = session.request({ ":method": "POST", ":path": "/portcullis.client.v1.ClientRegistryService/GetClient", "content-type": "application/proto", authorization: metadata.get("authorization")[0] as string });
+    const chunks: Buffer[] = [];
+    const status = await new Promise<number>((resolve, reject) => {
+      let answered = 0;
+      stream.on("response", (headers) => (answered = Number(headers[":status"])));
+      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+      stream.on("end", () => resolve(answered));
+      stream.on("error", reject);
+      stream.end(NOT_PROTOBUF);
+    });
+    session.close();
+    assert.equal(status, 400);
+    assert.equal((JSON.parse(Buffer.concat(chunks).toString()) as { code: string }).code, "invalid_argument");
+  });
+});
