@@ -59,7 +59,9 @@ export async function plantSeeds(t: TestApp, nowMs: number): Promise<Seeds> {
   const codeValues: string[] = [];
   for (const client of [confidential, pub]) for (let i = 0; i < CODES_PER_CLIENT; i++) codeValues.push(await issue(client.client_id, ["openid", "offline_access", "api:read"]));
 
-  const tokenSet = (await (await t.postForm("/token", { grant_type: "authorization_code", code: codeValues.shift()!, redirect_uri: REDIRECT, code_verifier: VERIFIER }, secretHeaders)).json()) as Json;
+  // Three grants: the refresh and revocation templates end theirs, the first stays usable for userinfo and introspection.
+  const redeem = async () => (await (await t.postForm("/token", { grant_type: "authorization_code", code: codeValues.shift()!, redirect_uri: REDIRECT, code_verifier: VERIFIER }, secretHeaders)).json()) as Json;
+  const [tokenSet, refreshSet, revokeSet] = [await redeem(), await redeem(), await redeem()];
   const clientToken = (await (await t.postForm("/token", { grant_type: "client_credentials", scope: "api:read" }, secretHeaders)).json()) as Json;
   const par = (await (await t.postForm("/par", { response_type: "code", redirect_uri: REDIRECT, scope: "openid api:read", code_challenge: CHALLENGE, code_challenge_method: "S256", state: "s1" }, secretHeaders)).json()) as Json;
   const device = (await (await t.postForm("/device_authorization", { client_id: pub.client_id, scope: "openid" })).json()) as Json;
@@ -86,7 +88,7 @@ export async function plantSeeds(t: TestApp, nowMs: number): Promise<Seeds> {
     post("/token", form({ grant_type: "client_credentials", client_id: bodySecret.client_id, client_secret: bodySecret.client_secret }), []),
     post("/token", form({ grant_type: "client_credentials", client_id: keyed.client_id, client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", client_assertion: assertion }), []),
     post("/token", form({ grant_type: "client_credentials" }), [...auth, ["DPoP", proof]]),
-    post("/token", form({ grant_type: "refresh_token", refresh_token: tokenSet.refresh_token })),
+    post("/token", form({ grant_type: "refresh_token", refresh_token: refreshSet.refresh_token })),
     post("/token", form({ grant_type: "urn:ietf:params:oauth:grant-type:token-exchange", subject_token: tokenSet.access_token, subject_token_type: "urn:ietf:params:oauth:token-type:access_token", actor_token: clientToken.access_token, actor_token_type: "urn:ietf:params:oauth:token-type:access_token", audience: API })),
     post("/token", form({ grant_type: "urn:ietf:params:oauth:grant-type:device_code", device_code: device.device_code, client_id: pub.client_id }), []),
     post("/token", form({ grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer", assertion, scope: "api:read" })),
@@ -96,7 +98,7 @@ export async function plantSeeds(t: TestApp, nowMs: number): Promise<Seeds> {
     { method: "GET", path: "/authorize", params: form({ client_id: confidential.client_id, request_uri: par.request_uri }), headers: [] },
     { method: "GET", path: "/authorize", params: form({ client_id: keyed.client_id, request: requestObject }), headers: [] },
     post("/introspect", form({ token: tokenSet.access_token, token_type_hint: "access_token" })),
-    post("/revoke", form({ token: tokenSet.refresh_token, token_type_hint: "refresh_token" })),
+    post("/revoke", form({ token: revokeSet.refresh_token, token_type_hint: "refresh_token" })),
     { method: "GET", path: "/userinfo", params: [], headers: bearer(tokenSet.access_token) },
     { method: "GET", path: "/end_session", params: form({ id_token_hint: tokenSet.id_token, post_logout_redirect_uri: REDIRECT, state: "s" }), headers: [] },
     post("/device_authorization", form({ client_id: pub.client_id, scope: "openid" }), []),
@@ -122,8 +124,8 @@ export async function plantSeeds(t: TestApp, nowMs: number): Promise<Seeds> {
       scope: ["openid", "openid offline_access api:read", "api:write", "portcullis:mint"],
       resource: [API, "https://evil.example/"],
       audience: [API],
-      refresh_token: [tokenSet.refresh_token ?? "no-refresh-token"],
-      token: [tokenSet.access_token!, tokenSet.refresh_token ?? "", clientToken.access_token!],
+      refresh_token: [refreshSet.refresh_token ?? "no-refresh-token"],
+      token: [tokenSet.access_token!, revokeSet.refresh_token ?? "", revokeSet.access_token ?? "", clientToken.access_token!],
       token_type_hint: ["access_token", "refresh_token"],
       subject_token: [tokenSet.access_token!, tokenSet.id_token ?? ""],
       subject_token_type: ["urn:ietf:params:oauth:token-type:access_token", "urn:ietf:params:oauth:token-type:id_token", "urn:ietf:params:oauth:token-type:jwt"],
