@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import type { SignedJwtSeed } from "../support/seed-flows.js";
 import { jsonValue } from "./json.arbitrary.js";
 
 const b64 = (value: unknown) => Buffer.from(typeof value === "string" ? value : JSON.stringify(value)).toString("base64url");
@@ -50,4 +51,24 @@ function flipBit(signature: string, n: number): string {
   if (bytes.length === 0) return signature;
   bytes[n % bytes.length]! ^= 1 << (n % 8);
   return bytes.toString("base64url");
+}
+
+/**
+ * A JWT whose key the fuzzer holds, its header or claims mutated (a member set to any JSON, dropped, or made huge) and
+ * then signed again with a fresh `jti`: reaches the claim checks that come after signature verification.
+ */
+export function resignedJwt(seed: SignedJwtSeed): fc.Arbitrary<string> {
+  type Members = Record<string, unknown>;
+  const change = fc.oneof(
+    { weight: 2, arbitrary: fc.constant((m: Members) => m) },
+    { weight: 3, arbitrary: fc.tuple(fc.constantFrom(...Object.keys(seed.claims), ...CLAIMS), jsonValue).map(([name, value]) => (m: Members) => ({ ...m, [name]: value })) },
+    fc.constantFrom(...Object.keys(seed.claims)).map((name) => (m: Members) => Object.fromEntries(Object.entries(m).filter(([n]) => n !== name))),
+    fc.constantFrom(...Object.keys(seed.claims)).map((name) => (m: Members) => ({ ...m, [name]: "x".repeat(20_000) })),
+  );
+  const headerChange = fc.oneof(
+    { weight: 4, arbitrary: fc.constant((h: Members) => h) },
+    fc.tuple(fc.constantFrom(...HEADER_MEMBERS), jsonValue).map(([name, value]) => (h: Members) => ({ ...h, [name]: value })),
+    fc.constantFrom(...TYPS).map((typ) => (h: Members) => ({ ...h, typ })),
+  );
+  return fc.tuple(fc.uuid(), change, headerChange).map(([jti, mutateClaims, mutateHeader]) => seed.sign(mutateHeader(seed.header), mutateClaims({ ...seed.claims, jti })));
 }

@@ -22,6 +22,8 @@ export interface MutationVocabulary {
   headers: HeaderVocabulary;
   jwtParameters: readonly string[];
   metadataNames: readonly string[];
+  /** Re-signs what a replay check would refuse (client assertions, DPoP proofs) before a template is mutated. */
+  freshen(template: RequestTemplate): RequestTemplate;
 }
 
 /** One small change to `template`: drop, repeat or alter a parameter, add one, drop or add a header, add a JSON member. */
@@ -44,7 +46,7 @@ function mutation(template: RequestTemplate, vocabulary: MutationVocabulary): fc
 export function mutatedTemplate(templates: readonly RequestTemplate[], vocabulary: MutationVocabulary): fc.Arbitrary<RawHttpRequest> {
   const pick = fc.constantFrom(...templates).chain((template) => fc.tuple(fc.constant(template), fc.array(mutation(template, vocabulary), { maxLength: 3 })));
   return pick.map(([template, mutations]) => {
-    const draft = mutations.reduce((d, mutate) => mutate(d), { ...template, extraJson: [] } as Draft);
+    const draft = mutations.reduce((d, mutate) => mutate(d), { ...vocabulary.freshen(template), extraJson: [] } as Draft);
     const form = draft.params.map(([n, v]) => `${encodeFormComponent(n)}=${encodeFormComponent(v)}`).join("&");
     if (draft.json !== undefined) {
       const base = JSON.stringify(draft.json);

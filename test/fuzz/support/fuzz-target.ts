@@ -4,7 +4,7 @@ import { FakeClock } from "../../support/fake-clock.js";
 import { startTestApp, type TestApp } from "../../support/test-app.js";
 import { watchProcessFaults, type ProcessFaults } from "./process-faults.js";
 import { seededRandom } from "./seeded-random.js";
-import { plantSeeds, type Seeds } from "./seed-flows.js";
+import { plantSeeds, type RequestTemplate, type Seeds } from "./seed-flows.js";
 
 /** One fuzzable path of the public listener, as the running app's router serves it. */
 export interface FuzzRoute {
@@ -23,6 +23,8 @@ export interface FuzzTarget {
   /** Grant types the app serves (its grant registry). */
   grantTypes: string[];
   faults: ProcessFaults;
+  /** `template` with its client assertion and DPoP proof signed afresh (a new jti), so a replay check does not stop it early. */
+  freshen(template: RequestTemplate): RequestTemplate;
   /** Asserts the server survived (health check, no crash, no error logged), then stops it. */
   close(): Promise<void>;
 }
@@ -42,6 +44,11 @@ export async function startFuzzTarget(name: string): Promise<FuzzTarget> {
     body: route.body ?? {},
   }));
   const { grants, clientAuthenticators } = test.app.registries;
+  let signed = 0;
+  const fresh = (role: string, value: string) => {
+    const seed = seeds.signed.find((s) => s.role === role.toLowerCase());
+    return seed ? seed.sign(seed.header, { ...seed.claims, jti: `fresh-${++signed}` }) : value;
+  };
   const declared = [...grants.values()].flatMap((g) => g.parameters).concat(clientAuthenticators.flatMap((a) => a.parameters));
   return {
     test,
@@ -50,6 +57,11 @@ export async function startFuzzTarget(name: string): Promise<FuzzTarget> {
     parameterNames: [...new Set([...Object.keys(seeds.values), ...declared, "grant_type"])].sort(),
     grantTypes: [...grants.keys()].sort(),
     faults,
+    freshen: (template) => ({
+      ...template,
+      params: template.params.map(([name, value]) => [name, fresh(name, value)]),
+      headers: template.headers.map(([name, value]) => [name, fresh(name, value)]),
+    }),
     async close() {
       try {
         const health = await fetch(`${test.publicUrl}/healthz`);

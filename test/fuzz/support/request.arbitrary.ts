@@ -81,6 +81,6 @@ export function requestFor(route: FuzzRoute, vocabulary: RequestVocabulary): fc.
 
 /** A request to any route of the target: built from nothing (every route) or, more often, a seeded valid request mutated a little. */
 export function anyRequest(target: FuzzTarget, vocabulary: RequestVocabulary): fc.Arbitrary<RawHttpRequest> {
-  const mutations = { form: vocabulary.form, headers: { authorizations: vocabulary.authorizations, jwt: vocabulary.jwt }, jwtParameters: JWT_PARAMETERS, metadataNames: vocabulary.metadataNames };
+  const mutations = { form: vocabulary.form, headers: { authorizations: vocabulary.authorizations, jwt: vocabulary.jwt }, jwtParameters: JWT_PARAMETERS, metadataNames: vocabulary.metadataNames, freshen: target.freshen };
   return fc.oneof({ weight: 1, arbitrary: fc.constantFrom(...target.routes).chain((route) => requestFor(route, vocabulary)) }, { weight: 2, arbitrary: mutatedTemplate(target.seeds.templates, mutations) });
 }
