@@ -23,13 +23,15 @@ function memberText(examples: readonly unknown[]): fc.Arbitrary<string> {
 }
 
 /**
- * A JSON body built as text (so `__proto__` stays an own member and keys may repeat): an object whose members are known
+ * A JSON body built as text (so `__proto__` stays an own member and keys may repeat): the members of `base`, then known
  * names with valid or wrong values, or now and then another top-level value, truncated text, or invalid bytes.
  */
-export function jsonDocument(names: readonly string[], examples: Readonly<Record<string, readonly unknown[]>>): fc.Arbitrary<Buffer> {
+export function jsonDocument(names: readonly string[], examples: Readonly<Record<string, readonly unknown[]>>, base: Readonly<Record<string, unknown>> = {}): fc.Arbitrary<Buffer> {
+  const valid = Object.entries(base).map(([n, v]) => `${JSON.stringify(n)}:${JSON.stringify(v)}`);
   const name = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...names) }, { weight: 1, arbitrary: fc.constantFrom(...POLLUTION_KEYS) }, { weight: 1, arbitrary: fc.string({ maxLength: 12 }) });
   const member = name.chain((n) => memberText(Object.hasOwn(examples, n) ? examples[n]! : []).map((text) => `${JSON.stringify(n)}:${text}`));
-  const object = fc.array(member, { maxLength: 12 }).map((members) => `{${members.join(",")}}`);
+  // Later members win in JSON.parse: a random member may replace a valid one of `base`.
+  const object = fc.array(member, { maxLength: 12 }).map((members) => `{${[...valid, ...members].join(",")}}`);
   return fc.oneof(
     { weight: 8, arbitrary: object.map((text) => Buffer.from(text)) },
     { weight: 1, arbitrary: fc.oneof(jsonValue.map((v) => JSON.stringify(v) ?? "null"), extremeJson).map((text) => Buffer.from(text)) },
