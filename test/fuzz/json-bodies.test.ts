@@ -42,7 +42,7 @@ describe("fuzz: registration and management JSON", () => {
       tally.record(`${method} ${managed ? "/register/{id}" : "/register"}`, response.status);
       checkResponse(request, response);
     });
-    await runFuzz("json-bodies", property, 150);
+    await runFuzz("json-bodies", property, 80);
     console.log(tally.summary());
     assert.ok(tally.count(200, 300) > 0, "some fuzzed metadata is still accepted");
   });
