@@ -22,16 +22,21 @@ const header = (response: RawHttpResponse, name: string) => response.headers[nam
 const sent = (request: RawHttpRequest, name: string) => request.headers.some(([n]) => n.toLowerCase() === name);
 
 /**
- * The properties every answer to any request must have: no 5xx; 405 with Allow (RFC 9110 §15.5.6); JSON errors with
- * a registered `error` and an RFC 6749 §5.2 description; 401 with WWW-Authenticate for invalid_token (RFC 6750 §3) and
- * for invalid_client when the client used the Authorization header (RFC 6749 §5.2).
+ * The properties every answer to any request must have: no 5xx; 405 with Allow (RFC 9110 §15.5.6); JSON that parses;
+ * `no-store` on every JSON answer of the token endpoint (RFC 6749 §5.1, §5.2); JSON errors with a registered `error`
+ * and an RFC 6749 §5.2 description; 401 with WWW-Authenticate for invalid_token (RFC 6750 §3) and for invalid_client
+ * when the client used the Authorization header (RFC 6749 §5.2).
  */
 export function checkResponse(request: RawHttpRequest, response: RawHttpResponse): void {
   const what = `${request.method} ${request.target.slice(0, 120)} → ${response.status} ${response.body.subarray(0, 300).toString()}`;
   assert.ok(response.status < 500, `5xx: ${what}`);
   if (response.status === 405) assert.ok(header(response, "allow"), `405 without Allow: ${what}`);
-  if (response.status < 400 || request.method === "HEAD" || !/^application\/json/.test(header(response, "content-type") ?? "")) return;
-  const body = JSON.parse(response.body.toString()) as { error?: unknown; error_description?: unknown };
+  if (request.method === "HEAD" || !/^application\/json/.test(header(response, "content-type") ?? "")) return;
+  let parsed: unknown;
+  assert.doesNotThrow(() => (parsed = JSON.parse(response.body.toString())), `a JSON answer that does not parse: ${what}`);
+  if (request.target.split("?")[0] === "/token") assert.match(header(response, "cache-control") ?? "", /no-store/, `a token endpoint answer without Cache-Control: no-store (RFC 6749 §5.1): ${what}`);
+  if (response.status < 400) return;
+  const body = parsed as { error?: unknown; error_description?: unknown };
   assert.equal(typeof body.error, "string", `a JSON error without an error code: ${what}`);
   assert.ok(REGISTERED_ERRORS.has(body.error as string), `unregistered error code: ${what}`);
   if (body.error_description !== undefined) assert.match(String(body.error_description), DESCRIPTION_CHARSET, `error_description outside RFC 6749 §5.2: ${what}`);
