@@ -16,6 +16,16 @@ describe("fuzz: every public HTTP endpoint", () => {
   });
   after(() => target.close());
 
+  test("every endpoint the discovery documents advertise is among the fuzzed routes", async () => {
+    const fuzzed = target.routes.flatMap((route) => route.paths);
+    for (const document of ["/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"]) {
+      const metadata = (await (await fetch(`${target.test.publicUrl}${document}`)).json()) as Record<string, unknown>;
+      const advertised = Object.entries(metadata).filter(([name, value]) => name.endsWith("_endpoint") && typeof value === "string" && value.startsWith(target.test.issuer));
+      assert.ok(advertised.length >= 5, `${document} advertises endpoints`);
+      for (const [name, url] of advertised) assert.ok(fuzzed.includes(new URL(url as string).pathname), `${name} (${String(url)}) is fuzzed`);
+    }
+  });
+
   test("no 5xx, well-formed errors, no crash: for every route the router serves", async () => {
     const requests = anyRequest(target, vocabularyOf(target));
     const tally = new StatusTally();
