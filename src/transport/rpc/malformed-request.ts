@@ -20,9 +20,9 @@ export function asInvalidArgument(error: ConnectError): ConnectError {
 
 /**
  * Wraps every handler of `router` so unary calls whose request did not parse answer INVALID_ARGUMENT: connect-es parses a
- * unary request before interceptors run, so the error-mapping interceptor never sees it. Covers the gRPC trailer and the
- * Connect protocol's JSON error (gRPC-Web writes its trailer into the body first and keeps INTERNAL). Server streams parse
- * inside the interceptor chain and are mapped there.
+ * unary request before interceptors run, so the error-mapping interceptor never sees it. Covers the gRPC trailer, the
+ * gRPC-Web trailer frame and the Connect protocol's JSON error. Server streams parse inside the interceptor chain and are
+ * mapped there.
  */
 export function answerMalformedRequestsAsInvalidArgument(router: ConnectRouter): void {
   router.handlers.forEach((handler, index) => {
@@ -31,6 +31,7 @@ export function answerMalformedRequestsAsInvalidArgument(router: ConnectRouter):
 }
 
 async function rewrite(response: UniversalServerResponse): Promise<UniversalServerResponse> {
+  if (/^application\/grpc-web/.test(response.header?.get("content-type") ?? "") && response.body) return { ...response, body: withGrpcWebTrailerFixed(response.body) };
   const grpcStatus = response.trailer?.get("grpc-status");
   if (grpcStatus === String(Code.Internal) && MALFORMED.test(decodeURIComponent(response.trailer!.get("grpc-message") ?? ""))) {
     response.trailer!.set("grpc-status", String(Code.InvalidArgument));
@@ -46,6 +47,28 @@ async function rewrite(response: UniversalServerResponse): Promise<UniversalServ
   const body = Buffer.from(JSON.stringify({ ...error, code: "invalid_argument" }));
   response.header!.set("content-length", String(body.length));
   return { ...response, status: 400, body: single(body) };
+}
+
+/** gRPC-Web: the trailer is a body frame with flag 0x80 (gRPC-Web protocol "Message framing"); an error answer starts with it. */
+async function* withGrpcWebTrailerFixed(body: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+  let first = true;
+  for await (const chunk of body) {
+    yield first ? fixedTrailerFrame(Buffer.from(chunk)) : chunk;
+    first = false;
+  }
+}
+
+/** A trailer frame saying INTERNAL for a malformed request, re-encoded with INVALID_ARGUMENT; any other chunk as is. */
+function fixedTrailerFrame(chunk: Buffer): Buffer {
+  if (chunk.length < 5 || chunk[0] !== 0x80 || chunk.readUInt32BE(1) !== chunk.length - 5) return chunk;
+  const trailer = chunk.subarray(5).toString("latin1");
+  const message = /^grpc-message: (.*)$/im.exec(trailer)?.[1] ?? "";
+  if (!/^grpc-status: 13\r?$/im.test(trailer) || !MALFORMED.test(decodeURIComponent(message.trim()))) return chunk;
+  const fixed = Buffer.from(trailer.replace(/^grpc-status: 13(\r?)$/im, `grpc-status: ${Code.InvalidArgument}$1`), "latin1");
+  const prefix = Buffer.alloc(5);
+  prefix.writeUInt8(0x80, 0);
+  prefix.writeUInt32BE(fixed.length, 1);
+  return Buffer.concat([prefix, fixed]);
 }
 
 async function* single(bytes: Uint8Array): AsyncIterable<Uint8Array> {

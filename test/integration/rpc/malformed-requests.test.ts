@@ -34,20 +34,36 @@ describe("internal gRPC: malformed request messages", () => {
     assert.equal(code, grpc.status.INVALID_ARGUMENT);
   });
 
-  test("unary over the Connect protocol: HTTP 400 invalid_argument", async () => {
+  /** One POST over a fresh HTTP/2 session: the answer's status and body. */
+  const h2Post = async (path: string, contentType: string, body: Buffer): Promise<{ status: number; body: Buffer }> => {
     const session = connect(h.test.grpcUrl);
-    const stream = session.request({ ":method": "POST", ":path": "/portcullis.client.v1.ClientRegistryService/GetClient", "content-type": "application/proto", authorization: metadata.get("authorization")[0] as string });
+    const stream = session.request({ ":method": "POST", ":path": path, "content-type": contentType, authorization: metadata.get("authorization")[0] as string });
     const chunks: Buffer[] = [];
-    const status = await new Promise<number>((resolve, reject) => {
-      let answered = 0;
-      stream.on("response", (headers) => (answered = Number(headers[":status"])));
-      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-      stream.on("end", () => resolve(answered));
-      stream.on("error", reject);
-      stream.end(NOT_PROTOBUF);
-    });
-    session.close();
-    assert.equal(status, 400);
-    assert.equal((JSON.parse(Buffer.concat(chunks).toString()) as { code: string }).code, "invalid_argument");
+    try {
+      const status = await new Promise<number>((resolve, reject) => {
+        let answered = 0;
+        stream.on("response", (headers) => (answered = Number(headers[":status"])));
+        stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+        stream.on("end", () => resolve(answered));
+        stream.on("error", reject);
+        stream.end(body);
+      });
+      return { status, body: Buffer.concat(chunks) };
+    } finally {
+      session.close();
+    }
+  };
+
+  test("unary over the Connect protocol: HTTP 400 invalid_argument", async () => {
+    const answer = await h2Post("/portcullis.client.v1.ClientRegistryService/GetClient", "application/proto", NOT_PROTOBUF);
+    assert.equal(answer.status, 400);
+    assert.equal((JSON.parse(answer.body.toString()) as { code: string }).code, "invalid_argument");
+  });
+
+  test("unary over gRPC-Web: the trailer frame says grpc-status 3", async () => {
+    const frame = Buffer.concat([Buffer.from([0, 0, 0, 0, NOT_PROTOBUF.length]), NOT_PROTOBUF]);
+    const answer = await h2Post("/portcullis.client.v1.ClientRegistryService/GetClient", "application/grpc-web+proto", frame);
+    assert.equal(answer.body[0], 0x80, "the answer is a trailer frame");
+    assert.match(answer.body.subarray(5).toString(), /^grpc-status: 3\r?$/m);
   });
 });
