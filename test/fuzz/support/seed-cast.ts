@@ -2,6 +2,7 @@ import { AuthorizationCodeService } from "../../../src/core/codes/authorization-
 import { TrustedIssuerService } from "../../../src/core/trust/trusted-issuer.service.js";
 import { UserService } from "../../../src/core/users/user.service.js";
 import { DpopTestKey } from "../../support/dpop.js";
+import { formOf } from "../../support/http-browser.js";
 import { basic, type TestApp } from "../../support/test-app.js";
 
 export const REDIRECT = "https://app.example.test/cb";
@@ -42,6 +43,8 @@ export interface Cast {
   registered: Json;
   /** The path of the sign-in interaction a GET /authorize started. */
   interaction: string;
+  /** Its sign-in form (action path and hidden fields, the CSRF token among them) and the interaction cookie. */
+  login: { path: string; hidden: Record<string, string>; cookie: string };
   dpopJkt: string;
   signed: SignedJwtSeed[];
   /** The signed seeds' JWTs by role. */
@@ -82,6 +85,9 @@ export async function plantCast(t: TestApp, nowMs: number): Promise<Cast> {
   const registered = await json(fetch(`${t.publicUrl}/register`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ redirect_uris: [REDIRECT] }) }));
   const authorizeQuery = new URLSearchParams({ client_id: clients.public.client_id, response_type: "code", redirect_uri: REDIRECT, scope: "openid", code_challenge: CHALLENGE, code_challenge_method: "S256", state: "s2", nonce: "n2" });
   const authorize = await fetch(`${t.publicUrl}/authorize?${authorizeQuery}`, { redirect: "manual" });
+  const interaction = new URL(authorize.headers.get("location") ?? `${t.publicUrl}/interaction/none`).pathname;
+  const cookie = authorize.headers.getSetCookie().map((line) => line.split(";")[0]).join("; ");
+  const page = formOf(await (await fetch(`${t.publicUrl}${interaction}`, { headers: { cookie } })).text());
 
   // The client's key also signs for a trusted issuer: JWT-bearer assertions and software statements reach past the trust check.
   await t.app.container.resolve(TrustedIssuerService).put({ issuer: IDP, uses: ["jwt-bearer", "token-exchange", "software-statement"], allowedClients: [clients.confidential.client_id], subjectMapping: "username", jwks: { keys: [{ ...key.jwk, kid: KID }] } });
@@ -110,7 +116,8 @@ export async function plantCast(t: TestApp, nowMs: number): Promise<Cast> {
     par,
     device,
     registered,
-    interaction: new URL(authorize.headers.get("location") ?? `${t.publicUrl}/interaction/none`).pathname,
+    interaction,
+    login: { path: page ? new URL(page.action).pathname : `${interaction}/login`, hidden: page?.hidden ?? {}, cookie },
     dpopJkt: dpop.jkt,
     signed,
     jwt,

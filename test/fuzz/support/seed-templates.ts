@@ -12,7 +12,7 @@ export interface RequestTemplate {
 const JWT_BEARER_CLIENT_AUTH = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 const ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
 
-/** One or more valid requests per flow the cast can run: every grant, PAR, authorization, introspection, revocation, userinfo, logout, registration. */
+/** One or more valid requests per flow the cast can run: every grant, PAR, authorization, sign-in, introspection, revocation, userinfo, logout, registration. */
 export function templatesOf(cast: Cast): RequestTemplate[] {
   const { clients, tokenSet, registered, jwt } = cast;
   const auth: [string, string][] = [["Authorization", cast.secretAuth]];
@@ -46,6 +46,7 @@ export function templatesOf(cast: Cast): RequestTemplate[] {
     post("/device_authorization", form({ client_id: clients.public.client_id, scope: "openid" }), []),
     post("/authorize-challenge", [...form({ client_id: clients.public.client_id, response_type: "code", scope: "openid", username: "alice", password: "alice-password-1" }), ...pkce], []),
     post("/challenge", [], []),
+    post(cast.login.path, form({ ...cast.login.hidden, username: "alice", password: "alice-password-1" }), [["Cookie", cast.login.cookie]]),
     get("/device", form({ user_code: cast.device.user_code })),
     { method: "POST", path: "/register", params: [], headers: [], json: { redirect_uris: [REDIRECT], grant_types: ["authorization_code"], software_statement: jwt.software_statement } },
     get(management, [], bearer(registered.registration_access_token)),
