@@ -52,12 +52,22 @@ describe("fuzz: every internal gRPC method", () => {
       { weight: 1, arbitrary: jwt.map((token) => `Bearer ${token}`) },
       { weight: 1, arbitrary: fc.constant(undefined) },
     );
+    // What a gRPC request says about its frames: codec, compression and deadline (gRPC over HTTP/2 "Requests").
+    const frameHeaders = fc.record(
+      {
+        "content-type": fc.constantFrom("application/grpc", "application/grpc+proto", "application/grpc+json", "application/grpc+xml", "application/grpc; charset=utf-8", "text/plain"),
+        "grpc-encoding": fc.constantFrom("identity", "gzip", "br", "deflate", "snappy", ""),
+        "grpc-timeout": fc.constantFrom("1S", "100m", "0n", "99999999H", "-1S", "1X", "", "1"),
+        "x-request-id": mutatedString(["abc-123"]).map((id) => id.replace(/[^\x20-\x7e]/g, "")),
+      },
+      { requiredKeys: ["content-type"] },
+    );
     const call = fc.constantFrom(...methods).chain((method) =>
       fc.record({
         method: fc.constant(method),
         authorization,
         message: messageBytes(method.input, strings),
-        frame: fc.oneof({ weight: 4, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.record({ compressedFlag: fc.constantFrom(0, 1, 0x80), declaredDelta: fc.integer({ min: -4, max: 70_000 }) }) }),
+        frame: fc.oneof({ weight: 4, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.record({ compressedFlag: fc.constantFrom(0, 1, 0x80), declaredDelta: fc.integer({ min: -4, max: 70_000 }), headers: frameHeaders }) }),
       }),
     );
     const tally = new StatusTally();
@@ -69,7 +79,8 @@ describe("fuzz: every internal gRPC method", () => {
       let outcome: GrpcOutcome;
       if (frame !== null) {
         const declaredLength = Math.max(0, message.length + frame.declaredDelta);
-        outcome = await rawFrameCall(target.test.grpcUrl, pathOf(method), { compressedFlag: frame.compressedFlag, declaredLength, payload: message }, auth, method.methodKind === "server_streaming" ? 300 : undefined);
+        const headers = { ...frame.headers, ...(auth ? { authorization: auth } : {}) };
+        outcome = await rawFrameCall(target.test.grpcUrl, pathOf(method), { compressedFlag: frame.compressedFlag, declaredLength, payload: message }, headers, method.methodKind === "server_streaming" ? 300 : undefined);
       } else if (method.methodKind === "server_streaming") outcome = await rawServerStream(client, pathOf(method), message, metadata);
       else outcome = await rawUnary(client, pathOf(method), message, metadata);
       tally.record(`${method.name}${frame ? " (raw frame)" : ""}`, outcome.code);

@@ -51,17 +51,19 @@ export interface RawFrame {
  * Sends `frame` on a fresh HTTP/2 stream and reads grpc-status from the trailers (or a trailers-only answer); a server
  * stream still open after `streamWaitMs` counts as OK (it is cancelled then).
  */
-export function rawFrameCall(origin: string, path: string, frame: RawFrame, authorization: string | undefined, streamWaitMs?: number): Promise<GrpcOutcome> {
+export function rawFrameCall(origin: string, path: string, frame: RawFrame, headers: Record<string, string>, streamWaitMs?: number): Promise<GrpcOutcome> {
   return new Promise((resolve, reject) => {
     const session = connect(origin);
     session.on("error", reject);
     const prefix = Buffer.alloc(5);
     prefix.writeUInt8(frame.compressedFlag & 0xff, 0);
     prefix.writeUInt32BE(frame.declaredLength >>> 0, 1);
-    const stream = session.request({ ":method": "POST", ":path": path, "content-type": "application/grpc", te: "trailers", ...(authorization ? { authorization } : {}) });
+    const stream = session.request({ ":method": "POST", ":path": path, "content-type": "application/grpc", te: "trailers", ...headers });
     let status: string | undefined;
     let details = "";
+    let httpStatus = 0;
     const take = (headers: Record<string, unknown>) => {
+      if (headers[":status"] !== undefined) httpStatus = Number(headers[":status"]);
       if (headers["grpc-status"] !== undefined) status = String(headers["grpc-status"]);
       if (headers["grpc-message"] !== undefined) details = percentDecoded(String(headers["grpc-message"]));
     };
@@ -75,7 +77,10 @@ export function rawFrameCall(origin: string, path: string, frame: RawFrame, auth
     stream.on("error", reject);
     stream.on("close", () => {
       session.close();
-      resolve({ code: status === undefined ? grpc.status.UNKNOWN : Number(status), details: status === undefined ? "no grpc-status (hang or reset)" : details });
+      if (status !== undefined) resolve({ code: Number(status), details });
+      // A content type the server does not speak is refused at the HTTP level (e.g. 415): a judgement, not a fault.
+      else if (httpStatus >= 400 && httpStatus < 500) resolve({ code: grpc.status.INVALID_ARGUMENT, details: `HTTP ${httpStatus} without grpc-status` });
+      else resolve({ code: grpc.status.UNKNOWN, details: `HTTP ${httpStatus} without grpc-status (hang, reset or server error)` });
     });
     stream.end(Buffer.concat([prefix, frame.payload]));
   });
