@@ -16,7 +16,7 @@ type Slot = { param: string } | { header: string; scheme: string } | { member: s
 /** Headers whose value is a JWT (RFC 9449 §4.1; attestation-based client auth §6.1) or a JWT after a scheme (RFC 6750 §2.1). */
 const JWT_HEADERS: Record<string, string> = { dpop: "", "oauth-client-attestation": "", "oauth-client-attestation-pop": "" };
 
-/** Every JWT-carrying slot of every seeded valid request, plus attestation headers on a public client's token request. */
+/** Every JWT-carrying slot of every seeded valid request. */
 function jwtSlots(templates: readonly RequestTemplate[]): { template: RequestTemplate; slot: Slot }[] {
   const slots: { template: RequestTemplate; slot: Slot }[] = [];
   for (const template of templates) {
@@ -27,8 +27,6 @@ function jwtSlots(templates: readonly RequestTemplate[]): { template: RequestTem
     }
     if (template.json && typeof template.json === "object") for (const member of Object.keys(template.json)) if (JWT_PARAMETERS.includes(member)) slots.push({ template, slot: { member } });
   }
-  const publicTokenRequest = templates.find((t) => t.path === "/token" && t.headers.length === 0 && t.params.some(([n, v]) => n === "grant_type" && v === "authorization_code"));
-  if (publicTokenRequest) for (const header of ["OAuth-Client-Attestation", "OAuth-Client-Attestation-PoP"]) slots.push({ template: publicTokenRequest, slot: { header, scheme: "" } });
   return slots;
 }
 

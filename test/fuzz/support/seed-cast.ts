@@ -13,8 +13,9 @@ export const CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 const CODES_PER_CLIENT = 25;
 const KID = "fuzz-client-key";
 const IDP = "https://idp.fuzz.example";
+const ATTESTER = "https://attester.fuzz.example";
 
-/** A JWT whose signing key the fuzzer holds: a client assertion, a request object, a DPoP proof, an IdP's assertion. */
+/** A JWT whose signing key the fuzzer holds: a client assertion, a request object, a DPoP proof, an IdP's assertion, a client attestation and its PoP. */
 export interface SignedJwtSeed {
   /** Where it goes: the form parameter or (lower-cased) header that carries it. */
   role: string;
@@ -29,7 +30,7 @@ type Registered = { client_id: string; client_secret?: string };
 /** Everything the seeded app holds: its clients, user, issued codes and tokens, pending flows, and JWTs the fuzzer can sign. */
 export interface Cast {
   issuer: string;
-  clients: { confidential: Registered; bodySecret: Registered; public: Registered; keyed: Registered };
+  clients: { confidential: Registered; bodySecret: Registered; public: Registered; keyed: Registered; attested: Registered };
   /** `Authorization: Basic` of the confidential client. */
   secretAuth: string;
   codes: { confidential: string[]; public: string[] };
@@ -48,12 +49,12 @@ export interface Cast {
   dpopJkt: string;
   signed: SignedJwtSeed[];
   /** The signed seeds' JWTs by role. */
-  jwt: Record<"client_assertion" | "request" | "dpop" | "assertion" | "software_statement", string>;
+  jwt: Record<"client_assertion" | "request" | "dpop" | "assertion" | "software_statement" | "oauth-client-attestation" | "oauth-client-attestation-pop", string>;
 }
 
 /**
- * Registers the cast (a confidential, a client_secret_post, a public and a private_key_jwt client, a user, an API, a
- * trusted issuer) and runs the cheap flows once: codes, three token sets, PAR, device authorization, registration.
+ * Registers the cast (a confidential, a client_secret_post, a public, a private_key_jwt and an attested client, a user,
+ * an API, a trusted IdP and attester) and runs the cheap flows once: codes, three token sets, PAR, device authorization, registration.
  */
 export async function plantCast(t: TestApp, nowMs: number): Promise<Cast> {
   await t.createResource(API, "api:read api:write");
@@ -66,6 +67,7 @@ export async function plantCast(t: TestApp, nowMs: number): Promise<Cast> {
     bodySecret: await t.createClient({ ...web, grant_types: grants, token_endpoint_auth_method: "client_secret_post" }),
     public: await t.createClient({ ...web, grant_types: ["authorization_code", "refresh_token", "urn:ietf:params:oauth:grant-type:device_code"], token_endpoint_auth_method: "none", authorization_challenge_allowed: true, skip_consent: true }),
     keyed: await t.createClient({ ...web, grant_types: ["client_credentials", "authorization_code"], token_endpoint_auth_method: "private_key_jwt", jwks: { keys: [{ ...key.jwk, kid: KID }] } }),
+    attested: await t.createClient({ grant_types: ["client_credentials"], token_endpoint_auth_method: "attest_jwt_client_auth", scope: "api:read" }),
   };
   const secretHeaders = basic(clients.confidential.client_id, clients.confidential.client_secret!);
 
@@ -89,10 +91,13 @@ export async function plantCast(t: TestApp, nowMs: number): Promise<Cast> {
   const cookie = authorize.headers.getSetCookie().map((line) => line.split(";")[0]).join("; ");
   const page = formOf(await (await fetch(`${t.publicUrl}${interaction}`, { headers: { cookie } })).text());
 
-  // The client's key also signs for a trusted issuer: JWT-bearer assertions and software statements reach past the trust check.
-  await t.app.container.resolve(TrustedIssuerService).put({ issuer: IDP, uses: ["jwt-bearer", "token-exchange", "software-statement"], allowedClients: [clients.confidential.client_id], subjectMapping: "username", jwks: { keys: [{ ...key.jwk, kid: KID }] } });
+  // The client's key also signs for a trusted IdP and attester: assertions, software statements and client attestations reach past the trust check.
+  const trusted = t.app.container.resolve(TrustedIssuerService);
+  await trusted.put({ issuer: IDP, uses: ["jwt-bearer", "token-exchange", "software-statement"], allowedClients: [clients.confidential.client_id], subjectMapping: "username", jwks: { keys: [{ ...key.jwk, kid: KID }] } });
+  await trusted.put({ issuer: ATTESTER, uses: ["client-attestation"], allowedClients: ["*"], subjectMapping: "pass-through", jwks: { keys: [{ ...key.jwk, kid: KID }] } });
   const now = Math.floor(nowMs / 1000);
   const dpop = new DpopTestKey("ES256");
+  const instance = new DpopTestKey("ES256");
   const byClient = (h: Record<string, unknown>, c: Record<string, unknown>) => key.sign(h, c);
   const clientJwt = { iss: clients.keyed.client_id, sub: clients.keyed.client_id, aud: t.issuer, jti: "seed", iat: now, exp: now + 60 };
   const idpJwt = { iss: IDP, aud: t.issuer, jti: "seed", iat: now, exp: now + 60 };
@@ -102,6 +107,8 @@ export async function plantCast(t: TestApp, nowMs: number): Promise<Cast> {
     { role: "dpop", header: { typ: "dpop+jwt", alg: "ES256", jwk: dpop.jwk }, claims: { jti: "seed", htm: "POST", htu: `${t.issuer}/token`, iat: now }, sign: (h, c) => dpop.sign(h, c) },
     { role: "assertion", header: { alg: "ES256", kid: KID }, claims: { ...idpJwt, sub: "alice" }, sign: byClient },
     { role: "software_statement", header: { alg: "ES256", kid: KID }, claims: { ...idpJwt, software_id: "fuzz-app", client_name: "Fuzz", redirect_uris: [REDIRECT] }, sign: byClient },
+    { role: "oauth-client-attestation", header: { typ: "oauth-client-attestation+jwt", alg: "ES256", kid: KID }, claims: { iss: ATTESTER, sub: clients.attested.client_id, jti: "seed", iat: now, exp: now + 60, cnf: { jwk: instance.jwk } }, sign: byClient },
+    { role: "oauth-client-attestation-pop", header: { typ: "oauth-client-attestation-pop+jwt", alg: "ES256" }, claims: { aud: t.issuer, jti: "seed", iat: now }, sign: (h, c) => instance.sign(h, c) },
   ];
   const jwt = Object.fromEntries(signed.map((seed) => [seed.role, seed.sign(seed.header, seed.claims)])) as Cast["jwt"];
   return {

@@ -30,6 +30,7 @@ export function templatesOf(cast: Cast): RequestTemplate[] {
     post("/token", form({ grant_type: "client_credentials", client_id: clients.bodySecret.client_id, client_secret: clients.bodySecret.client_secret }), []),
     post("/token", form({ grant_type: "client_credentials", ...keyedAuth }), []),
     post("/token", form({ grant_type: "client_credentials" }), [...auth, ["DPoP", jwt.dpop]]),
+    post("/token", form({ grant_type: "client_credentials", scope: "api:read" }), [["OAuth-Client-Attestation", jwt["oauth-client-attestation"]], ["OAuth-Client-Attestation-PoP", jwt["oauth-client-attestation-pop"]]]),
     post("/token", form({ grant_type: "refresh_token", refresh_token: cast.refreshSet.refresh_token })),
     post("/token", form({ grant_type: "urn:ietf:params:oauth:grant-type:token-exchange", subject_token: tokenSet.access_token, subject_token_type: ACCESS_TOKEN_TYPE, actor_token: cast.clientToken.access_token, actor_token_type: ACCESS_TOKEN_TYPE, audience: API })),
     post("/token", form({ grant_type: "urn:ietf:params:oauth:grant-type:device_code", device_code: cast.device.device_code, client_id: clients.public.client_id }), []),
