@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --profile] [-- --only portcullis,peer,floor] [-- --scenarios token,grpc,code] [-- --candidate <checkout>]`
+ * `npm run bench [-- --quick] [-- --profile] [-- --only portcullis,peer,floor] [-- --scenarios token,grpc,code] [-- --candidate <checkout>] [-- --scaling]`
  * Loads client_credentials token issuance on Portcullis, node-oidc-provider and the node:http floor, gRPC
  * ValidateToken on Portcullis, and the browserless authorization code flow (PAR → authorize with an SSO session →
  * token) on Portcullis and node-oidc-provider; servers on core 0, load generator on core 1. Every target is started first,
@@ -20,12 +20,14 @@ import { summarizeProfiles, type Window } from "./lib/cpu-profile.js";
 import { describeRun, measureRun, summarize, type RunResult, type Scenario, type Summary } from "./lib/measure.js";
 import { Children } from "./lib/processes.js";
 import { formatReport, meetsGoal, ratios } from "./lib/report.js";
+import { scalingFigures, scalingSection, scalingTargets, SCALING_KINDS } from "./lib/scaling.js";
 import { CODE_FLOW, FULL, QUICK, TOKEN_REQUEST, type BenchSettings } from "./lib/settings.js";
 import { DpopProver } from "./lib/dpop-prover.js";
 import { assertDpopBound, requestToken, tokenHeaders } from "./lib/token-request.js";
 import { floorTarget } from "./targets/floor.js";
 import { oidcProviderPeerTarget } from "./targets/oidc-provider-peer.js";
 import { portcullisTarget } from "./targets/portcullis.js";
+import { adapterCost, bareRouterTarget, formatAdapterCost } from "./targets/bare-router.js";
 import type { RunningTarget, Target, TargetContext } from "./targets/target.js";
 
 const GRPC_TOKEN_POOL = 64;
@@ -43,12 +45,14 @@ const RESOURCE_REQUEST = { method: "GET", url: `${TOKEN_REQUEST.resource}data` }
 const SCENARIO_KINDS = ["token", "grpc", "code", "dpop", "grpc-dpop"] as const;
 
 const { values } = parseArgs({
-  options: { quick: { type: "boolean" }, profile: { type: "boolean" }, only: { type: "string" }, scenarios: { type: "string" }, candidate: { type: "string" } },
+  options: { quick: { type: "boolean" }, profile: { type: "boolean" }, only: { type: "string" }, scenarios: { type: "string" }, candidate: { type: "string" }, scaling: { type: "boolean" } },
 });
 const ours = portcullisTarget();
 /** --candidate <dir>: another Portcullis checkout (e.g. a worktree with a change) measured round-robin with the rest. */
 const candidate = values.candidate ? portcullisTarget("candidate", resolve(values.candidate)) : undefined;
-const TARGETS: Target[] = [ours, ...(candidate ? [candidate] : []), oidcProviderPeerTarget, floorTarget];
+/** --scaling: Portcullis with WORKERS=1 and WORKERS=2 on the same cores (bench/lib/scaling.ts); alone, it runs only them. */
+const scaling = values.scaling ? scalingTargets() : [];
+const TARGETS: Target[] = [ours, ...(candidate ? [candidate] : []), bareRouterTarget(), oidcProviderPeerTarget, floorTarget, ...scaling];
 const settings: BenchSettings = values.quick ? QUICK : FULL;
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const tmpDir = join(repoRoot, ".bench-tmp");
@@ -112,9 +116,9 @@ async function codeFlowScenario(target: RunningTarget): Promise<Scenario> {
 async function main(): Promise<void> {
   if (availableParallelism() < 2) throw new Error("the bench needs 2 cores (servers on core 0, load on core 1)");
   mkdirSync(tmpDir, { recursive: true });
-  const only = values.only?.split(",").map((s) => s.trim());
+  const only = values.only?.split(",").map((s) => s.trim()) ?? (values.scaling ? scaling.map((t) => t.id) : undefined);
   const targets = TARGETS.filter((t) => !only || only.includes(t.id));
-  const kinds = values.scenarios?.split(",").map((s) => s.trim()) ?? [...SCENARIO_KINDS];
+  const kinds = values.scenarios?.split(",").map((s) => s.trim()) ?? (values.scaling ? SCALING_KINDS : [...SCENARIO_KINDS]);
   const unknown = kinds.filter((kind) => !(SCENARIO_KINDS as readonly string[]).includes(kind));
   if (unknown.length > 0) throw new Error(`--scenarios takes ${SCENARIO_KINDS.join(", ")}; unknown: ${unknown.join(", ")}`);
   const title = `${values.quick ? "QUICK " : ""}bench: ${settings.connections} connections, warm-up ${settings.warmupSeconds} s, ${settings.runs} × ${settings.runSeconds} s round-robin, medians; servers on core ${settings.serverCore}, load on core ${settings.loadCore}`;
@@ -184,6 +188,9 @@ function report(title: string, summaries: Record<string, Summary>, versions: Rec
   const { token, dpop, grpc, grpcDpop, code } = byKind(summaries);
   const [o, peer, floor] = [ours.id, oidcProviderPeerTarget.id, floorTarget.id];
   say(`\n${formatReport({ title, token, dpop, grpc, grpcDpop, code, ours: o, peer, floor })}`);
+  const adapter = adapterCost(token, o);
+  if (adapter) say(`\n${formatAdapterCost(adapter, o)}`);
+  if (values.scaling) say(`\n${scalingSection(token, grpc)}`);
   const results = {
     date: new Date().toISOString(),
     node: process.version,
@@ -209,6 +216,8 @@ function report(title: string, summaries: Record<string, Summary>, versions: Rec
       dpopVsBearer: dpop[o] && token[o] ? ratios(dpop[o], token[o]) : undefined,
       grpcDpopVsBearer: grpcDpop[o] && grpc[o] ? ratios(grpcDpop[o], grpc[o]) : undefined,
     },
+    adapterCost: adapter,
+    scaling: values.scaling ? scalingFigures(token, grpc) : undefined,
     goalMet: token[o] && token[peer] ? meetsGoal(token[o], token[peer]) : undefined,
   };
   writeFileSync(join(tmpDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);

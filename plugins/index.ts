@@ -11,6 +11,8 @@ import clientSecretJwt from "./client-auth/client-secret-jwt/index.js";
 import privateKeyJwt from "./client-auth/private-key-jwt/index.js";
 import none from "./client-auth/none/index.js";
 import attestJwtClientAuth from "./client-auth/attest-jwt-client-auth/index.js";
+import tlsClientAuth from "./client-auth/tls-client-auth/index.js";
+import selfSignedTlsClientAuth from "./client-auth/self-signed-tls-client-auth/index.js";
 import jwtAttestation from "./attestation/jwt/index.js";
 import password from "./authn/password/index.js";
 import totp from "./authn/totp/index.js";
@@ -35,6 +37,8 @@ export const firstPartyPlugins: readonly PluginModule[] = [
   privateKeyJwt,
   none,
   attestJwtClientAuth,
+  tlsClientAuth,
+  selfSignedTlsClientAuth,
   jwtAttestation,
   password,
   totp,

@@ -1,33 +1,21 @@
 import "reflect-metadata";
-import { buildApp } from "./app/build-app.js";
+import cluster from "node:cluster";
+import { exitGracefully } from "./app/graceful-exit.js";
+import { startupLine } from "./app/startup-line.js";
 import { ConfigError, loadConfig } from "./config/config.js";
 import { PluginBootError } from "./plugin-host/plugin-loader.js";
 
-/** Loads config, builds the app, starts both listeners, and drains on SIGTERM/SIGINT (corpus S111). */
+/** Loads config, builds the app, starts both listeners, and drains on SIGTERM/SIGINT (corpus S111); WORKERS > 1 runs a cluster (src/cluster). */
 async function main(): Promise<void> {
   const config = loadConfig();
+  // Imported on demand: a cluster primary never loads the app (plugins, endpoints), only what it runs itself.
+  if (config.workers > 1 && cluster.isPrimary) return (await import("./cluster/run-primary.js")).runPrimary(config);
+  if (config.workers > 1) return (await import("./cluster/run-worker.js")).runWorker(config);
+  const { buildApp } = await import("./app/build-app.js");
   const app = await buildApp({ config });
   const { publicBind, grpcUrl, metricsUrl } = await app.start();
-  process.stdout.write(`Portcullis listening on ${publicBind}${wildcard(publicBind)} as issuer ${config.issuer}; internal gRPC on ${grpcUrl}; metrics on ${metricsUrl}/metrics\n`);
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    process.stdout.write(`${signal}: draining\n`);
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    app.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
-  process.on("SIGINT", () => shutdown("SIGINT"));
-}
-
-/** Says what a wildcard bind means, so "0.0.0.0" is not mistaken for an address to browse to. */
-function wildcard(bind: string): string {
-  return /\/\/(0\.0\.0\.0|\[::\]):/.test(bind) ? " (every interface)" : "";
+  process.stdout.write(`${startupLine(config.issuer, publicBind, grpcUrl, metricsUrl!)}\n`);
+  exitGracefully(() => app.stop());
 }
 
 main().catch((error: unknown) => {

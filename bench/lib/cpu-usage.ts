@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { processTree } from "./process-tree.js";
 
 /** USER_HZ: the unit of /proc CPU times on Linux. */
 const TICKS_PER_SECOND = 100;
@@ -6,7 +7,7 @@ const TICKS_PER_SECOND = 100;
 /** CPU counters at one instant. */
 export interface CpuSnapshot {
   wallMs: number;
-  /** Server process CPU (s). */
+  /** Server CPU (s): the process and its descendants (cluster workers). */
   server: number;
   /** This process's CPU (s). */
   self: number;
@@ -29,6 +30,19 @@ function processSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
+/** CPU seconds of `pid` and its live descendants (one that ends meanwhile counts as nothing). */
+function treeSeconds(pid: number): number {
+  let total = processSeconds(pid);
+  for (const child of processTree(pid).slice(1)) {
+    try {
+      total += processSeconds(child);
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return total;
+}
+
 /** Busy and total ticks of every core, from /proc/stat. */
 export function coreTicks(): CpuSnapshot["cores"] {
   const cores: CpuSnapshot["cores"] = [];
@@ -44,10 +58,13 @@ export function coreTicks(): CpuSnapshot["cores"] {
 
 export function cpuSnapshot(serverPid: number): CpuSnapshot {
   const self = process.cpuUsage();
-  return { wallMs: performance.now(), server: processSeconds(serverPid), self: (self.user + self.system) / 1e6, cores: coreTicks() };
+  return { wallMs: performance.now(), server: treeSeconds(serverPid), self: (self.user + self.system) / 1e6, cores: coreTicks() };
 }
 
-/** CPU use between two snapshots; the server is pinned to `serverCore`, this process to `loadCore`. */
+/**
+ * CPU use between two snapshots; the server is pinned to `serverCore` (a multi-process server may also use
+ * `loadCore`: what it uses beyond one core is its own, not another process's), this process to `loadCore`.
+ */
 export function cpuUsage(start: CpuSnapshot, end: CpuSnapshot, serverCore: number, loadCore: number): CpuUsage {
   const seconds = (end.wallMs - start.wallMs) / 1000;
   const pct = (cpuSeconds: number) => (100 * cpuSeconds) / seconds;
@@ -57,5 +74,5 @@ export function cpuUsage(start: CpuSnapshot, end: CpuSnapshot, serverCore: numbe
   };
   const server = pct(end.server - start.server);
   const load = pct(end.self - start.self);
-  return { server, load, otherOnServerCore: Math.max(0, coreBusy(serverCore) - server), otherOnLoadCore: Math.max(0, coreBusy(loadCore) - load) };
+  return { server, load, otherOnServerCore: Math.max(0, coreBusy(serverCore) - server), otherOnLoadCore: Math.max(0, coreBusy(loadCore) - load - Math.max(0, server - coreBusy(serverCore))) };
 }

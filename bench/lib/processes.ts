@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { openSync, closeSync, readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
+import { processTree } from "./process-tree.js";
 
 export interface SpawnOptions {
   cwd: string;
   env?: Record<string, string | undefined>;
-  /** CPU core to pin the process to with `taskset -c`. */
-  core?: number;
+  /** CPU core (or `taskset -c` core list, e.g. "0,1") to pin the process to. */
+  core?: number | string;
   /** File that receives stdout and stderr; when unset, stdout is piped and stderr inherited. */
   logFile?: string;
 }
@@ -68,11 +69,13 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-/** Resident set size of a live process in MiB, from /proc/<pid>/status VmRSS. */
+/** Resident set size of a live process and its descendants (cluster workers) in MiB, from /proc/<pid>/status VmRSS. */
 export function rssMiB(pid: number): number {
-  const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  if (!match) throw new Error(`no VmRSS for pid ${pid}`);
-  return Number(match[1]) / 1024;
+  return processTree(pid).reduce((sum, each) => {
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${each}/status`, "utf8"));
+    if (!match) throw new Error(`no VmRSS for pid ${each}`);
+    return sum + Number(match[1]) / 1024;
+  }, 0);
 }
 
 /** Resolves with the exit code once the child exits (rejects on spawn failure). */

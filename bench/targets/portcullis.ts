@@ -68,18 +68,21 @@ async function cli(root: string, env: Record<string, string>, args: string[]): P
 
 /**
  * Portcullis: fresh SQLite file, one client_secret_basic client and the API resource, both made with the CLI.
- * `root` runs another checkout (e.g. a worktree with a candidate change) instead of this one.
+ * `root` runs another checkout (e.g. a worktree with a candidate change) instead of this one; `settings` are extra
+ * environment settings of the server (e.g. bench/targets/bare-router.ts's, or bench/lib/scaling.ts's WORKERS);
+ * `cores` pins the server to that `taskset -c` core list instead of the bench's server core.
  */
-export function portcullisTarget(id = "portcullis", root?: string): Target {
+export function portcullisTarget(id = "portcullis", root?: string, settings: Record<string, string> = {}, cores?: string): Target {
+  const placement = cores ? `, ${Object.entries(settings).map(([name, value]) => `${name}=${value}`).join(" ")} on cores ${cores}` : "";
   return {
     id,
-    description: `Portcullis (${root ? `${root}/` : ""}src/main.ts), SQLite, in-memory ephemeral state`,
+    description: `Portcullis (${root ? `${root}/` : ""}src/main.ts), SQLite, in-memory ephemeral state${placement}`,
     sourceRoot: root,
-    start: (context) => startPortcullis(id, root ?? context.repoRoot, context),
+    start: (context) => startPortcullis(id, root ?? context.repoRoot, cores ? { ...context, core: cores } : context, settings),
   };
 }
 
-async function startPortcullis(id: string, root: string, context: TargetContext): Promise<RunningTarget> {
+async function startPortcullis(id: string, root: string, context: TargetContext, settings: Record<string, string>): Promise<RunningTarget> {
   const dbFile = join(context.tmpDir, id === "portcullis" ? "bench.db" : `bench-${id}.db`);
   for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(dbFile + suffix, { force: true });
   const [port, grpcPort] = [await freePort(), await freePort()];
@@ -94,6 +97,7 @@ async function startPortcullis(id: string, root: string, context: TargetContext)
     ISSUER: `http://${HOST}:${port}`,
     // One client pushes every flow's request: lift the per-client PAR limit (60/min) out of reach; it is still counted.
     PAR_LIMIT: String(PAR_LIMIT),
+    ...settings,
   };
   const registered = (await cli(root, env, ["client", "create", "--json", JSON.stringify({ client_name: "bench", grant_types: ["client_credentials"], scope: CLIENT_SCOPE })])) as {
     client_id: string;

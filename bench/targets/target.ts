@@ -8,8 +8,8 @@ export interface TargetContext {
   /** The bench's scratch folder (.bench-tmp, gitignored). */
   tmpDir: string;
   children: Children;
-  /** Core to pin the server to. */
-  core: number;
+  /** Core (or `taskset -c` core list) to pin the server to. */
+  core: number | string;
   /** Extra node flags for the server process (e.g. --cpu-prof). */
   nodeFlags: string[];
 }

@@ -22,14 +22,14 @@ import { loadPluginModules } from "../plugin-host/load-plugins.js";
 import { containerInstantiator } from "../plugin-host/plugin-instantiator.js";
 import { buildRegistries } from "../plugin-host/plugin-registries.js";
 import type { PluginRegistries } from "../plugin-host/plugin-registries.js";
-import { openEphemeral } from "../storage/open-ephemeral.js";
+import { openEphemeral, type Ephemeral } from "../storage/open-ephemeral.js";
 import { openSqlStorage } from "../storage/sql/open-sql-storage.js";
 import { buildRouter } from "./build-router.js";
 import type { OAuthRouter } from "../transport/http/oauth-router.js";
 import { createContainer, registerPlugins } from "./create-container.js";
 import { createLogger } from "./create-logger.js";
 import { startInternalServer } from "../transport/rpc/internal-server.js";
-import { startPublicServer } from "../transport/http/public-server.js";
+import { startPublicListeners } from "../transport/http/public-listeners.js";
 import { HealthEndpoint } from "../transport/http/endpoints/health.endpoint.js";
 import { ReadinessEndpoint } from "../transport/http/endpoints/readiness.endpoint.js";
 import { HttpMetrics } from "../transport/metrics/http-metrics.js";
@@ -45,6 +45,18 @@ export interface BuildAppOptions {
   logger?: Logger;
   /** First-party modules; tests may pass a subset. */
   plugins?: readonly PluginModule[];
+  /** Set in a cluster worker (src/cluster); absent for a single process. */
+  worker?: WorkerRole;
+}
+
+/** How a cluster worker differs from a single process (docs/decisions.md "Every core of one machine"). */
+export interface WorkerRole {
+  /** The primary's state over IPC when there is no Redis; with Redis every worker opens its own connections. */
+  ephemeral?: Ephemeral;
+  /** Whether this worker runs the periodic jobs (housekeeping, key rotation); exactly one worker does. */
+  leader: boolean;
+  /** Where this worker's metrics go; the primary serves them all on METRICS_PORT, so the worker opens no metrics listener. */
+  metricsRegistry: Registry;
 }
 
 export interface App {
@@ -55,14 +67,17 @@ export interface App {
   readonly routes: OAuthRouter["routes"];
   /** Starts both listeners. */
   /** `publicUrl` is connectable from this machine; `publicBind` is the address as bound (e.g. `http://0.0.0.0:8080`). */
-  start(): Promise<{ publicUrl: string; publicBind: string; grpcUrl: string; metricsUrl: string }>;
+  /** `mtlsUrl` is the mTLS listener's (`PUBLIC_MTLS_PORT`), when there is one; `metricsUrl` is absent in a cluster worker. */
+  start(): Promise<{ publicUrl: string; publicBind: string; mtlsUrl?: string; grpcUrl: string; metricsUrl?: string }>;
   /** Readiness false, listeners closed, storage closed. */
   stop(): Promise<void>;
 }
 
 /** The composition root: the only place core classes are registered (DESIGN "Layout"). One child container per app. */
 export async function buildApp(options: BuildAppOptions): Promise<App> {
-  const { config } = options;
+  const { worker } = options;
+  // Key rotation is a periodic job: a worker that is not the leader only follows the keys the leader rotates.
+  const config = worker?.leader === false ? { ...options.config, keyRotationInterval: 0 } : options.config;
   const clock = options.clock ?? systemClock;
   const random = options.random ?? cryptoRandom;
   const logger = options.logger ?? createLogger(config.logLevel);
@@ -71,11 +86,11 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   const closers: (() => Promise<void>)[] = [() => durable.close()];
   try {
     await durable.migrate();
-    const ephemeral = await openEphemeral({ redisUrl: config.redisUrl, clock, logger });
+    const ephemeral = worker?.ephemeral ?? (await openEphemeral({ redisUrl: config.redisUrl, clock, logger }));
     closers.unshift(() => ephemeral.signal.close(), () => ephemeral.store.close(), () => ephemeral.bus.close());
     const sealer = await loadSealer({ config, durable, random, logger });
 
-    const metricsRegistry = new Registry();
+    const metricsRegistry = worker?.metricsRegistry ?? new Registry();
     collectDefaultMetrics({ register: metricsRegistry, prefix: "portcullis_" });
     const container = createContainer({ config, clock, random, logger, durable, ephemeral, sealer, metrics: new PrometheusProtocolMetrics(metricsRegistry) });
     const registries = buildRegistries(modules, config.pluginOptions, containerInstantiator(container, logger));
@@ -91,7 +106,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     await keys.start();
     closers.unshift(async () => keys.stop());
     const housekeeping = container.resolve(HousekeepingService);
-    housekeeping.start();
+    if (worker?.leader !== false) housekeeping.start();
     closers.unshift(async () => housekeeping.stop());
     // Back-channel logout tokens already queued are delivered (each bounded by BACKCHANNEL_LOGOUT_TIMEOUT) before storage closes.
     closers.unshift(() => container.resolve(BackchannelLogoutNotifier).idle());
@@ -120,10 +135,10 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
           return opened;
         };
         const internal = await open(startInternalServer(container, { host: config.grpcHost, port: config.grpcPort, metrics: rpcMetrics }));
-        const metrics = await open(startMetricsServer(metricsRegistry, { host: config.metricsHost, port: config.metricsPort }));
-        const publicServer = await open(startPublicServer(router, { host: config.host, port: config.port, headerLimit: config.headerLimit, requestTimeout: config.requestTimeout }));
+        const metrics = worker ? undefined : await open(startMetricsServer(metricsRegistry, { host: config.metricsHost, port: config.metricsPort }));
+        const publicServer = await open(startPublicListeners(router, config));
         listeners = started;
-        return { publicUrl: publicServer.url, publicBind: publicServer.bound, grpcUrl: internal.url, metricsUrl: metrics.url };
+        return { publicUrl: publicServer.url, publicBind: publicServer.bound, mtlsUrl: publicServer.mtlsUrl, grpcUrl: internal.url, metricsUrl: metrics?.url };
       },
       async stop() {
         health.drain();

@@ -22,6 +22,8 @@ import { RevokeEndpoint } from "../transport/http/endpoints/revoke.endpoint.js";
 import { TokenEndpoint } from "../transport/http/endpoints/token.endpoint.js";
 import { UserinfoEndpoint } from "../transport/http/endpoints/userinfo.endpoint.js";
 import { OAuthRouter } from "../transport/http/oauth-router.js";
+import { clientCertificateSource } from "../transport/http/client-certificate.js";
+import { mtlsIssuer } from "../config/mtls-issuer.js";
 import type { HttpMetrics } from "../transport/metrics/http-metrics.js";
 
 /** Every public endpoint class; adding an endpoint is one line here. */
@@ -37,5 +39,5 @@ export async function buildRouter(container: DependencyContainer, registries: Pl
   const metadata = container.resolve(ServerMetadata);
   assertPluginSurfaces(registries, { paths: core.map((e) => e.path), discoveryMembers: await metadata.coreMembers(), metadataFields: CORE_METADATA_FIELDS });
   const changes = container.resolve(ChangeFeed);
-  return new OAuthRouter([...core, ...registries.endpoints], { issuer: config.issuer, bodyLimit: config.bodyLimit, logger, metrics, changes });
+  return new OAuthRouter([...core, ...registries.endpoints], { issuer: config.issuer, mtlsIssuer: mtlsIssuer(config), bodyLimit: config.bodyLimit, logger, metrics, changes, certificates: clientCertificateSource(config) });
 }

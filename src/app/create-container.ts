@@ -1,5 +1,6 @@
 import { container as rootContainer, type DependencyContainer } from "tsyringe";
 import type { Config } from "../config/config.js";
+import { mtlsIssuer } from "../config/mtls-issuer.js";
 import { AttestationChallengeService } from "../core/attestation/attestation-challenges.service.js";
 import { AttestationVerifierChain, AttestationVerifiersToken } from "../core/attestation/attestation-verifiers.js";
 import type { Capabilities } from "../core/capabilities.js";
@@ -40,6 +41,7 @@ import { UserClaimsProvider } from "../core/users/user-claims.provider.js";
 import type { PluginRegistries } from "../plugin-host/plugin-registries.js";
 import type { Attestations } from "../plugin-sdk/attestation.js";
 import type { BrowserSignIn, ClientAuthentication } from "../plugin-sdk/capabilities.js";
+import type { ClientAuthenticator } from "../plugin-sdk/client-auth.js";
 import type { TokenExchangePolicies } from "../plugin-sdk/token-exchange.js";
 import { PluginTokens } from "../plugin-sdk/plugin-tokens.js";
 import { SenderProofReader } from "../core/pop/sender-proof.reader.js";
@@ -121,9 +123,12 @@ function registerPluginCapabilities(container: DependencyContainer, parts: Conta
 
 /** Registers what the plugins contributed and the capabilities derived from it (RFC 8414 §2). */
 export function registerPlugins(container: DependencyContainer, registries: PluginRegistries, config: Config): void {
-  container.register(DI.Capabilities, { useValue: capabilitiesOf(registries, config) });
+  const clientCertificates = mtlsIssuer(config) !== undefined;
+  // RFC 8705 §2: a method whose credential is a client certificate is offered only where certificates arrive.
+  const authenticators = registries.clientAuthenticators.filter((a) => clientCertificates || a.requiresClientCertificate !== true);
+  container.register(DI.Capabilities, { useValue: capabilitiesOf(registries, authenticators, config, clientCertificates) });
   container.register(GrantHandlersToken, { useValue: registries.grants });
-  container.register(ClientAuthenticatorsToken, { useValue: registries.clientAuthenticators });
+  container.register(ClientAuthenticatorsToken, { useValue: authenticators });
   container.register(TokenCustomizersToken, { useValue: registries.tokenCustomizers });
   container.register(IntrospectionCustomizersToken, { useValue: registries.introspectionCustomizers });
   container.register(ClaimsProvidersToken, { useValue: [container.resolve(UserClaimsProvider), ...registries.claimsProviders] });
@@ -139,16 +144,17 @@ export function registerPlugins(container: DependencyContainer, registries: Plug
 }
 
 /** What discovery and registration validation advertise, derived from the enabled plugins (RFC 8414 §2). */
-function capabilitiesOf(registries: PluginRegistries, config: Config): Capabilities {
+function capabilitiesOf(registries: PluginRegistries, authenticators: readonly ClientAuthenticator[], config: Config, clientCertificates: boolean): Capabilities {
   const codeFlow = registries.grants.has("authorization_code");
   return {
     grantTypes: codeFlow ? [...registries.grants.keys(), "implicit"] : [...registries.grants.keys()],
     confidentialGrantTypes: [...registries.grants.values()].filter((g) => g.clientAuthentication === "required").map((g) => g.grantType),
-    clientAuthMethods: registries.clientAuthenticators.map((a) => a.method),
-    clientAuthSigningAlgs: [...new Set(registries.clientAuthenticators.flatMap((a) => a.signingAlgorithms ?? []))],
+    clientAuthMethods: authenticators.map((a) => a.method),
+    clientAuthSigningAlgs: [...new Set(authenticators.flatMap((a) => a.signingAlgorithms ?? []))],
     // OIDC Core §3: hybrid and implicit response types come with the authorization endpoint; clients opt in per response_types.
     responseTypes: codeFlow ? AUTHORIZATION_RESPONSE_TYPES : [],
     signingAlgs: ["RS256", ...config.signingAlgs.filter((alg) => alg !== "RS256")],
     unsignedIdTokens: config.unsignedIdTokens,
+    clientCertificates,
   };
 }

@@ -1,3 +1,5 @@
+import { BlockList, isIP } from "node:net";
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { SETTINGS, type SettingName } from "./defaults.js";
 
@@ -27,6 +29,32 @@ const mtlsCallers = jsonObject
   .pipe(thumbprintKeys)
   .transform((callers): ReadonlyMap<string, readonly string[]> => new Map(Object.entries(callers).map(([key, scopes]) => [key, scopes.split(/\s+/).filter(Boolean)])));
 
+/** `MTLS_TRUSTED_PROXIES`: addresses and CIDRs (`10.0.0.0/8`, `::1`) as a BlockList the listener checks remote addresses against. */
+const addressList = list.transform((entries, ctx) => {
+  const addresses = new BlockList();
+  for (const entry of entries) {
+    const [address = "", bits] = entry.split("/");
+    const family = isIP(address) === 6 ? "ipv6" : "ipv4";
+    try {
+      if (isIP(address) === 0 || (bits !== undefined && !/^\d{1,3}$/.test(bits))) throw new Error(entry);
+      if (bits === undefined) addresses.addAddress(address, family);
+      else addresses.addSubnet(address, Number(bits), family);
+    } catch {
+      ctx.addIssue({ code: "custom", message: `${JSON.stringify(entry)} is not an IP address or CIDR` });
+    }
+  }
+  return addresses;
+});
+/** An origin only (`https://host[:port]`), no path, query or fragment (RFC 6454 §4). */
+const httpsOrigin = url
+  .refine((v) => {
+    const u = URL.canParse(v) ? new URL(v) : undefined;
+    return u?.protocol === "https:" && u.pathname === "/" && !u.search && !u.hash && !u.username;
+  }, "must be an https:// origin without path, query or fragment")
+  .transform((v) => new URL(v).origin);
+/** An HTTP header name (RFC 9110 §5.1 token), compared lower-cased. */
+const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "must be an HTTP header name").transform((v) => v.toLowerCase());
+
 /** One node, or Redis Cluster seed nodes: `redis[s]+cluster://[user:pass@]host:port,host:port[/][?…]` (no database number). */
 const clusterNode = String.raw`(?:\[[0-9A-Fa-f:.]+\]|[^\s:/?#@,[\]]+)(?::\d{1,5})?`;
 const REDIS_URL = new RegExp(String.raw`^(?:rediss?:\/\/.+|rediss?\+cluster:\/\/(?:[^\s/?#@]*@)?${clusterNode}(?:,${clusterNode})*\/?(?:\?\S*)?)$`);
@@ -36,6 +64,16 @@ const schema = z.object({
   port: int(0, 65535),
   host: z.string().min(1),
   issuer: url.optional(),
+  publicTlsCert: path.optional(),
+  publicTlsKey: path.optional(),
+  publicTlsClientCa: path.optional(),
+  publicTlsRequestCert: bool,
+  publicConnectAdapter: bool,
+  publicMtlsPort: int(1, 65535).optional(),
+  mtlsIssuerOrigin: httpsOrigin.optional(),
+  mtlsProxyHeader: headerName.optional(),
+  mtlsProxyVerifyHeader: headerName.optional(),
+  mtlsTrustedProxies: addressList,
   grpcPort: int(0, 65535),
   grpcHost: z.string().min(1),
   metricsPort: int(0, 65535),
@@ -44,6 +82,7 @@ const schema = z.object({
   grpcTlsKey: path.optional(),
   grpcTlsClientCa: path.optional(),
   grpcMtlsCallers: mtlsCallers,
+  workers: z.union([z.literal("auto").transform(() => availableParallelism()), int(1, 256)], { error: "must be auto or a whole number from 1 to 256" }),
   databaseUrl: z.string().regex(/^(sqlite:.+|mysql:\/\/.+)$/, "must be sqlite:<path> or mysql://user:pass@host:port/db"),
   redisUrl: z.string().regex(REDIS_URL, "must be redis://…, rediss://… or redis+cluster://host:port,host:port (rediss+cluster:// for TLS)").optional(),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
@@ -119,10 +158,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const config = parsed.data;
   if (!config.signingAlgs.includes(config.accessTokenAlg)) config.signingAlgs.push(config.accessTokenAlg);
   if (!config.signingAlgs.includes("RS256")) config.signingAlgs.push("RS256");
-  const issuer = (config.issuer ?? `http://localhost:${config.port}`).replace(/\/$/, "");
+  const issuer = (config.issuer ?? `${config.publicTlsCert ? "https" : "http"}://localhost:${config.port}`).replace(/\/$/, "");
   const issuerUrl = new URL(issuer);
   if (issuerUrl.search || issuerUrl.hash) throw configError(["ISSUER: must have no query or fragment (RFC 8414 §2)"]);
-  const problems = internalTlsProblems(config);
+  const problems = [...internalTlsProblems(config), ...publicTlsProblems(config)];
   if (problems.length > 0) throw configError(problems);
   return { ...config, issuer };
 }
@@ -139,6 +178,24 @@ function internalTlsProblems(config: z.output<typeof schema>): string[] {
   if (Boolean(config.grpcTlsCert) !== Boolean(config.grpcTlsKey)) problems.push(`${env("grpcTlsCert")}, ${env("grpcTlsKey")}: set both or neither`);
   if (config.grpcTlsClientCa && !config.grpcTlsCert) problems.push(`${env("grpcTlsClientCa")}: needs ${env("grpcTlsCert")} and ${env("grpcTlsKey")} (mTLS runs over TLS)`);
   if (config.grpcMtlsCallers.size > 0 && !config.grpcTlsClientCa) problems.push(`${env("grpcMtlsCallers")}: needs ${env("grpcTlsClientCa")} to verify caller certificates`);
+  return problems;
+}
+
+/** Public-listener TLS and mTLS settings that are valid alone but not together (RFC 8705 §5: mTLS needs TLS somewhere). */
+function publicTlsProblems(config: z.output<typeof schema>): string[] {
+  const env = (name: SettingName) => SETTINGS[name].env;
+  const tls = `needs ${env("publicTlsCert")} and ${env("publicTlsKey")}`;
+  const problems: string[] = [];
+  if (Boolean(config.publicTlsCert) !== Boolean(config.publicTlsKey)) problems.push(`${env("publicTlsCert")}, ${env("publicTlsKey")}: set both or neither`);
+  for (const name of ["publicTlsClientCa", "publicMtlsPort"] as const) if (config[name] !== undefined && !config.publicTlsCert) problems.push(`${env(name)}: ${tls} (mTLS runs over TLS)`);
+  if (config.publicTlsRequestCert && !config.publicTlsCert) problems.push(`${env("publicTlsRequestCert")}: ${tls} (mTLS runs over TLS)`);
+  const asksForCertificates = config.publicMtlsPort !== undefined || config.publicTlsRequestCert;
+  if (config.publicTlsClientCa && config.publicTlsCert && !asksForCertificates) problems.push(`${env("publicTlsClientCa")}: needs ${env("publicMtlsPort")} or ${env("publicTlsRequestCert")} (no listener asks for client certificates)`);
+  if (config.publicMtlsPort !== undefined && config.publicMtlsPort === config.port) problems.push(`${env("publicMtlsPort")}: must differ from ${env("port")}`);
+  const proxied = config.mtlsProxyHeader !== undefined;
+  if (proxied !== config.mtlsTrustedProxies.rules.length > 0) problems.push(`${env("mtlsProxyHeader")}, ${env("mtlsTrustedProxies")}: set both or neither (the header is trusted only from those proxies)`);
+  if (config.mtlsProxyVerifyHeader && !proxied) problems.push(`${env("mtlsProxyVerifyHeader")}: needs ${env("mtlsProxyHeader")}`);
+  if (config.mtlsIssuerOrigin && !asksForCertificates && !proxied) problems.push(`${env("mtlsIssuerOrigin")}: needs ${env("publicMtlsPort")}, ${env("publicTlsRequestCert")} or ${env("mtlsProxyHeader")} (where client certificates come from)`);
   return problems;
 }
 

@@ -11,4 +11,6 @@ export interface Capabilities {
   signingAlgs: readonly string[];
   /** Whether clients may register unsigned ID tokens (`none`, OIDC Core §10.1); an operator setting, off by default. */
   unsignedIdTokens: boolean;
+  /** Whether TLS client certificates reach the server (mTLS listener, a listener that asks, a trusted proxy; RFC 8705). */
+  clientCertificates: boolean;
 }

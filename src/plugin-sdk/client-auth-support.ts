@@ -1,11 +1,26 @@
+import { createHash } from "node:crypto";
 import { decodeJwt, decodeProtectedHeader } from "jose";
-import type { AuthenticatedClient } from "./client.js";
+import type { AuthenticatedClient, Client } from "./client.js";
 import type { ClientAssertionExpectation, ClientAuthContext, ClientAuthenticator } from "./client-auth.js";
 import { OAuthErrors } from "./errors.js";
-import type { EndpointRequest } from "./request.js";
+import { ClientAttestationHeaders } from "./attestation.js";
+import { headerValue, type EndpointRequest, type PresentedCertificate } from "./request.js";
 
 /** The `client_assertion_type` of JWT client authentication (RFC 7523 §2.2). */
 export const JWT_BEARER_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+const CREDENTIAL_PARAMETERS = ["client_secret", "client_assertion", "client_assertion_type"] as const;
+const CREDENTIAL_HEADERS = ["authorization", ClientAttestationHeaders.attestation, ClientAttestationHeaders.pop] as const;
+
+/**
+ * True when the request names a client by `client_id` and carries no credential in its parameters or headers (a client
+ * attestation is one, draft-ietf-oauth-attestation-based-client-auth §7.5): the shape of `none` (RFC 6749 §2.1) and of
+ * mutual-TLS authentication, whose credential is the connection (RFC 8705 §2).
+ */
+export function namesClientOnly(request: EndpointRequest): boolean {
+  const { params } = request;
+  return params.has("client_id") && !CREDENTIAL_HEADERS.some((name) => headerValue(request, name) !== undefined) && !CREDENTIAL_PARAMETERS.some((name) => params.has(name));
+}
 
 /** Authenticates `clientId` by a shared secret; unknown client and wrong secret MUST give the same `invalid_client` (RFC 6749 §2.3.1). */
 export async function authenticateBySecret(
@@ -74,5 +89,38 @@ export abstract class JwtClientAssertionAuthenticator implements ClientAuthentic
     if (clientId === undefined) throw OAuthErrors.invalidClient("client assertion names no client (sub)");
     const client = await ctx.verifyClientAssertion(assertion, clientId, { keySource: this.keySource });
     return { client, method: this.method };
+  }
+}
+
+/**
+ * Shared rules of mutual-TLS client authentication (RFC 8705 §2): a request with a TLS client certificate, `client_id`
+ * and no other credential; several such methods (and `none`) detect it, so core picks the one the named client
+ * registered (`ambient`). The method decides whether the certificate authenticates that client.
+ */
+export abstract class MutualTlsClientAuthenticator implements ClientAuthenticator {
+  abstract readonly method: string;
+  readonly parameters = ["client_id"] as const;
+  readonly ambient = true;
+  readonly requiresClientCertificate = true;
+
+  /** Throws `invalid_client` unless `certificate` (with its `x5t#S256` thumbprint) authenticates `client` by this method's rule. */
+  protected abstract verifyCertificate(certificate: PresentedCertificate & { thumbprint: string }, client: Client, ctx: ClientAuthContext): Promise<void>;
+
+  detect(request: EndpointRequest): boolean {
+    return request.clientCertificate !== undefined && namesClientOnly(request);
+  }
+
+  claimedClientId(request: EndpointRequest): string | undefined {
+    return request.params.get("client_id");
+  }
+
+  async authenticate(request: EndpointRequest, ctx: ClientAuthContext): Promise<AuthenticatedClient> {
+    const clientId = request.params.get("client_id");
+    const certificate = request.clientCertificate;
+    const client = clientId === undefined ? undefined : await ctx.findClient(clientId);
+    if (!client || !certificate) throw OAuthErrors.invalidClient("client authentication failed");
+    const thumbprint = createHash("sha256").update(certificate.der).digest("base64url");
+    await this.verifyCertificate({ ...certificate, thumbprint }, client, ctx);
+    return { client, method: this.method, certificateThumbprint: thumbprint };
   }
 }

@@ -40,6 +40,8 @@ export interface ClientMetadata {
   require_signed_request_object?: boolean;
   /** RFC 9449 §5.2: every token request carries a DPoP proof; one without is refused (invalid_dpop_proof). */
   dpop_bound_access_tokens?: boolean;
+  /** RFC 8705 §3.4: access tokens bound to the TLS client certificate (`cnf.x5t#S256`); a token request without one is refused. */
+  tls_client_certificate_bound_access_tokens?: boolean;
   /** Portcullis: "jwt" (RFC 9068, default) or "opaque" reference access tokens. */
   access_token_format?: "jwt" | "opaque";
   /** Portcullis: access-token lifetime in seconds for this client. */

@@ -1,3 +1,4 @@
+import type { Client } from "./client.js";
 import type { EndpointRequest } from "./request.js";
 
 /**
@@ -38,8 +39,9 @@ export function proves(proven: SenderBinding, required: SenderBinding | undefine
 /** Core's proof-of-possession checks for a plugin's own endpoint (RFC 9449 §4.3, RFC 8705 §3). */
 export interface SenderProofs {
   /**
-   * What `request` proves it holds: its DPoP proof's key (`htm`/`htu` checked against this request), UNBOUND without a
-   * proof. A proof that fails throws 400 invalid_dpop_proof, or use_dpop_nonce with a `DPoP-Nonce` header.
+   * What `request` proves it holds for `client`: its DPoP proof's key (`htm`/`htu` checked against this request) and,
+   * when the client registered `tls_client_certificate_bound_access_tokens`, its TLS client certificate (RFC 8705 §3);
+   * UNBOUND without either. A proof that fails throws 400 invalid_dpop_proof, or use_dpop_nonce with a `DPoP-Nonce` header.
    */
-  presented(request: EndpointRequest): Promise<SenderBinding>;
+  presented(request: EndpointRequest, client: Client): Promise<SenderBinding>;
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { availableParallelism } from "node:os";
 import { describe, test } from "node:test";
 import { ConfigError, loadConfig } from "../../src/config/config.js";
 
@@ -21,6 +22,13 @@ describe("configuration (zod schema over the environment)", () => {
 
   test("RS256 always has a key (the default ID-token alg) and the access-token alg is included", () => {
     assert.deepEqual(loadConfig({ SIGNING_ALGS: "PS256", ACCESS_TOKEN_ALG: "EdDSA" }).signingAlgs, ["PS256", "EdDSA", "RS256"]);
+  });
+
+  test("WORKERS: 1 by default, a number, or auto for one per available core", () => {
+    assert.equal(loadConfig({}).workers, 1);
+    assert.equal(loadConfig({ WORKERS: "3" }).workers, 3);
+    assert.equal(loadConfig({ WORKERS: "auto" }).workers, availableParallelism());
+    for (const bad of ["0", "x", "1.5", "257"]) assert.throws(() => loadConfig({ WORKERS: bad }), (e: unknown) => e instanceof ConfigError && /WORKERS: /.test(e.message), bad);
   });
 
   test("an invalid value names the setting", () => {

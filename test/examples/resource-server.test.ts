@@ -7,12 +7,23 @@ import { after, before, describe, it } from "node:test";
 import { athOf, DpopTestKey } from "../support/dpop.js";
 import { spawnServer, type SpawnedServer } from "../support/spawned-server.js";
 import { basic, freePort, startTestApp, type TestApp } from "../support/test-app.js";
+import { createTestPki, LOOPBACK_SERVER_EXTENSIONS, opensslMissing, type TestIdentity, type TestPki } from "../support/test-pki.js";
+import { http1Request } from "../support/tls-client.js";
 
 const RESOURCE = "https://api.example.test/";
 /** How long a test waits for the example to print something. */
 const OUTPUT_DEADLINE_MS = 15_000;
 /** How often a test looks at the example's output or retries a request while waiting for a condition. */
 const POLL_MS = 20;
+
+/** Resolves once `example` has printed `line` at least `times` times; fails after the deadline. */
+async function printedBy(example: SpawnedServer, line: string, times: number): Promise<void> {
+  const deadline = Date.now() + OUTPUT_DEADLINE_MS;
+  while (example.output().split(line).length - 1 < times) {
+    if (Date.now() > deadline) throw new Error(`the example did not print "${line}" ×${times}:\n${example.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
 
 /** examples/resource-server (README "Validate tokens in a resource server") against a real Portcullis (RFC 6750 §3). */
 describe("examples/resource-server", () => {
@@ -48,14 +59,7 @@ describe("examples/resource-server", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Resolves once the example has printed `line` at least `times` times; fails after the deadline. */
-  async function printed(line: string, times: number): Promise<void> {
-    const deadline = Date.now() + OUTPUT_DEADLINE_MS;
-    while (example.output().split(line).length - 1 < times) {
-      if (Date.now() > deadline) throw new Error(`the example did not print "${line}" ×${times}:\n${example.output()}`);
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    }
-  }
+  const printed = (line: string, times: number) => printedBy(example, line, times);
 
   async function accessToken(scope: string): Promise<string> {
     const response = await portcullis.postForm("/token", { grant_type: "client_credentials", scope }, basic(app.client_id, app.client_secret!));
@@ -136,5 +140,63 @@ describe("examples/resource-server", () => {
     await printed("revocation stream subscribed", 2);
     assert.equal((await call({ authorization: `Bearer ${token}` })).status, 200);
     assert.equal((await call({ authorization: `Bearer ${await accessToken("api:read")}` })).status, 200);
+  });
+});
+
+/** examples/resource-server on TLS with certificate-bound tokens from Portcullis's mTLS listener (RFC 8705 §3, corpus G47). */
+describe("examples/resource-server with mutual TLS", { skip: opensslMissing() }, () => {
+  let pki: TestPki;
+  let portcullis: TestApp;
+  let example: SpawnedServer;
+  let certA: TestIdentity;
+  let certB: TestIdentity;
+  let client: { client_id: string };
+
+  before(async () => {
+    pki = createTestPki();
+    const server = pki.issue("server", LOOPBACK_SERVER_EXTENSIONS);
+    certA = pki.issue("client-a", ["subjectAltName=DNS:workload.example.com"]);
+    certB = pki.issue("client-b", ["subjectAltName=DNS:workload.example.com"]);
+    portcullis = await startTestApp({ publicTlsCert: server.certPath, publicTlsKey: server.keyPath, publicTlsClientCa: pki.ca.certPath, publicMtlsPort: String(await freePort()), grpcPort: String(await freePort()) });
+    await portcullis.createResource(RESOURCE, "api:read");
+    const caller = await portcullis.createClient({ client_name: "example resource server", grant_types: ["client_credentials"], scope: "portcullis:validate" });
+    client = await portcullis.createClient({ grant_types: ["client_credentials"], token_endpoint_auth_method: "tls_client_auth", tls_client_auth_san_dns: "workload.example.com", tls_client_certificate_bound_access_tokens: true });
+    example = await spawnServer(
+      {
+        PORTCULLIS_GRPC: new URL(portcullis.grpcUrl).host,
+        PORTCULLIS_ISSUER: portcullis.issuer,
+        NODE_EXTRA_CA_CERTS: pki.ca.certPath,
+        CALLER_ID: caller.client_id,
+        CALLER_SECRET: caller.client_secret!,
+        RESOURCE,
+        TLS_CERT: server.certPath,
+        TLS_KEY: server.keyPath,
+      },
+      ["node", "--import", "tsx", "examples/resource-server/server.ts"],
+    );
+    await printedBy(example, "revocation stream subscribed", 1);
+  });
+  after(async () => {
+    await example?.stop();
+    await portcullis?.stop();
+    pki?.dispose();
+  });
+
+  const withCertificate = (identity: TestIdentity | undefined) => ({ ca: pki.ca.cert, ...(identity && { cert: identity.cert, key: identity.key }) });
+
+  it("a token bound to certificate A over mTLS is served with A, and refused with B or without a certificate (401 invalid_token)", async () => {
+    const issued = await http1Request(`${portcullis.mtlsUrl}/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `grant_type=client_credentials&scope=api%3Aread&client_id=${client.client_id}`, tls: withCertificate(certA) });
+    assert.equal(issued.status, 200, issued.body);
+    const token = String(issued.json().access_token);
+    const url = `${example.url.replace("http:", "https:")}/things`;
+    const call = (identity: TestIdentity | undefined) => http1Request(url, { headers: { authorization: `Bearer ${token}` }, tls: withCertificate(identity) });
+    const served = await call(certA);
+    assert.equal(served.status, 200, served.body);
+    assert.deepEqual(served.json(), { subject: client.client_id, scopes: ["api:read"] });
+    for (const identity of [certB, undefined]) {
+      const refused = await call(identity);
+      assert.equal(refused.status, 401);
+      assert.match(String(refused.headers["www-authenticate"]), /^Bearer error="invalid_token"/);
+    }
   });
 });

@@ -25,7 +25,7 @@ test("the first-party plugins build registries with every grant and auth method"
   const registries = buildRegistries(firstPartyPlugins, {}, stubInstantiator());
   assert.deepEqual([...registries.grants.keys()], ["authorization_code", "client_credentials", "refresh_token", "urn:ietf:params:oauth:grant-type:token-exchange", "urn:ietf:params:oauth:grant-type:jwt-bearer", "urn:ietf:params:oauth:grant-type:device_code"]);
   assert.deepEqual(registries.tokenExchangePolicies.map((p) => p.id), ["client-metadata"]);
-  assert.deepEqual(registries.clientAuthenticators.map((a) => a.method), ["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt", "none", "attest_jwt_client_auth"]);
+  assert.deepEqual(registries.clientAuthenticators.map((a) => a.method), ["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt", "none", "attest_jwt_client_auth", "tls_client_auth", "self_signed_tls_client_auth"]);
   assert.deepEqual([...registries.attestationVerifiers.keys()], ["oauth-client-attestation+jwt"]);
 });
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { base64url, exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from "jose";
-import { basic, startTestApp, type TestApp } from "../support/test-app.js";
+import { basic, startTestApp, type TestApp, CLIENT_CERTIFICATES_VIA_PROXY } from "../support/test-app.js";
 import { FakeClock } from "../support/fake-clock.js";
 import { BASIC_CHALLENGE, expectOAuthError } from "../support/oauth-assertions.js";
 
@@ -52,7 +52,7 @@ describe("client authentication (corpus D 24–29, 31)", () => {
 
   before(async () => {
     // Dozens of deliberate failures come from one address: keep the lockout (corpus S118, tested elsewhere) out of the way.
-    t = await startTestApp({ authFailureLimit: "1000" }, { clock });
+    t = await startTestApp({ authFailureLimit: "1000", ...CLIENT_CERTIFICATES_VIA_PROXY }, { clock });
     await t.createResource(API, "api:read");
     [keyA, keyB, esRsa, esEc, compatKey] = await Promise.all([
       keyPair("RS256", "client-a-key"),
@@ -393,11 +393,14 @@ describe("client authentication (corpus D 24–29, 31)", () => {
       }
     });
 
-    test("tls_client_auth cannot be registered while no mTLS is configured, so a header can never stand in for it", async () => {
-      await assert.rejects(
-        t.createClient({ grant_types: ["client_credentials"], token_endpoint_auth_method: "tls_client_auth", tls_client_auth_subject_dn: "CN=client" }),
-        (error: { error?: string }) => error.error === "invalid_client_metadata",
-      );
+    test("a certificate header never stands in for the TLS certificate of a tls_client_auth or self_signed_tls_client_auth client, not even the configured proxy header from an untrusted address → 401", async () => {
+      const tlsClient = await t.createClient({ grant_types: ["client_credentials"], token_endpoint_auth_method: "tls_client_auth", tls_client_auth_subject_dn: "CN=client1" });
+      const selfSignedClient = await t.createClient({ grant_types: ["client_credentials"], token_endpoint_auth_method: "self_signed_tls_client_auth", jwks_uri: "https://client.example/jwks" });
+      for (const headers of headerSets) {
+        for (const client of [tlsClient, selfSignedClient]) {
+          await expectOAuthError(await t.postForm("/token", { grant_type: "client_credentials", client_id: client.client_id }, headers), 401, "invalid_client");
+        }
+      }
     });
   });
 });

@@ -5,10 +5,13 @@
 export class HttpBrowser {
   private readonly cookies = new Map<string, string>();
 
+  /** `fetcher` carries the requests (global fetch; `tlsFetch` for a test CA). */
+  constructor(private readonly fetcher: (url: string, init: RequestInit) => Promise<Response> = fetch) {}
+
   /** GET (or POST a form to) `url` with the cookies; records Set-Cookie. */
   async request(url: string, form?: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
     const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
-    const response = await fetch(url, {
+    const response = await this.fetcher(url, {
       method: form ? "POST" : "GET",
       redirect: "manual",
       headers: { ...(cookie ? { cookie } : {}), ...(form ? { "content-type": "application/x-www-form-urlencoded" } : {}), ...headers },

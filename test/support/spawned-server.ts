@@ -11,9 +11,14 @@ export interface SpawnedServer {
   url: string;
   /** The internal gRPC listener. */
   grpcUrl: string;
+  /** The spawned process (the group leader). */
+  pid: number;
+  /** Resolves with the exit code once the spawned process has exited. */
+  exited: Promise<number | null>;
   /** Everything the server printed on stdout and stderr so far. */
   output(): string;
-  stop(): Promise<void>;
+  /** SIGTERM to the whole process group; resolves with the exit code. */
+  stop(): Promise<number | null>;
 }
 
 /**
@@ -31,6 +36,7 @@ export async function spawnServer(env: Record<string, string>, command: readonly
     detached: true,
   });
   let output = "";
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   child.stdout!.on("data", (chunk: Buffer) => (output += String(chunk)));
   child.stderr!.on("data", (chunk: Buffer) => (output += String(chunk)));
   await new Promise<void>((resolve, reject) => {
@@ -46,15 +52,13 @@ export async function spawnServer(env: Record<string, string>, command: readonly
       reject(new Error(`server exited with ${code}:\n${output}`));
     });
   });
-  return { url, grpcUrl: `http://127.0.0.1:${grpcPort}`, output: () => output, stop: () => stopGroup(child) };
+  return { url, grpcUrl: `http://127.0.0.1:${grpcPort}`, pid: child.pid!, exited, output: () => output, stop: () => stopGroup(child, exited) };
 }
 
-/** SIGTERM to the whole group (npx → tsx → node), then waits for the exit. */
-async function stopGroup(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  process.kill(-child.pid!, "SIGTERM");
-  await exited;
+/** SIGTERM to the whole group (npx → tsx → node), then waits for the exit; resolves with the exit code. */
+async function stopGroup(child: ChildProcess, exited: Promise<number | null>): Promise<number | null> {
+  if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, "SIGTERM");
+  return exited;
 }
 
 export interface CliResult {

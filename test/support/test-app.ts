@@ -13,6 +13,8 @@ import { ResourceService } from "../../src/core/resources/resource.service.js";
 export interface TestApp {
   app: App;
   publicUrl: string;
+  /** The mTLS listener's URL, when `publicMtlsPort` is set. */
+  mtlsUrl?: string;
   grpcUrl: string;
   metricsUrl: string;
   issuer: string;
@@ -25,6 +27,12 @@ export interface TestApp {
   postForm(path: string, form: Record<string, string | string[]>, headers?: Record<string, string>): Promise<Response>;
   stop(): Promise<void>;
 }
+
+/**
+ * Settings under which client certificates reach the server through a trusted proxy that tests never are (RFC 8705):
+ * the mTLS client-auth methods and certificate-bound tokens are offered without an mTLS listener.
+ */
+export const CLIENT_CERTIFICATES_VIA_PROXY = { mtlsProxyHeader: "x-ssl-client-cert", mtlsTrustedProxies: "192.0.2.1" } as const;
 
 /** A free loopback port (bound once, then released). */
 export async function freePort(): Promise<number> {
@@ -48,13 +56,14 @@ export async function startTestApp(overrides: Partial<Record<SettingName, string
     },
   });
   const logger = options.logger ?? (pino({ level: "debug", mixin: requestIdMixin }, sink) as unknown as Logger);
-  const { app, config, publicUrl, grpcUrl, metricsUrl } = await startOnFreePort(overrides, { ...options, logger });
+  const { app, config, publicUrl, mtlsUrl, grpcUrl, metricsUrl } = await startOnFreePort(overrides, { ...options, logger });
   const registry = app.container.resolve(DI.ClientRegistry);
   return {
     app,
     publicUrl,
+    mtlsUrl,
     grpcUrl,
-    metricsUrl,
+    metricsUrl: metricsUrl!,
     issuer: config.issuer,
     logText: () => lines.join(""),
     async createClient(metadata) {
@@ -78,7 +87,7 @@ async function startOnFreePort(overrides: Partial<Record<SettingName, string>>, 
     const port = await freePort();
     const config = loadConfig(
       {},
-      { port: String(port), host: "127.0.0.1", grpcPort: "0", metricsPort: "0", databaseUrl: "sqlite::memory:", logLevel: "debug", issuer: `http://127.0.0.1:${port}`, ...overrides },
+      { port: String(port), host: "127.0.0.1", grpcPort: "0", metricsPort: "0", databaseUrl: "sqlite::memory:", logLevel: "debug", issuer: `${overrides.publicTlsCert ? "https" : "http"}://127.0.0.1:${port}`, ...overrides },
     );
     const app = await buildApp({ ...options, config });
     try {

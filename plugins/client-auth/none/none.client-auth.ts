@@ -1,25 +1,14 @@
-import {
-  ClientAttestationHeaders,
-  headerValue,
-  OAuthErrors,
-  type AuthenticatedClient,
-  type ClientAuthContext,
-  type ClientAuthenticator,
-  type EndpointRequest,
-} from "portcullis/plugin-sdk";
-
-const CREDENTIAL_PARAMETERS = ["client_secret", "client_assertion", "client_assertion_type"] as const;
-const CREDENTIAL_HEADERS = ["authorization", ClientAttestationHeaders.attestation, ClientAttestationHeaders.pop] as const;
+import { namesClientOnly, OAuthErrors, type AuthenticatedClient, type ClientAuthContext, type ClientAuthenticator, type EndpointRequest } from "portcullis/plugin-sdk";
 
 /** `none`: a public client identified by `client_id` alone; core accepts it only for clients registered as public (RFC 6749 §2.1, RFC 7591 §2). */
 export class NoneClientAuth implements ClientAuthenticator {
   readonly method = "none";
   readonly parameters = ["client_id"] as const;
+  readonly ambient = true;
 
-  /** True when the request names a client and carries no credentials of any kind (a client attestation is one, draft-ietf-oauth-attestation-based-client-auth §7.5). */
+  /** True when the request names a client and carries no credentials of any kind (RFC 6749 §2.1). */
   detect(request: EndpointRequest): boolean {
-    const { params } = request;
-    return params.has("client_id") && !CREDENTIAL_HEADERS.some((name) => headerValue(request, name) !== undefined) && !CREDENTIAL_PARAMETERS.some((name) => params.has(name));
+    return namesClientOnly(request);
   }
 
   claimedClientId(request: EndpointRequest): string | undefined {

@@ -59,7 +59,7 @@ export class AuthorizationChallengeEndpoint implements PublicEndpoint {
     assertAllowed(client);
     const request = challengeRequestOf(http.params);
     await this.codes.check({ client: client.client, ...request });
-    const binding = await this.proofs.presented(http);
+    const binding = await this.proofs.presented(http, client.client);
     const session = { clientId: client.client.clientId, request, expiresAt: this.clock.now() + AUTH_SESSION_TTL_MS, ...(confirmationOf(binding) && { binding }) };
     return this.proceed(http, client, session, await this.signIn.begin());
   }
@@ -78,7 +78,7 @@ export class AuthorizationChallengeEndpoint implements PublicEndpoint {
       throw invalidSession("auth_session was issued to another client");
     }
     assertAllowed(client);
-    if (!proves(await this.proofs.presented(http), session.binding)) throw invalidSession("auth_session is bound to a DPoP key this request did not prove");
+    if (!proves(await this.proofs.presented(http, client.client), session.binding)) throw invalidSession("auth_session is bound to a key this request did not prove");
     if (!(await this.sessions.take(presented))) throw invalidSession();
     return this.proceed(http, client, session, await this.signIn.current(session.signIn));
   }

@@ -53,7 +53,7 @@ export class DeviceAuthorizationEndpoint implements PublicEndpoint {
     const client = caller.client;
     if (!grantTypesOf(client.metadata).includes(DEVICE_CODE_GRANT)) throw OAuthErrors.unauthorizedClient(`the client is not registered for ${DEVICE_CODE_GRANT}`);
     const access = await this.policy.resolve(client, { scope: request.params.get("scope"), resources: request.params.getAll("resource") });
-    const binding = await this.proofs.presented(request);
+    const binding = await this.proofs.presented(request, client);
     const { deviceCode, userCode } = await this.requests.create({ clientId: client.clientId, scopes: access.scopes, resources: access.resources, ...(confirmationOf(binding) && { binding }) });
     const verificationUri = `${this.issuer}${VERIFICATION_PATH}`;
     const shown = formatUserCode(userCode);

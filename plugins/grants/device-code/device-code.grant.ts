@@ -53,7 +53,7 @@ export class DeviceCodeGrant implements GrantHandler {
     const clientId = request.client.client.clientId;
     if (!device) throw await this.missing(deviceCode, key);
     if (device.clientId !== clientId) throw spent();
-    if (!proves(request.binding, device.binding)) throw OAuthErrors.invalidGrant("device_code is bound to a DPoP key this request did not prove");
+    if (!proves(request.binding, device.binding)) throw OAuthErrors.invalidGrant("device_code is bound to a key this request did not prove");
     if (this.clock.now() >= device.expiresAt) throw expired();
     if (device.status === "denied") throw OAuthErrors.accessDenied("the end-user denied the request");
     if (device.status === "pending") {

@@ -37,13 +37,14 @@ export class ClientAuthenticationService {
    */
   async authenticate(request: EndpointRequest, options: ClientAuthenticationOptions = {}): Promise<AuthenticatedClient> {
     const detected = this.authenticators.filter((authenticator) => authenticator.detect(request));
-    if (detected.length > 1) {
+    if (detected.length > 1 && !detected.every((authenticator) => authenticator.ambient === true)) {
       throw OAuthErrors.invalidRequest(`more than one client authentication method used (${detected.map((a) => a.method).join(", ")})`);
     }
-    const [method] = detected;
-    const clientId = method?.claimedClientId(request);
+    const clientId = detected[0]?.claimedClientId(request);
     await this.throttle.check(request.remoteAddress, clientId);
+    let method: ClientAuthenticator | undefined;
     try {
+      method = detected.length > 1 ? await this.registeredAmong(detected, clientId) : detected[0];
       if (!method) throw OAuthErrors.invalidClient("client authentication required");
       const authenticated = await method.authenticate(request, this.context);
       const registered = authMethodOf(authenticated.client.metadata);
@@ -57,6 +58,16 @@ export class ClientAuthenticationService {
       await this.throttle.record(request.remoteAddress, clientId);
       throw this.withChallenge(error, request);
     }
+  }
+
+  /**
+   * Among ambient methods (`none`, mutual TLS) the one the named client registered (RFC 8705 §2); an unknown client or a
+   * method it did not register fails as `invalid_client` in the first detected method's hands.
+   */
+  private async registeredAmong(detected: readonly ClientAuthenticator[], clientId: string | undefined): Promise<ClientAuthenticator> {
+    const client = clientId === undefined ? undefined : await this.context.findClient(clientId);
+    const registered = client && authMethodOf(client.metadata);
+    return detected.find((authenticator) => authenticator.method === registered) ?? detected[0]!;
   }
 
   /** A failure after credentials in the Authorization header MUST be 401 with WWW-Authenticate (RFC 6749 §5.2). */

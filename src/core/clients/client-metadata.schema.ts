@@ -30,7 +30,7 @@ const bool = z.boolean({ error: "must be a boolean" });
 const seconds = (min: number) => z.number({ error: "must be a number" }).int("must be an integer").min(min, `must be at least ${min}`);
 const scope = text.refine((v) => parseScope(v) !== undefined, "must be space-separated scope tokens (RFC 6749 §3.3)");
 
-/** RFC 7591 §2, OIDC Registration §2, RFC 9101 §10.5, RFC 9126 §6, RFC 9449 §5.2, OIDC Back-Channel and RP-Initiated Logout; all optional. */
+/** RFC 7591 §2, OIDC Registration §2, RFC 9101 §10.5, RFC 9126 §6, RFC 9449 §5.2, RFC 8705 §3.4, OIDC Back-Channel and RP-Initiated Logout; all optional. */
 const standardFields = z
   .object({
     redirect_uris: list(uri),
@@ -68,6 +68,8 @@ const standardFields = z
     require_signed_request_object: bool,
     // RFC 9449 §5.2: token requests without a DPoP proof are refused.
     dpop_bound_access_tokens: bool,
+    // RFC 8705 §3.4: token requests without a TLS client certificate are refused.
+    tls_client_certificate_bound_access_tokens: bool,
   })
   .partial()
   .extend({

@@ -21,6 +21,8 @@ export interface MetadataValidationContext {
   fields: ReadonlyMap<string, ClientMetadataField>;
 }
 
+/** Metadata that forbids unbound access tokens (RFC 9449 §5.2, RFC 8705 §3.4). */
+const SENDER_CONSTRAINT_FIELDS = ["dpop_bound_access_tokens", "tls_client_certificate_bound_access_tokens"] as const;
 /** Hosts for which `http` redirect URIs stay allowed, for development and native apps (RFC 8252 §7.3). */
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "[::1]", "localhost"]);
 /** Schemes that run script in the browser instead of navigating (RFC 9700 §4.1.3). */
@@ -49,6 +51,9 @@ export function validateClientMetadata(metadata: ClientMetadata, context: Metada
   checkAuthentication(metadata, context);
   checkSigningAlgs(metadata, context.capabilities);
   checkSubjectType(metadata);
+  if (metadata.tls_client_certificate_bound_access_tokens === true && !context.capabilities.clientCertificates) {
+    throw OAuthErrors.invalidClientMetadata("tls_client_certificate_bound_access_tokens needs mutual TLS, which this server does not offer");
+  }
   for (const [name, field] of context.fields) if (metadata[name] !== undefined) field.validate?.(metadata);
 }
 
@@ -113,9 +118,10 @@ function checkGrantAndResponseTypes(metadata: ClientMetadata, capabilities: Capa
     if ((values.includes("token") || values.includes("id_token")) && !grants.includes("implicit")) {
       throw OAuthErrors.invalidClientMetadata(`response type ${responseType} requires the implicit grant type`);
     }
-    // RFC 9449 §5.2: such a client gets no token without a proof; the authorization endpoint cannot take one.
-    if (values.includes("token") && metadata.dpop_bound_access_tokens === true) {
-      throw OAuthErrors.invalidClientMetadata(`response type ${responseType} returns Bearer access tokens, which dpop_bound_access_tokens excludes`);
+    // RFC 9449 §5.2, RFC 8705 §3: such a client gets no unbound token; the authorization endpoint binds none.
+    const bound = SENDER_CONSTRAINT_FIELDS.find((field) => metadata[field] === true);
+    if (values.includes("token") && bound) {
+      throw OAuthErrors.invalidClientMetadata(`response type ${responseType} returns Bearer access tokens, which ${bound} excludes`);
     }
   }
   const returns = (value: string) => responseTypes.some((rt) => rt.split(" ").includes(value));

@@ -4,7 +4,6 @@
  * server neither knows nor owns are ignored (RFC 7591).
  */
 export const UNSUPPORTED_METADATA: ReadonlyMap<string, string> = new Map([
-  ["tls_client_certificate_bound_access_tokens", "certificate-bound access tokens (RFC 8705)"],
   ["tls_client_auth_subject_dn", "mutual-TLS client authentication (RFC 8705)"],
   ["tls_client_auth_san_dns", "mutual-TLS client authentication (RFC 8705)"],
   ["tls_client_auth_san_uri", "mutual-TLS client authentication (RFC 8705)"],

@@ -88,7 +88,7 @@ export class AuthorizationCodeService {
       throw OAuthErrors.invalidGrant("redirect_uri does not match the authorization request");
     }
     if (record.withoutRedirect && binding.redirectUri !== undefined) throw OAuthErrors.invalidGrant("redirect_uri was not part of the authorization request");
-    if (!proves(binding.sender, record.binding)) throw OAuthErrors.invalidGrant("the authorization code is bound to a DPoP key this request did not prove");
+    if (!proves(binding.sender, record.binding)) throw OAuthErrors.invalidGrant("the authorization code is bound to a key this request did not prove");
     await this.checkPkce(digest, record, binding);
     if ((await this.store.take(codeKey(digest))) === undefined) throw invalid();
     await this.store.putIfAbsent(usedKey(digest), "{}", USED_MARKER_TTL_MS);

@@ -9,6 +9,8 @@ import type { DiscoveryContributor } from "../../plugin-sdk/discovery.js";
 import type { PublicEndpoint } from "../../plugin-sdk/endpoint.js";
 import { DI } from "../di-tokens.js";
 import { DiscoveryContributorsToken, PluginEndpointsToken } from "./discovery-contributors.js";
+import { MTLS_ALIASES_MEMBER, withMtlsEndpointAliases } from "./mtls-endpoint-aliases.js";
+import { mtlsIssuer } from "../../config/mtls-issuer.js";
 import { OPENID_SCOPES } from "../policy/scopes.js";
 import { ResourceCatalog } from "../resources/resource-catalog.js";
 import { USER_CLAIMS } from "../users/user-claims.provider.js";
@@ -32,17 +34,22 @@ export class ServerMetadata {
 
   /** RFC 8414 §2 authorization server metadata. */
   async oauth(): Promise<Record<string, unknown>> {
-    return this.withPluginMembers(await this.coreOAuth());
+    return this.withAliases(this.withPluginMembers(await this.coreOAuth()));
   }
 
   /** OIDC Discovery 1.0 §3 provider metadata: RFC 8414 plus the OpenID members. */
   async openid(): Promise<Record<string, unknown>> {
-    return this.withPluginMembers(await this.coreOpenId());
+    return this.withAliases(this.withPluginMembers(await this.coreOpenId()));
   }
 
   /** The members core publishes, by document (the boot checks that no plugin contributes one of them). */
   async coreMembers(): Promise<ReadonlySet<string>> {
-    return new Set(Object.keys(await this.coreOpenId()));
+    return new Set([...Object.keys(await this.coreOpenId()), MTLS_ALIASES_MEMBER]);
+  }
+
+  /** The mTLS aliases of core's and the plugins' endpoints, when mTLS is configured (RFC 8705 §5). */
+  private withAliases(metadata: Record<string, unknown>): Record<string, unknown> {
+    return withMtlsEndpointAliases(metadata, this.config.issuer, mtlsIssuer(this.config));
   }
 
   /** What the plugins add, by member name. */
@@ -84,6 +91,8 @@ export class ServerMetadata {
       revocation_endpoint_auth_methods_supported: authMethods,
       revocation_endpoint_auth_signing_alg_values_supported: [...caps.clientAuthSigningAlgs],
       dpop_signing_alg_values_supported: [...DPOP_SIGNING_ALGS],
+      // RFC 8705 §3.3: clients registered with tls_client_certificate_bound_access_tokens get cnf.x5t#S256 tokens.
+      ...(caps.clientCertificates && { tls_client_certificate_bound_access_tokens: true }),
       service_documentation: `${issuer}/`,
     };
   }

@@ -1,4 +1,4 @@
-import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from "jose";
+import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWK, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from "jose";
 import { TtlCache } from "../clients/ttl-cache.js";
 import type { Clock } from "../ports/clock.js";
 import type { SafeFetcher } from "../security/safe-fetch.js";
@@ -20,6 +20,7 @@ export interface JwksSource {
 interface Entry {
   version: string;
   fetchedAt: number;
+  set: Promise<JSONWebKeySet>;
   keys: Promise<JWTVerifyGetKey>;
 }
 
@@ -40,6 +41,11 @@ async function verifyWithAnyKey(jwt: string, keys: JWTVerifyGetKey, options: JWT
   }
 }
 
+/** The keys of a fetched set, none when it is not a JWK Set (RFC 7517 §5). */
+function keysOf(set: JSONWebKeySet): readonly JWK[] {
+  return Array.isArray(set?.keys) ? set.keys.filter((key): key is JWK => typeof key === "object" && key !== null) : [];
+}
+
 /**
  * Verification keys of outside parties (clients, trusted issuers), from an inline JWK Set or a `jwks_uri` fetched
  * through the SafeFetcher (RFC 7517 §5, OIDC Core §10.1.1): cached per owner for JWKS_CACHE_TTL_MS, refetched at most
@@ -56,10 +62,21 @@ export class JwksCache {
     this.cache = new TtlCache(clock, maxEntries);
   }
 
-  /** The owner's key resolver; throws SafeFetchError or a jose JWKSInvalid error when keys cannot be had. */
-  private keys(source: JwksSource): Promise<JWTVerifyGetKey> {
+  /** The owner's cached entry, loaded when missing or of another version. */
+  private entry(source: JwksSource): Entry {
     const entry = this.cache.get(source.id);
-    return entry?.version === source.version ? entry.keys : this.load(source);
+    return entry?.version === source.version ? entry : this.load(source);
+  }
+
+  /**
+   * The first of the owner's keys that `matches`; on a miss a `jwks_uri` is refetched once per cooldown (RFC 8705 §2.2.2
+   * certificates in a client's JWKS). Throws SafeFetchError when keys cannot be had.
+   */
+  async findKey(source: JwksSource, matches: (key: JWK) => boolean): Promise<JWK | undefined> {
+    const found = keysOf(await this.entry(source).set).find(matches);
+    if (found) return found;
+    const fresh = this.refreshed(source);
+    return fresh && keysOf(await fresh.set).find(matches);
   }
 
   /**
@@ -68,34 +85,34 @@ export class JwksCache {
    */
   async verify(source: JwksSource, jwt: string, options: JWTVerifyOptions): Promise<JWTPayload> {
     try {
-      return await verifyWithAnyKey(jwt, await this.keys(source), options);
+      return await verifyWithAnyKey(jwt, await this.entry(source).keys, options);
     } catch (error) {
       if (!(error instanceof errors.JWKSNoMatchingKey)) throw error;
-      const fresh = await this.refreshed(source);
+      const fresh = this.refreshed(source);
       if (!fresh) throw error;
-      return verifyWithAnyKey(jwt, fresh, options);
+      return verifyWithAnyKey(jwt, await fresh.keys, options);
     }
   }
 
-  /** Freshly fetched keys for a `jwks_uri` owner outside the cooldown, else undefined (the caller keeps its failure). */
-  private async refreshed(source: JwksSource): Promise<JWTVerifyGetKey | undefined> {
+  /** A fresh entry for a `jwks_uri` owner outside the cooldown, else undefined (the caller keeps its failure). */
+  private refreshed(source: JwksSource): Entry | undefined {
     if (source.jwks || !source.jwksUri) return undefined;
     const entry = this.cache.get(source.id);
     if (entry && this.clock.now() - entry.fetchedAt < JWKS_REFETCH_COOLDOWN_MS) return undefined;
     return this.load(source);
   }
 
-  private load(source: JwksSource): Promise<JWTVerifyGetKey> {
-    const entry: Entry = { version: source.version, fetchedAt: this.clock.now(), keys: this.build(source) };
+  private load(source: JwksSource): Entry {
+    const set = this.fetchSet(source);
+    const entry: Entry = { version: source.version, fetchedAt: this.clock.now(), set, keys: set.then(createLocalJWKSet) };
     this.cache.set(source.id, entry, JWKS_CACHE_TTL_MS);
     entry.keys.catch(() => {
       if (this.cache.get(source.id) === entry) this.cache.delete(source.id);
     });
-    return entry.keys;
+    return entry;
   }
 
-  private async build(source: JwksSource): Promise<JWTVerifyGetKey> {
-    const set = source.jwks ?? (source.jwksUri ? await this.fetcher.fetchJson(source.jwksUri) : { keys: [] });
-    return createLocalJWKSet(set as JSONWebKeySet);
+  private async fetchSet(source: JwksSource): Promise<JSONWebKeySet> {
+    return (source.jwks ?? (source.jwksUri ? await this.fetcher.fetchJson(source.jwksUri) : { keys: [] })) as JSONWebKeySet;
   }
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { AuthenticatorContext, AuthnUser } from "../authenticator.js";
 import type { AuthenticatedUser, IssuedTokenFacts, SingleUseStore, TrustedJwtExpectation, TrustedJwtResult } from "../capabilities.js";
 import type { AuthenticatedClient, Client, ClientMetadata } from "../client.js";
@@ -28,14 +29,17 @@ export function grantRequest(grantType: string, params: Record<string, string | 
 }
 
 /**
- * SenderProofs that take a request's `DPoP` header as the proven key thumbprint (no header: UNBOUND); core verifies the
- * real proof, so a plugin test only sees which key a request stands for.
+ * SenderProofs that take a request's `DPoP` header as the proven key thumbprint, and its client certificate's SHA-256
+ * when the client registered certificate-bound tokens (neither: UNBOUND); core verifies the real proof, so a plugin
+ * test only sees which key a request stands for.
  */
 export function fakeSenderProofs(): SenderProofs {
   return {
-    async presented(request) {
+    async presented(request, client) {
       const jkt = headerValue(request, "dpop");
-      return jkt === undefined ? UNBOUND : { jkt };
+      const der = client.metadata.tls_client_certificate_bound_access_tokens === true ? request.clientCertificate?.der : undefined;
+      const x5tS256 = der && createHash("sha256").update(der).digest("base64url");
+      return jkt === undefined && x5tS256 === undefined ? UNBOUND : { ...(jkt !== undefined && { jkt }), ...(x5tS256 && { x5tS256 }) };
     },
   };
 }

@@ -1,5 +1,5 @@
-import type { IncomingMessage } from "node:http";
 import { OAuthErrors } from "../../plugin-sdk/errors.js";
+import type { ServerRequest } from "./server-request.js";
 
 const tooLarge = () => OAuthErrors.requestTooLarge("request body too large", { headers: { connection: "close" } });
 
@@ -7,7 +7,7 @@ const tooLarge = () => OAuthErrors.requestTooLarge("request body too large", { h
  * Reads a request body up to `limit` bytes; larger bodies get 413 without being buffered (corpus R97).
  * Plain 'data'/'end' events: async iteration of the stream cost 3× more CPU on the token hot path.
  */
-export function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+export function readBody(request: ServerRequest, limit: number): Promise<Buffer> {
   if (Number(request.headers["content-length"] ?? "0") > limit) return Promise.reject(tooLarge());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

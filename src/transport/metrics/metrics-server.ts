@@ -2,8 +2,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Registry } from "prom-client";
 
-/** Serves `GET /metrics` in the Prometheus text format on its own (loopback by default) listener. */
-export async function startMetricsServer(registry: Registry, options: { host: string; port: number }): Promise<{ url: string; close(): Promise<void> }> {
+/** Serves `GET /metrics` in the Prometheus text format on its own (loopback by default) listener; `registry` may be a cluster's aggregate. */
+export async function startMetricsServer(registry: Pick<Registry, "metrics" | "contentType">, options: { host: string; port: number }): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     if (req.method !== "GET" || req.url !== "/metrics") {
       res.writeHead(404).end();

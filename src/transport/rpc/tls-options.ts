@@ -1,8 +1,8 @@
 import { createPrivateKey, X509Certificate } from "node:crypto";
-import { readFileSync } from "node:fs";
 import type { SecureServerOptions } from "node:http2";
 import { configError, type Config } from "../../config/config.js";
-import { SETTINGS, type SettingName } from "../../config/defaults.js";
+import { SETTINGS } from "../../config/defaults.js";
+import { loadPem } from "../../config/load-pem.js";
 
 type TlsSettings = Pick<Config, "grpcTlsCert" | "grpcTlsKey" | "grpcTlsClientCa">;
 
@@ -19,20 +19,4 @@ export function internalTlsOptions(config: TlsSettings): SecureServerOptions | u
   if (!certificate.checkPrivateKey(privateKey)) throw configError([`${SETTINGS.grpcTlsKey.env}: does not match the certificate in ${SETTINGS.grpcTlsCert.env}`]);
   const ca = config.grpcTlsClientCa ? loadPem("grpcTlsClientCa", config.grpcTlsClientCa, "certificate", (pem) => new X509Certificate(pem))[0] : undefined;
   return { cert, key, ca, requestCert: ca !== undefined, rejectUnauthorized: false, minVersion: "TLSv1.2", ALPNProtocols: ["h2"] };
-}
-
-/** Reads the PEM file a setting names and parses it, so a bad file fails the boot with the setting's name. */
-function loadPem<T>(setting: SettingName, path: string, kind: string, parse: (pem: Buffer) => T): [Buffer, T] {
-  const env = SETTINGS[setting].env;
-  let pem: Buffer;
-  try {
-    pem = readFileSync(path);
-  } catch (error) {
-    throw configError([`${env}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? "read error"})`]);
-  }
-  try {
-    return [pem, parse(pem)];
-  } catch {
-    throw configError([`${env}: ${path} holds no PEM ${kind}`]);
-  }
 }

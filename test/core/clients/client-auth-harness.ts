@@ -5,6 +5,7 @@ import clientSecretJwt from "../../../plugins/client-auth/client-secret-jwt/inde
 import clientSecretPost from "../../../plugins/client-auth/client-secret-post/index.js";
 import none from "../../../plugins/client-auth/none/index.js";
 import privateKeyJwt from "../../../plugins/client-auth/private-key-jwt/index.js";
+import tlsClientAuth from "../../../plugins/client-auth/tls-client-auth/index.js";
 import { loadConfig, type Config } from "../../../src/config/config.js";
 import type { SettingName } from "../../../src/config/defaults.js";
 import { ChangeFeed } from "../../../src/core/changes/change-feed.js";
@@ -56,7 +57,7 @@ export interface NewClient {
   secretExpiresAt?: number;
 }
 
-/** Real storage (SQLite in memory, memory ephemeral store), a real sealer and the five plugins, wired by tsyringe. */
+/** Real storage (SQLite in memory, memory ephemeral store), a real sealer and the client-auth plugins, wired by tsyringe. */
 export class Harness {
   private constructor(
     readonly config: Config,
@@ -75,7 +76,7 @@ export class Harness {
     await storage.migrate();
     const { store, bus, signal } = await openEphemeral({ clock });
     const sealer = new AesGcmSealer(Buffer.alloc(32, 7));
-    const registries = buildRegistries([clientSecretBasic, clientSecretPost, clientSecretJwt, privateKeyJwt, none], {});
+    const registries = buildRegistries([clientSecretBasic, clientSecretPost, clientSecretJwt, privateKeyJwt, none, tlsClientAuth], {});
     const container = rootContainer.createChildContainer();
     container.register(DI.Config, { useValue: config });
     container.register(DI.Clock, { useValue: clock });

@@ -16,6 +16,7 @@ describe("ClientAuthenticationService (corpus D 24, 31)", () => {
     await h.addClient({ clientId: "post-client", metadata: { token_endpoint_auth_method: "client_secret_post" }, secret: SECRET });
     await h.addClient({ clientId: "pkjwt-client", metadata: { token_endpoint_auth_method: "private_key_jwt", jwks: { keys: [rsa.publicJwk] } } });
     await h.addClient({ clientId: "spa", metadata: { token_endpoint_auth_method: "none" } });
+    await h.addClient({ clientId: "mtls-client", metadata: { token_endpoint_auth_method: "tls_client_auth", tls_client_auth_san_dns: "client.example.com" } });
   });
   after(() => h.close());
 
@@ -33,6 +34,16 @@ describe("ClientAuthenticationService (corpus D 24, 31)", () => {
     assert.equal(withId.method, "private_key_jwt");
     const bySub = await h.service.authenticate(endpointRequest({ client_assertion_type: JWT_BEARER, client_assertion: await assertion() }));
     assert.equal(bySub.client.clientId, "pkjwt-client");
+  });
+
+  it("a TLS certificate with client_id alone: core runs the ambient method the client registered (RFC 8705 §2)", async () => {
+    const overTls = (clientId: string, headers: Record<string, string> = {}) => ({ ...endpointRequest({ client_id: clientId }, headers), clientCertificate: { der: Buffer.from("not a certificate"), chainVerified: true } });
+    assert.equal((await h.service.authenticate(overTls("spa"), { allowPublic: true })).method, "none", "a public client may connect with a certificate");
+    const tls = await expectOAuthError(h.service.authenticate(overTls("mtls-client")), "invalid_client", 401);
+    assert.equal(tls.description, "the client certificate cannot be parsed", "tls_client_auth ran, not none");
+    const other = await expectOAuthError(h.service.authenticate(overTls("basic-client")), "invalid_client", 401);
+    assert.equal(other.description, "client authentication method does not match the registered one");
+    assert.equal((await h.service.authenticate(overTls("basic-client", { authorization: basic("basic-client", SECRET) }))).method, "client_secret_basic", "beside a secret the certificate authenticates nothing");
   });
 
   it("24: Basic plus a body secret is 400 invalid_request", async () => {

@@ -143,10 +143,23 @@ describe("client keys (RFC 7591 §2, RFC 8705 §2)", () => {
     rejects({ ...PRIVATE_KEY_JWT, jwks: { keys: [PUBLIC_EC_KEY, { ...PUBLIC_EC_KEY, d: "secret" }] } }, "invalid_client_metadata", /^jwks\.keys\[1\] must be a public key \(it has the private member d\)$/);
     rejects({ ...PRIVATE_KEY_JWT, jwks: { keys: [{ kty: "oct", k: "c2VjcmV0" }] } }, "invalid_client_metadata", /private member k/);
   });
-  it("refuses the mutual-TLS methods and their metadata while no plugin provides them", () => {
-    rejects({ ...WEB_CLIENT, token_endpoint_auth_method: "tls_client_auth" }, "invalid_client_metadata", /^token_endpoint_auth_method tls_client_auth is not supported$/);
-    rejects({ ...WEB_CLIENT, token_endpoint_auth_method: "self_signed_tls_client_auth" }, "invalid_client_metadata", /^token_endpoint_auth_method self_signed_tls_client_auth is not supported$/);
+  it("refuses the tls_client_auth metadata while no plugin owns it (the tls-client-auth plugin disabled)", () => {
     rejects({ ...WEB_CLIENT, tls_client_auth_san_dns: "rp.example.com" }, "invalid_client_metadata", /^tls_client_auth_san_dns is not supported by this server: it has no mutual-TLS client authentication \(RFC 8705\)$/);
+  });
+  it("runs the mutual-TLS methods' own rules (their plugins')", () => {
+    rejects({ ...WEB_CLIENT, token_endpoint_auth_method: "tls_client_auth" }, "invalid_client_metadata", /^token_endpoint_auth_method tls_client_auth requires exactly one of tls_client_auth_subject_dn, /);
+    rejects({ ...WEB_CLIENT, token_endpoint_auth_method: "self_signed_tls_client_auth" }, "invalid_client_metadata", /^token_endpoint_auth_method self_signed_tls_client_auth requires jwks or jwks_uri$/);
+  });
+  it("tls_client_certificate_bound_access_tokens excludes response types returning access tokens from the front channel (RFC 8705 §3)", () => {
+    rejects({ ...WEB_CLIENT, grant_types: ["authorization_code", "implicit"], response_types: ["code token"], tls_client_certificate_bound_access_tokens: true }, "invalid_client_metadata", /^response type code token returns Bearer access tokens, which tls_client_certificate_bound_access_tokens excludes$/);
+    accepts({ ...WEB_CLIENT, tls_client_certificate_bound_access_tokens: true });
+  });
+  it("tls_client_certificate_bound_access_tokens needs a server that receives client certificates", () => {
+    const withoutMtls = { ...context(), capabilities: { ...CAPABILITIES, clientCertificates: false } };
+    assert.throws(() => validateClientMetadata(parseClientMetadata({ ...WEB_CLIENT, tls_client_certificate_bound_access_tokens: true }, "dynamic"), withoutMtls), {
+      error: "invalid_client_metadata",
+      description: "tls_client_certificate_bound_access_tokens needs mutual TLS, which this server does not offer",
+    });
   });
 });
 

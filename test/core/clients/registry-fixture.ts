@@ -43,6 +43,7 @@ export const CAPABILITIES: Capabilities = {
   responseTypes: ["code", "id_token", "token", "code id_token", "code token", "id_token token", "code id_token token", "none"],
   signingAlgs: ["ES256", "RS256"],
   unsignedIdTokens: true,
+  clientCertificates: true,
 };
 
 export const WEB_CLIENT = { redirect_uris: ["https://rp.example.com/cb"] } as const;

@@ -2,7 +2,7 @@ import "reflect-metadata";
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { InitialAccessTokens } from "../../../src/core/clients/initial-access-tokens.js";
-import { basic, startTestApp, type TestApp } from "../../support/test-app.js";
+import { basic, CLIENT_CERTIFICATES_VIA_PROXY, startTestApp, type TestApp } from "../../support/test-app.js";
 
 const CLIENT = { grant_types: ["client_credentials"], client_name: "Registered" };
 
@@ -13,7 +13,7 @@ describe("/register over HTTP (RFC 7591 §3, corpus 91 and 97)", () => {
     fetch(`${t.publicUrl}/register`, { method: "POST", body, headers: { "content-type": "application/json", authorization: `Bearer ${token}`, ...headers } });
 
   before(async () => {
-    t = await startTestApp();
+    t = await startTestApp(CLIENT_CERTIFICATES_VIA_PROXY);
     await t.createResource("https://api.example.test/", "api:read");
     ({ token } = await t.app.container.resolve(InitialAccessTokens).create());
   });
@@ -46,9 +46,28 @@ describe("/register over HTTP (RFC 7591 §3, corpus 91 and 97)", () => {
     assert.deepEqual(await bad.json(), { error: "invalid_client_metadata", error_description: "dpop_bound_access_tokens must be a boolean" });
   });
 
+  test("registers mutual-TLS clients and tls_client_certificate_bound_access_tokens (RFC 8705 §2.1.2, §3.4); errors name the fields", async () => {
+    const mtls = { ...CLIENT, token_endpoint_auth_method: "tls_client_auth", tls_client_certificate_bound_access_tokens: true };
+    const res = await register(JSON.stringify({ ...mtls, tls_client_auth_san_dns: "rp.example.com" }));
+    assert.equal(res.status, 201);
+    const body = (await res.json()) as Record<string, unknown>;
+    assert.deepEqual([body.token_endpoint_auth_method, body.tls_client_auth_san_dns, body.tls_client_certificate_bound_access_tokens, body.client_secret], ["tls_client_auth", "rp.example.com", true, undefined]);
+    const names = "tls_client_auth_subject_dn, tls_client_auth_san_dns, tls_client_auth_san_uri, tls_client_auth_san_ip, tls_client_auth_san_email";
+    for (const [metadata, description] of [
+      [mtls, `token_endpoint_auth_method tls_client_auth requires exactly one of ${names}`],
+      [{ ...mtls, tls_client_auth_subject_dn: "CN=rp", tls_client_auth_san_email: "rp@example.com" }, `token_endpoint_auth_method tls_client_auth requires exactly one of ${names} (got tls_client_auth_subject_dn, tls_client_auth_san_email)`],
+      [{ ...CLIENT, tls_client_auth_subject_dn: "CN=rp" }, "tls_client_auth_subject_dn is used only with token_endpoint_auth_method tls_client_auth"],
+      [{ ...mtls, tls_client_auth_san_ip: "rp.example.com" }, "tls_client_auth_san_ip must be a subject alternative name string"],
+      [{ ...CLIENT, tls_client_certificate_bound_access_tokens: "yes" }, "tls_client_certificate_bound_access_tokens must be a boolean"],
+      [{ ...CLIENT, token_endpoint_auth_method: "self_signed_tls_client_auth" }, "token_endpoint_auth_method self_signed_tls_client_auth requires jwks or jwks_uri"],
+    ] as const) {
+      const bad = await register(JSON.stringify(metadata));
+      assert.equal(bad.status, 400);
+      assert.deepEqual(await bad.json(), { error: "invalid_client_metadata", error_description: description });
+    }
+  });
+
   for (const [field, value] of [
-    ["tls_client_certificate_bound_access_tokens", true],
-    ["tls_client_auth_subject_dn", "CN=rp"],
     ["id_token_encrypted_response_alg", "RSA-OAEP-256"],
   ] as const) {
     test(`refuses ${field}, a protection this server does not provide yet, naming the field (issue 8)`, async () => {

@@ -1,3 +1,4 @@
+import type { JWK } from "jose";
 import type { Client } from "../../../src/plugin-sdk/client.js";
 import type { ClientAssertionExpectation, ClientAuthContext } from "../../../src/plugin-sdk/client-auth.js";
 import { OAuthErrors } from "../../../src/plugin-sdk/errors.js";
@@ -10,8 +11,15 @@ export class StubContext implements ClientAuthContext {
   constructor(
     clientIds: readonly string[],
     private readonly secrets: Readonly<Record<string, string>> = {},
+    private readonly keys: Readonly<Record<string, readonly JWK[]>> = {},
   ) {
     this.clients = new Map(clientIds.map((clientId) => [clientId, { clientId, metadata: {}, issuedAt: 0, updatedAt: 0 }]));
+  }
+
+  /** Registers `client` as stored (its metadata included), replacing one of the same id. */
+  add(client: Client): this {
+    this.clients.set(client.clientId, client);
+    return this;
   }
 
   async findClient(clientId: string): Promise<Client | undefined> {
@@ -27,5 +35,9 @@ export class StubContext implements ClientAuthContext {
     const client = this.clients.get(clientId);
     if (!client) throw OAuthErrors.invalidClient("unknown client");
     return client;
+  }
+
+  async findClientKey(client: Client, matches: (key: JWK) => boolean): Promise<JWK | undefined> {
+    return (this.keys[client.clientId] ?? []).find(matches);
   }
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { test } from "node:test";
 import { AUTH_SESSION_TTL_MS } from "../../../plugins/endpoints/authorization-challenge/auth-sessions.js";
 import { AuthorizationChallengeEndpoint } from "../../../plugins/endpoints/authorization-challenge/authorization-challenge.endpoint.js";
@@ -22,6 +23,7 @@ const clients: Client[] = [
   testClient({ ...firstParty, token_endpoint_auth_method: "client_secret_post" }, "backend"),
   testClient({ ...firstParty, authorization_challenge_allowed: false }, "third-party"),
   testClient({ ...firstParty, skip_consent: false }, "consenting"),
+  testClient({ ...firstParty, tls_client_certificate_bound_access_tokens: true }, "mtls-app"),
 ];
 const users = [
   { id: "u-alice", username: "alice", password: "alice-pw" },
@@ -44,8 +46,8 @@ function setup(signIn: DirectSignIn = fakeDirectSignIn({ users })) {
   const clock = { now: () => now };
   const codes = recordingAuthorizationCodes();
   const endpoint = new AuthorizationChallengeEndpoint(clientAuthentication, signIn, codes, memorySingleUseStore(clock.now), clock, fakeSenderProofs());
-  const post = (params: Record<string, string | string[]>, headers: Record<string, string> = {}) =>
-    endpoint.handle(endpointRequest(params, { url: "https://as.example.test/authorize-challenge", headers }));
+  const post = (params: Record<string, string | string[]>, headers: Record<string, string> = {}, certificate?: string) =>
+    endpoint.handle(endpointRequest(params, { url: "https://as.example.test/authorize-challenge", headers, ...(certificate && { clientCertificate: { der: Buffer.from(certificate), chainVerified: false } }) }));
   const start = (params: Record<string, string> = {}) => post({ client_id: "app", response_type: "code", code_challenge: CHALLENGE, code_challenge_method: "S256", scope: "openid", ...params });
   return { endpoint, codes, post, start, advance: (ms: number) => void (now += ms) };
 }
@@ -133,11 +135,20 @@ test("Q95: another client's auth_session is invalid_session and ends it; a confi
   assert.equal((await post({ auth_session: backend, client_secret: "s3cret", username: "alice", password: "alice-pw" })).status, 200, "a failed client authentication keeps the session");
 });
 
+test("a client registered for certificate-bound tokens: its certificate binds the auth_session and the code; another certificate is invalid_session (RFC 8705 §3)", async () => {
+  const { post, codes } = setup();
+  const request = { client_id: "mtls-app", response_type: "code", code_challenge: CHALLENGE, code_challenge_method: "S256", scope: "openid" };
+  const bound = bodyOf(await post({ ...request, username: "bob", password: "bob-pw" }, {}, "certificate A")).auth_session;
+  await assert.rejects(post({ auth_session: bound, otp: "123456" }, {}, "certificate B"), { error: "invalid_session", description: "auth_session is bound to a key this request did not prove" });
+  await post({ auth_session: bound, otp: "123456" }, {}, "certificate A");
+  assert.deepEqual(codes.issued[0]!.binding, { x5tS256: createHash("sha256").update("certificate A").digest("base64url") });
+});
+
 test("a first request with a DPoP proof binds the auth_session and the code to its key; another key or none is invalid_session (draft §9.6.1)", async () => {
   const { post, codes } = setup();
   const request = { client_id: "app", response_type: "code", code_challenge: CHALLENGE, code_challenge_method: "S256", scope: "openid" };
   const bound = bodyOf(await post({ ...request, username: "bob", password: "bob-pw" }, { dpop: "jkt-a" })).auth_session;
-  await assert.rejects(post({ auth_session: bound, otp: "123456" }), { error: "invalid_session", description: "auth_session is bound to a DPoP key this request did not prove" });
+  await assert.rejects(post({ auth_session: bound, otp: "123456" }), { error: "invalid_session", description: "auth_session is bound to a key this request did not prove" });
   await assert.rejects(post({ auth_session: bound, otp: "123456" }, { dpop: "jkt-b" }), { error: "invalid_session" });
   const done = await post({ auth_session: bound, otp: "123456" }, { dpop: "jkt-a" });
   assert.deepEqual(done.body, { authorization_code: "code-1" }, "the refused follow-ups left the session to its key holder");

@@ -37,7 +37,7 @@ export class ParEndpoint implements HttpEndpoint {
       // RFC 9126 §2.3: the same errors as the authorization endpoint, sent as a JSON error response.
       throw error instanceof AuthorizationEndpointError ? error.error : error;
     });
-    const { requestUri, expiresIn } = await this.pushed.push(client.clientId, params, await this.proofs.presented(request));
+    const { requestUri, expiresIn } = await this.pushed.push(client.clientId, params, await this.proofs.presented(request, client));
     return { status: 201, headers: noStore, body: { request_uri: requestUri, expires_in: expiresIn } };
   }
 }
