@@ -3,10 +3,10 @@ import type { UniversalServerResponse } from "@connectrpc/connect/protocol";
 
 /**
  * The request-side failures connect-es reports as INTERNAL (as the gRPC library table does for "error parsing request
- * proto"): a message that does not parse, or a compressed envelope it cannot read. They are the caller's bad input, so
+ * proto"): a message that does not parse, or a compressed envelope it cannot read or inflate. They are the caller's bad input, so
  * they are answered INVALID_ARGUMENT (DESIGN "Errors": bad input is never a server error).
  */
-const MALFORMED = /^(parse binary: |received compressed envelope|invalid envelope)/;
+const MALFORMED = /^(parse binary: |received compressed envelope|invalid envelope|decompression failed)/;
 
 /** True for an INTERNAL ConnectError that is really a malformed request. */
 export function isMalformedRequest(error: ConnectError): boolean {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { connect } from "node:http2";
+import { gzipSync } from "node:zlib";
 import { after, before, describe, test } from "node:test";
 import * as grpc from "@grpc/grpc-js";
 import { InternalScopes } from "../../../src/core/policy/scopes.js";
@@ -35,24 +36,33 @@ describe("internal gRPC: malformed request messages", () => {
   });
 
   /** One POST over a fresh HTTP/2 session: the answer's status and body. */
-  const h2Post = async (path: string, contentType: string, body: Buffer): Promise<{ status: number; body: Buffer }> => {
+  const h2Post = async (path: string, contentType: string, body: Buffer, headers: Record<string, string> = {}): Promise<{ status: number; body: Buffer; grpcStatus?: string }> => {
     const session = connect(h.test.grpcUrl);
-    const stream = session.request({ ":method": "POST", ":path": path, "content-type": contentType, authorization: metadata.get("authorization")[0] as string });
+    const stream = session.request({ ":method": "POST", ":path": path, "content-type": contentType, authorization: metadata.get("authorization")[0] as string, ...headers });
     const chunks: Buffer[] = [];
+    let grpcStatus: string | undefined;
     try {
       const status = await new Promise<number>((resolve, reject) => {
         let answered = 0;
+        stream.on("trailers", (trailers) => (grpcStatus = trailers["grpc-status"] as string | undefined));
         stream.on("response", (headers) => (answered = Number(headers[":status"])));
         stream.on("data", (chunk: Buffer) => chunks.push(chunk));
         stream.on("end", () => resolve(answered));
         stream.on("error", reject);
         stream.end(body);
       });
-      return { status, body: Buffer.concat(chunks) };
+      return { status, body: Buffer.concat(chunks), grpcStatus };
     } finally {
       session.close();
     }
   };
+
+  test("unary over gRPC with a gzip message that does not inflate: INVALID_ARGUMENT", async () => {
+    const truncated = gzipSync(Buffer.from("not a message")).subarray(0, 12);
+    const frame = Buffer.concat([Buffer.from([1, 0, 0, 0, truncated.length]), truncated]);
+    const answer = await h2Post("/portcullis.client.v1.ClientRegistryService/GetClient", "application/grpc", frame, { "grpc-encoding": "gzip", te: "trailers" });
+    assert.equal(answer.grpcStatus, String(grpc.status.INVALID_ARGUMENT));
+  });
 
   test("unary over the Connect protocol: HTTP 400 invalid_argument", async () => {
     const answer = await h2Post("/portcullis.client.v1.ClientRegistryService/GetClient", "application/proto", NOT_PROTOBUF);
