@@ -25,6 +25,7 @@ import type { PluginRegistries } from "../plugin-host/plugin-registries.js";
 import { openEphemeral, type Ephemeral } from "../storage/open-ephemeral.js";
 import { openSqlStorage } from "../storage/sql/open-sql-storage.js";
 import { buildRouter } from "./build-router.js";
+import type { OAuthRouter } from "../transport/http/oauth-router.js";
 import { createContainer, registerPlugins } from "./create-container.js";
 import { createLogger } from "./create-logger.js";
 import { startInternalServer } from "../transport/rpc/internal-server.js";
@@ -64,6 +65,8 @@ export interface App {
   readonly config: Config;
   readonly container: DependencyContainer;
   readonly registries: PluginRegistries;
+  /** The public listener's routes (paths below the issuer, methods, body kinds), core's and plugins' alike. */
+  readonly routes: OAuthRouter["routes"];
   /** Starts both listeners. */
   /** `publicUrl` is connectable from this machine; `publicBind` is the address as bound (e.g. `http://0.0.0.0:8080`). */
   /** `mtlsUrl` is the mTLS listener's (`PUBLIC_MTLS_PORT`), when there is one; `metricsUrl` is absent in a cluster worker. */
@@ -123,6 +126,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       config,
       container,
       registries,
+      routes: () => router.routes(),
       async start() {
         const started: { close(): Promise<void> }[] = [];
         const open = async <T extends { close(): Promise<void> }>(listener: Promise<T>): Promise<T> => {

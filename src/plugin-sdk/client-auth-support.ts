@@ -34,11 +34,12 @@ export async function authenticateBySecret(
   return { client, method };
 }
 
-/** The `alg` of a compact JWS header, without verifying anything; undefined when malformed (RFC 7515 §4.1.1). */
+/** The `alg` of a compact JWS header, without verifying anything; undefined when malformed or not a string (RFC 7515 §4.1.1). */
 function headerAlg(assertion: string | undefined): string | undefined {
   if (assertion === undefined) return undefined;
   try {
-    return decodeProtectedHeader(assertion).alg;
+    const { alg } = decodeProtectedHeader(assertion) as { alg?: unknown };
+    return typeof alg === "string" ? alg : undefined;
   } catch {
     return undefined;
   }

@@ -51,6 +51,11 @@ export interface OAuthErrorOptions {
 }
 
 const DESCRIPTION_UNSAFE = /[^\x20-\x21\x23-\x5B\x5D-\x7E]/g;
+/**
+ * Longest `error_description` sent: a description that quotes client input (an unknown value) stays small, so it fits
+ * a gRPC `grpc-message` trailer (HTTP/2 peers refuse header lists over 8–16 KiB) and a log line.
+ */
+export const MAX_DESCRIPTION_LENGTH = 512;
 
 /** A protocol error: `error` and client-safe `description` are sent; `cause` goes to logs only (RFC 6749 §5.2). */
 export class OAuthError extends Error {
@@ -64,7 +69,7 @@ export class OAuthError extends Error {
     this.name = "OAuthError";
     this.error = error;
     // RFC 6749 §5.2: error_description is limited to %x20-21 / %x23-5B / %x5D-7E.
-    this.description = description?.replace(/"/g, "'").replace(DESCRIPTION_UNSAFE, " ");
+    this.description = bounded(description?.replace(/"/g, "'").replace(DESCRIPTION_UNSAFE, " "));
     this.status = options.status;
     this.headers = options.headers ?? {};
   }
@@ -73,6 +78,11 @@ export class OAuthError extends Error {
   toJSON(): { error: string; error_description?: string } {
     return this.description ? { error: this.error, error_description: this.description } : { error: this.error };
   }
+}
+
+/** `description` cut to MAX_DESCRIPTION_LENGTH characters, ending in "..." when cut. */
+function bounded(description: string | undefined): string | undefined {
+  return description !== undefined && description.length > MAX_DESCRIPTION_LENGTH ? `${description.slice(0, MAX_DESCRIPTION_LENGTH - 3)}...` : description;
 }
 
 type Factory = (description?: string, options?: OAuthErrorOptions) => OAuthError;

@@ -62,6 +62,12 @@ export class OAuthRouter {
     this.handle = this.handlerAt(this.origin);
   }
 
+  /** Every served path (a trailing "/*" matches sub-paths) with its methods and body kinds: what the router dispatches. */
+  routes(): readonly Pick<HttpEndpoint, "path" | "methods" | "body">[] {
+    const all = [...this.exact.values(), ...this.prefixed.map((p) => p.endpoint)];
+    return all.map(({ path, methods, body }) => ({ path, methods, body }));
+  }
+
   /**
    * The request listener of a listener whose requests arrive on `origin` (e.g. the mTLS port): endpoint URLs — and so
    * DPoP `htu` checks (RFC 9449 §4.3) — use it, or the mTLS or issuer origin the request's Host names.

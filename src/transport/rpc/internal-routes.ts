@@ -1,5 +1,6 @@
 import type { DescMethod } from "@bufbuild/protobuf";
 import type { ConnectRouter } from "@connectrpc/connect";
+import { answerMalformedRequestsAsInvalidArgument } from "./malformed-request.js";
 import { clientRegistryRpc } from "./client-registry.rpc.js";
 import type { InternalRpcDeps } from "./rpc-deps.js";
 import type { RpcService } from "./rpc-service.js";
@@ -17,6 +18,7 @@ export function internalServices(deps: InternalRpcDeps): RpcService[] {
 export function internalRoutes(services: readonly RpcService[]): (router: ConnectRouter) => void {
   return (router) => {
     for (const service of services) service.register(router);
+    answerMalformedRequestsAsInvalidArgument(router);
   };
 }
 

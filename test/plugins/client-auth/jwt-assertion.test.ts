@@ -34,6 +34,13 @@ describe("client_secret_jwt and private_key_jwt (RFC 7523 §2.2, OIDC Core §9)"
     assert.deepEqual([secretJwt.detect(endpointRequest({ client_id: "c" })), privateKeyJwt.detect(endpointRequest({ client_id: "c" }))], [false, false]);
   });
 
+  it("a header alg that is not a string (an object, a number, null) is not HMAC and never throws (found by test/fuzz)", () => {
+    for (const alg of [{ __proto__: { polluted: true } }, ["HS256"], 256, null, true]) {
+      const request = jwtRequest(`${b64url({ alg })}.${b64url({ sub: "c" })}.c2ln`);
+      assert.deepEqual([secretJwt.detect(request), privateKeyJwt.detect(request)], [false, true], JSON.stringify(alg));
+    }
+  });
+
   it("takes the client id from client_id when sent (core then requires iss = sub = it), else from the assertion's unverified sub", async () => {
     const assertion = await signAssertion(ecKey.privateKey, { alg: "ES256", kid: ecKey.kid }, "from-sub", NOW);
     const ctx = new StubContext(["from-sub", "from-body"]);
