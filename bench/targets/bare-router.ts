@@ -1,4 +1,5 @@
 import type { Summary } from "../lib/measure.js";
+import { cpuUsPerRequest } from "../lib/report.js";
 import { portcullisTarget } from "./portcullis.js";
 import type { Target } from "./target.js";
 
@@ -18,14 +19,11 @@ export function bareRouterTarget(): Target {
   };
 }
 
-/** Server CPU per request (µs): % of one core × 10⁴ ÷ req/s. */
-const cpuMicrosPerRequest = (s: Summary) => (s.cpu.server * 10_000) / s.rps;
-
 /** The adapter's cost on POST /token: req/s ratio and server CPU µs per request with and without it. */
 export function adapterCost(token: Record<string, Summary>, ours: string): { rpsRatio: number; cpuUsWith: number; cpuUsWithout: number; cpuUsAdapter: number } | undefined {
   const [withAdapter, bare] = [token[ours], token[BARE_ROUTER_ID]];
   if (!withAdapter || !bare) return undefined;
-  const [cpuUsWith, cpuUsWithout] = [cpuMicrosPerRequest(withAdapter), cpuMicrosPerRequest(bare)];
+  const [cpuUsWith, cpuUsWithout] = [cpuUsPerRequest(withAdapter), cpuUsPerRequest(bare)];
   return { rpsRatio: withAdapter.rps / bare.rps, cpuUsWith, cpuUsWithout, cpuUsAdapter: cpuUsWith - cpuUsWithout };
 }
 
