@@ -25,6 +25,11 @@ function accessTokenClaims(value: unknown): AccessTokenClaims | undefined {
   return audience && strings && optional && Number.isFinite(exp) && Number.isFinite(iat) ? (value as AccessTokenClaims) : undefined;
 }
 
+/** The cache key of a compact JWS: its last 22 characters, 132 bits of its signature (RFC 7515 §7.1); a collision is only a miss. */
+function cacheKey(token: string): string {
+  return token.slice(-22);
+}
+
 function toActive(kind: ActiveToken["kind"], format: ActiveToken["format"], claims: AccessTokenClaims, digest?: string): ActiveToken {
   return Object.freeze({
     kind,
@@ -49,8 +54,11 @@ function toActive(kind: ActiveToken["kind"], format: ActiveToken["format"], clai
  */
 @injectable()
 export class TokenValidatorService implements TokenValidator {
-  /** Token → verified result; Map order is recency (least recent first). */
-  readonly #cache = new Map<string, ActiveToken>();
+  /**
+   * Verified JWTs by the tail of their signature (hashing a short key instead of the whole token on every call), each
+   * with its full token to compare; insertion order (oldest first), evicted first-in first-out so a hit writes nothing.
+   */
+  readonly #cache = new Map<string, { token: string; active: ActiveToken }>();
   readonly #unsubscribe: () => void;
 
   constructor(
@@ -127,21 +135,21 @@ export class TokenValidatorService implements TokenValidator {
   }
 
   #cached(token: string): ActiveToken | undefined {
-    const hit = this.#cache.get(token);
-    if (!hit) return undefined;
-    this.#cache.delete(token);
-    if (hit.expiresAt * 1000 <= this.clock.now()) return undefined;
-    this.#cache.set(token, hit);
-    return hit;
+    const key = cacheKey(token);
+    const hit = this.#cache.get(key);
+    if (!hit || hit.token !== token) return undefined;
+    if (hit.active.expiresAt * 1000 > this.clock.now()) return hit.active;
+    this.#cache.delete(key);
+    return undefined;
   }
 
   #remember(token: string, active: ActiveToken): void {
     if (this.#cache.size >= CACHE_SIZE) this.#cache.delete(this.#cache.keys().next().value!);
-    this.#cache.set(token, active);
+    this.#cache.set(cacheKey(token), { token, active });
   }
 
   #evict(event: RevocationEvent): void {
     const field = event.kind === "token" ? "jti" : event.kind === "grant" ? "grantId" : "clientId";
-    for (const [token, active] of this.#cache) if (active[field] === event.id) this.#cache.delete(token);
+    for (const [key, { active }] of this.#cache) if (active[field] === event.id) this.#cache.delete(key);
   }
 }

@@ -13,7 +13,11 @@ type Done = (error: Error | null, connection: unknown) => void;
 
 interface SqliteConnection {
   pragma(source: string): unknown;
+  prepare(source: string): unknown;
 }
+
+/** Prepared SQLite statements kept per connection; knex's SQL text varies only with list lengths, so this bounds it. */
+const SQLITE_STATEMENT_CACHE = 500;
 
 type QueryCallback = (error: (Error & { code?: string }) | null, ...results: unknown[]) => void;
 
@@ -34,9 +38,28 @@ export function sqliteConfig(filename: string): Knex.Config {
       afterCreate(db: SqliteConnection, done: Done) {
         if (filename !== ":memory:") db.pragma("journal_mode = WAL");
         db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+        reusePreparedStatements(db);
         done(null, db);
       },
     },
+  };
+}
+
+/**
+ * Prepares each distinct SQL text once per connection (DESIGN "Hot paths"): knex asks better-sqlite3 to prepare every
+ * query anew, which cost more than running it. Statements run to completion (`all`/`run`), so one can be reused at once;
+ * SQLite re-prepares a statement itself after a schema change.
+ */
+export function reusePreparedStatements(db: SqliteConnection): void {
+  const prepare = db.prepare.bind(db);
+  const statements = new Map<string, unknown>();
+  db.prepare = (source) => {
+    let statement = statements.get(source);
+    if (statement === undefined) {
+      if (statements.size >= SQLITE_STATEMENT_CACHE) statements.delete(statements.keys().next().value!);
+      statements.set(source, (statement = prepare(source)));
+    }
+    return statement;
   };
 }
 

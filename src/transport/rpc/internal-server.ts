@@ -52,23 +52,29 @@ export async function startInternalServer(container: DependencyContainer, option
     readMaxBytes: deps.config.bodyLimit,
     shutdownSignal: shutdown.signal,
   });
-  const fastPathDeps = { ...deps, metrics: options.metrics };
-  const route = (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) =>
-    isValidateTokenFastPath(req) ? serveValidateToken(fastPathDeps, auth, deps.config.bodyLimit, req, res) : handler(req, res);
   // Operator changes committed before a call arrived are applied before it is served (as on the public listener).
   const changes = container.resolve(ChangeFeed);
-  const dispatch = (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => {
+  const afterChanges = <A extends unknown[]>(serve: (...args: A) => void) => (...args: A) => {
     const applying = changes.current();
-    if (applying) void applying.then(() => route(req, res));
-    else route(req, res);
+    if (applying) void applying.then(() => serve(...args));
+    else serve(...args);
   };
   // Every call runs in its request scope (`x-request-id` metadata, echoed in the response headers) for logs and audit events.
+  const connectCall = afterChanges(handler);
   const serve = (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => {
     const requestId = requestIdOf(req.headers["x-request-id"]);
     res.setHeader("x-request-id", requestId);
-    requestScope.run(requestId, dispatch, req, res);
+    requestScope.run(requestId, connectCall, req, res);
   };
+  const fastPathDeps = { ...deps, metrics: options.metrics };
+  const fastCall = afterChanges((stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, requestId: string) =>
+    serveValidateToken(fastPathDeps, auth, deps.config.bodyLimit, stream, headers, requestId),
+  );
   const server = tls ? http2.createSecureServer(tls, serve) : http2.createServer(serve);
+  routeFastPathStreams(server, (stream, headers) => {
+    const requestId = requestIdOf(headers["x-request-id"]);
+    requestScope.run(requestId, fastCall, stream, headers, requestId);
+  });
   const sessions = new Set<http2.Http2Session>();
   server.on("session", (session) => {
     sessions.add(session);
@@ -96,6 +102,20 @@ export async function startInternalServer(container: DependencyContainer, option
         for (const session of sessions) session.close();
       }),
   };
+}
+
+/**
+ * Hands fast-path streams (ValidateToken, DESIGN "Hot paths") to `fast` before node:http2 wraps them in its
+ * compatibility request/response objects; every other stream goes on to the compatibility layer and Connect.
+ */
+function routeFastPathStreams(server: http2.Http2Server | http2.Http2SecureServer, fast: (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => void): void {
+  const compatibility = server.listeners("stream");
+  if (compatibility.length !== 1) throw new Error("node:http2 server without its compatibility stream listener");
+  const [toCompatibility] = compatibility as ((...args: unknown[]) => void)[];
+  server.removeAllListeners("stream");
+  server.on("stream", (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, ...rest: unknown[]) =>
+    isValidateTokenFastPath(headers) ? fast(stream, headers) : toCompatibility.call(server, stream, headers, ...rest),
+  );
 }
 
 /** The core services the handlers need, from the app's container. */

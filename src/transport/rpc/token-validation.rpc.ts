@@ -9,11 +9,8 @@ import type { InternalRpcDeps } from "./rpc-deps.js";
 import { defineRpc, type RpcService } from "./rpc-service.js";
 import { unmetRequirement } from "../../core/tokens/token-requirements.js";
 
-/** A ValidateToken response, with the active token it describes (the fast path caches its encoding per token). */
-export interface ValidateTokenAnswer {
-  init: MessageInitShape<typeof ValidateTokenResponseSchema>;
-  token?: ActiveToken;
-}
+/** A ValidateToken answer: the active token (mapped by `toActiveResponse`; the fast path caches its encoding per token) or the inactive response. */
+export type ValidateTokenAnswer = { token: ActiveToken } | { inactive: MessageInitShape<typeof ValidateTokenResponseSchema> };
 
 /**
  * The ValidateToken answer: the active token, or inactive with the unmet requirement (RFC 6750 §3.1) or the refused DPoP
@@ -22,11 +19,11 @@ export interface ValidateTokenAnswer {
  */
 export async function validateTokenAnswer({ validator, dpop }: Pick<InternalRpcDeps, "validator" | "dpop">, request: ValidateTokenRequest): Promise<ValidateTokenAnswer> {
   const token = await validator.validateAccessToken(request.token);
-  if (!token) return { init: toInactiveResponse("invalid_token") };
+  if (!token) return { inactive: toInactiveResponse("invalid_token") };
   const proof = needsDpopCheck(token, request.dpopProof === undefined ? "bearer" : "dpop") ? await dpop.check(token, toPresentedToken(request)) : undefined;
-  if (proof && isResourceProofFailure(proof)) return { init: toInactiveResponse(proof.error, proof.nonce) };
+  if (proof && isResourceProofFailure(proof)) return { inactive: toInactiveResponse(proof.error, proof.nonce) };
   const unmet = unmetRequirement(token, toTokenRequirements(request, proof?.dpopKey));
-  return unmet ? { init: toInactiveResponse(unmet) } : { init: toActiveResponse(token), token };
+  return unmet ? { inactive: toInactiveResponse(unmet) } : { token };
 }
 
 /** TokenValidationService: the whole resource-server check in one call; inactive is an answer, not an error (RFC 6750 §3.1). */
@@ -35,7 +32,10 @@ export function tokenValidationRpc({ validator, dpop, bus }: Pick<InternalRpcDep
     TokenValidationService,
     { validateToken: InternalScopes.validate, watchRevocations: InternalScopes.validate },
     {
-      validateToken: async (request) => (await validateTokenAnswer({ validator, dpop }, request)).init,
+      validateToken: async (request) => {
+        const answer = await validateTokenAnswer({ validator, dpop }, request);
+        return "token" in answer ? toActiveResponse(answer.token) : answer.inactive;
+      },
 
       async *watchRevocations(_request, context) {
         const events = subscribeRevocations(bus, context.signal);
