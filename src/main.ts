@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const app = await buildApp({ config });
   const { publicBind, grpcUrl, metricsUrl } = await app.start();
   process.stdout.write(`${startupLine(config.issuer, publicBind, grpcUrl, metricsUrl!)}\n`);
-  exitGracefully(() => app.stop());
+  exitGracefully(() => app.stop(config.shutdownReadinessDelayMs), { readinessDelayMs: config.shutdownReadinessDelayMs });
 }
 
 /** What an operator reads when the start fails: known causes in one line, anything else with its stack. */

@@ -1,4 +1,5 @@
 import "reflect-metadata";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { DependencyContainer } from "tsyringe";
 import type { Config } from "../config/config.js";
 import { HousekeepingService } from "../core/maintenance/housekeeping.service.js";
@@ -71,8 +72,8 @@ export interface App {
   /** `publicUrl` is connectable from this machine; `publicBind` is the address as bound (e.g. `http://0.0.0.0:8080`). */
   /** `mtlsUrl` is the mTLS listener's (`PUBLIC_MTLS_PORT`), when there is one; `metricsUrl` is absent in a cluster worker. */
   start(): Promise<{ publicUrl: string; publicBind: string; mtlsUrl?: string; grpcUrl: string; metricsUrl?: string }>;
-  /** Readiness false, listeners closed, storage closed. */
-  stop(): Promise<void>;
+  /** Readiness false; after `readinessDelayMs` (requests still served meanwhile) listeners closed, then storage closed. */
+  stop(readinessDelayMs?: number): Promise<void>;
 }
 
 /** The composition root: the only place core classes are registered (DESIGN "Layout"). One child container per app. */
@@ -143,8 +144,9 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
         listeners = started;
         return { publicUrl: publicServer.url, publicBind: publicServer.bound, mtlsUrl: publicServer.mtlsUrl, grpcUrl: internal.url, metricsUrl: metrics?.url };
       },
-      async stop() {
+      async stop(readinessDelayMs = 0) {
         health.drain();
+        if (readinessDelayMs > 0) await sleep(readinessDelayMs);
         await Promise.all(listeners.map((l) => l.close()));
         listeners = [];
         await closeAll(closers);

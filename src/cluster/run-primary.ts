@@ -11,7 +11,7 @@ import { startMetricsServer } from "../transport/metrics/metrics-server.js";
 import { ClusterMetrics } from "./cluster-metrics.js";
 import { WorkerPool } from "./worker-pool.js";
 
-/** Workers get this long to drain (their own limit is 10 s) before the primary exits anyway. */
+/** Workers get this long past SHUTDOWN_READINESS_DELAY_MS to drain (their own limit is 10 s) before the primary exits anyway. */
 const DRAIN_LIMIT_MS = 15_000;
 
 /**
@@ -28,7 +28,7 @@ export async function runPrimary(config: Config): Promise<void> {
     await durable.close();
   }
   const store = config.redisUrl ? undefined : new MemoryEphemeralStore(systemClock);
-  const pool = new WorkerPool(config.workers, logger, store && new EphemeralHost(store));
+  const pool = new WorkerPool(config.workers, logger, config.shutdownReadinessDelayMs, store && new EphemeralHost(store));
   const own = new Registry();
   own.setDefaultLabels({ worker: "primary" });
   collectDefaultMetrics({ register: own, prefix: "portcullis_" });
@@ -39,7 +39,7 @@ export async function runPrimary(config: Config): Promise<void> {
       await metrics.close();
       await store?.close();
     },
-    { label: "primary", forceAfterMs: DRAIN_LIMIT_MS },
+    { label: "primary", forceAfterMs: DRAIN_LIMIT_MS, readinessDelayMs: config.shutdownReadinessDelayMs },
   );
   try {
     const { publicBind, grpcUrl } = await pool.start();

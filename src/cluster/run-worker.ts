@@ -24,7 +24,7 @@ export async function runWorker(config: Config): Promise<void> {
   metricsRegistry.setDefaultLabels({ worker: String(rank) });
   // Listening for the primary before the app is built: a drain during start-up (another worker failed) exits at once.
   let app: App | undefined;
-  const shutdown = exitGracefully(async () => app?.stop(), { label: `worker ${rank}` });
+  const shutdown = exitGracefully(async () => app?.stop(config.shutdownReadinessDelayMs), { label: `worker ${rank}`, readinessDelayMs: config.shutdownReadinessDelayMs });
   process.on("disconnect", () => shutdown("primary gone"));
   process.on("message", (raw: unknown) => {
     const message = clusterMessage(raw);

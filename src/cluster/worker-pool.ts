@@ -7,7 +7,7 @@ import { CLUSTER_CHANNEL, clusterMessage, WORKER_RANK_ENV, type ClusterMessage }
 /** A worker that dies sooner than this after its start is restarted after RESTART_BACKOFF_MS, so a crash loop does not spin. */
 const SHORT_LIFE_MS = 5_000;
 const RESTART_BACKOFF_MS = 1_000;
-/** A worker still running this long after it was told to drain (its own limit is 10 s) is killed. */
+/** A worker still running this long past its readiness delay after it was told to drain (its own limit is 10 s) is killed. */
 const DRAIN_LIMIT_MS = 12_000;
 
 type Ready = Extract<ClusterMessage, { kind: "ready" }>;
@@ -24,6 +24,8 @@ export class WorkerPool {
   constructor(
     private readonly size: number,
     private readonly logger: Logger,
+    /** SHUTDOWN_READINESS_DELAY_MS: how long a draining worker still serves before it closes its listeners. */
+    private readonly readinessDelayMs: number,
     private readonly host?: EphemeralHost,
   ) {}
 
@@ -45,7 +47,7 @@ export class WorkerPool {
     return [...this.#workers.values()].filter((worker) => worker.isConnected());
   }
 
-  /** Tells every worker to drain and resolves when all have exited (killing any that outlast DRAIN_LIMIT_MS); none is restarted from now on. */
+  /** Tells every worker to drain and resolves when all have exited (killing any that outlast their delay + DRAIN_LIMIT_MS); none is restarted from now on. */
   async drain(): Promise<void> {
     this.#stopping = true;
     const workers = [...this.#workers.values()];
@@ -53,7 +55,7 @@ export class WorkerPool {
     for (const worker of workers) send(worker, { channel: CLUSTER_CHANNEL, kind: "drain" });
     const limit = setTimeout(() => {
       for (const worker of workers) if (!worker.isDead()) worker.process.kill("SIGKILL");
-    }, DRAIN_LIMIT_MS);
+    }, this.readinessDelayMs + DRAIN_LIMIT_MS);
     await Promise.all(exits);
     clearTimeout(limit);
   }

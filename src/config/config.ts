@@ -82,6 +82,7 @@ const schema = z.object({
   grpcTlsKey: path.optional(),
   grpcTlsClientCa: path.optional(),
   grpcMtlsCallers: mtlsCallers,
+  shutdownReadinessDelayMs: int(0, 60_000),
   workers: z.union([z.literal("auto").transform(() => availableParallelism()), int(1, 256)], { error: "must be auto or a whole number from 1 to 256" }),
   databaseUrl: z.string().regex(/^(sqlite:.+|mysql:\/\/.+)$/, "must be sqlite:<path> or mysql://user:pass@host:port/db"),
   redisUrl: z.string().regex(REDIS_URL, "must be redis://…, rediss://… or redis+cluster://host:port,host:port (rediss+cluster:// for TLS)").optional(),

@@ -30,6 +30,7 @@ export const SETTINGS = {
   grpcMtlsCallers: { env: "GRPC_MTLS_CALLERS", default: "{}", description: "JSON object: caller certificate SHA-256 thumbprint (RFC 8705 `x5t#S256`) → space-separated internal scopes." },
   metricsPort: { env: "METRICS_PORT", default: "9464", description: "Prometheus `/metrics` port." },
   metricsHost: { env: "METRICS_HOST", default: "127.0.0.1", description: "Metrics listener bind address (loopback by default)." },
+  shutdownReadinessDelayMs: { env: "SHUTDOWN_READINESS_DELAY_MS", default: "0", description: "On SIGTERM/SIGINT, how long `/readyz` (and `/healthz`) answer 503 `draining` while every other request is still served, before the listeners close and the drain begins (ms, 0–60000): set it to the probe interval × failure threshold of the load balancer probing `/readyz`; 0 drains at once." },
   workers: { env: "WORKERS", default: "1", description: "Server processes on this machine sharing the public and internal ports: a number, or `auto` for one per available core; with more than one and no `REDIS_URL`, the primary process holds the ephemeral state for all of them." },
   databaseUrl: { env: "DATABASE_URL", default: "sqlite:./data/portcullis.db", description: "`sqlite:<path>` or `mysql://user:pass@host:port/db`." },
   redisUrl: { env: "REDIS_URL", default: undefined, description: "`redis://…` (`rediss://…` for TLS) for shared ephemeral state, or `redis+cluster://host1:port1,host2:port2` (`rediss+cluster://…`) for Redis Cluster seed nodes; in-memory when unset (single node)." },

@@ -31,6 +31,14 @@ describe("configuration (zod schema over the environment)", () => {
     for (const bad of ["0", "x", "1.5", "257"]) assert.throws(() => loadConfig({ WORKERS: bad }), (e: unknown) => e instanceof ConfigError && /WORKERS: /.test(e.message), bad);
   });
 
+  test("SHUTDOWN_READINESS_DELAY_MS: 0 by default, whole milliseconds up to 60000", () => {
+    assert.equal(loadConfig({}).shutdownReadinessDelayMs, 0);
+    assert.equal(loadConfig({ SHUTDOWN_READINESS_DELAY_MS: "5000" }).shutdownReadinessDelayMs, 5000);
+    for (const bad of ["-1", "x", "2.5", "60001"]) {
+      assert.throws(() => loadConfig({ SHUTDOWN_READINESS_DELAY_MS: bad }), (e: unknown) => e instanceof ConfigError && /SHUTDOWN_READINESS_DELAY_MS: /.test(e.message), bad);
+    }
+  });
+
   test("an invalid value names the setting", () => {
     assert.throws(() => loadConfig({ PORT: "http" }), (e: unknown) => e instanceof ConfigError && /PORT: .*\(got "http"\)/.test(e.message));
     assert.throws(() => loadConfig({ DATABASE_URL: "postgres://x" }), /DATABASE_URL: must be sqlite:<path> or mysql:/);

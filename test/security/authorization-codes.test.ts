@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { randomBytes, randomUUID } from "node:crypto";
-import { after, before, describe, test } from "node:test";
+import { after, before, describe, mock, test } from "node:test";
 import { AuthorizationCodeService, type CodeGrant } from "../../src/core/codes/authorization-code.service.js";
 import { DI } from "../../src/core/di-tokens.js";
+import { StorageUnavailableError } from "../../src/core/errors/storage-unavailable.js";
+import type { RefreshTokenRecord } from "../../src/core/ports/repositories.js";
 import { secretDigest } from "../../src/core/security/digest.js";
 import { FakeClock } from "../support/fake-clock.js";
 import { basic, startTestApp, type TestApp } from "../support/test-app.js";
@@ -166,6 +168,42 @@ describe("authorization codes at the token endpoint (corpus B12–B15, C16, C18,
     const code = await issue({ clientId: confidential.id });
     await expectInvalidGrant(await redeem(code));
     await ok(await redeem(code, { client_id: undefined }, basic(confidential.id, confidential.secret)));
+  });
+
+  test("S108: an outage after the grant was written → 503; the code redeems once on retry, the failed attempt's grant is revoked", async () => {
+    const grants = t.app.container.resolve(DI.Durable).grants;
+    const store = t.app.container.resolve(DI.Ephemeral);
+    const created: RefreshTokenRecord[] = [];
+    const create = grants.create.bind(grants);
+    const put = store.put.bind(store);
+    let outage = true;
+    // The grant and its refresh token are committed; then recording them in the code's used-marker meets the outage.
+    const spy = mock.method(grants, "create", async (...args: Parameters<typeof create>) => (created.push(args[1]), create(...args)));
+    const failing = mock.method(store, "put", async (...args: Parameters<typeof put>) => {
+      if (outage && args[0].startsWith("code-used:")) throw new StorageUnavailableError("ephemeral");
+      return put(...args);
+    });
+    try {
+      const code = await issue({ scopes: ["openid", "offline_access", "api:read"] });
+      const failed = await redeem(code);
+      assert.equal(failed.status, 503);
+      assert.equal(((await failed.json()) as TokenBody).error, "temporarily_unavailable");
+      outage = false;
+      assert.equal(created.length, 1, "the failed attempt wrote its grant");
+      const [undelivered] = created as [RefreshTokenRecord];
+      assert.ok((await grants.findGrant(undelivered.grantId))?.revokedAt !== undefined, "the failed attempt's grant is revoked");
+      assert.equal((await grants.findRefreshTokenById(undelivered.id))?.status, "revoked", "and its refresh token");
+
+      const retried = await ok(await redeem(code));
+      assert.equal(created.length, 2);
+      assert.notEqual(created[1]!.grantId, undelivered.grantId, "the retry starts its own grant");
+      assert.equal(await active(retried.refresh_token), true);
+      assert.equal((await t.postForm("/token", { grant_type: "refresh_token", refresh_token: retried.refresh_token, client_id: publicId })).status, 200);
+      await expectInvalidGrant(await redeem(code));
+    } finally {
+      spy.mock.restore();
+      failing.mock.restore();
+    }
   });
 
   test("S102: 50 concurrent redemptions of one code → exactly one 200 and 49 × invalid_grant; one token set", async () => {

@@ -116,10 +116,16 @@ export class AuthorizationCodeService {
   }
 
   /**
-   * Puts back a redeemed code for which no token was recorded, with its remaining lifetime: the redemption failed on
-   * a storage outage (corpus S108) and the client's retry may succeed. A code whose tokens were recorded stays used.
+   * After a redemption failed on a storage outage (corpus S108), which delivered nothing: revokes what it had `created`
+   * (best-effort, alongside) and puts back the code if no token was recorded, with its remaining lifetime, so the
+   * client's retry may succeed (RFC 6749 §4.1.2). A code whose tokens were recorded stays used.
    */
-  async restore(handle: string): Promise<void> {
+  async restore(handle: string, created: IssuedForCode): Promise<void> {
+    await Promise.all([this.revokeIssued(created).catch(() => undefined), this.putBack(handle)]);
+  }
+
+  /** Puts back a redeemed code whose used-marker still holds it (nothing recorded), with its remaining lifetime. */
+  private async putBack(handle: string): Promise<void> {
     const marker = await this.store.get(usedKey(handle));
     const pending = marker === undefined ? undefined : (JSON.parse(marker) as UsedMarker).pending;
     if (pending === undefined) return;
@@ -137,12 +143,16 @@ export class AuthorizationCodeService {
   private async unknownOrReused(digest: string): Promise<never> {
     const marker = await this.store.get(usedKey(digest));
     if (marker === undefined) throw invalid();
-    const issued = JSON.parse(marker) as UsedMarker;
+    await this.revokeIssued(JSON.parse(marker) as UsedMarker);
+    throw OAuthErrors.invalidGrant("authorization code was already used", { cause: new Error("authorization code reuse; its tokens were revoked") });
+  }
+
+  /** Revokes the grant and the access token a redemption minted (RFC 6749 §4.1.2). */
+  private async revokeIssued(issued: IssuedForCode): Promise<void> {
     await Promise.all([
       issued.grantId === undefined ? undefined : this.revocation.revokeGrant(issued.grantId),
       issued.jti === undefined || issued.exp === undefined ? undefined : this.revocation.revokeJti(issued.jti, issued.exp),
     ]);
-    throw OAuthErrors.invalidGrant("authorization code was already used", { cause: new Error("authorization code reuse; its tokens were revoked") });
   }
 
   /** PKCE (RFC 7636 §4.6) and downgrade protection (RFC 9700 §4.8.2); failures count towards MAX_CODE_ATTEMPTS. */

@@ -10,7 +10,7 @@ import { isVouched } from "../security/vouched.js";
 import { TokenResponseContributorsToken } from "./token-response-contributors.js";
 import type { TokenCustomizer } from "../../plugin-sdk/hooks.js";
 import { AuditRecorderToken, type AuditRecorder } from "../audit/audit-trail.js";
-import { AuthorizationCodeService } from "../codes/authorization-code.service.js";
+import { AuthorizationCodeService, type IssuedForCode } from "../codes/authorization-code.service.js";
 import { DI } from "../di-tokens.js";
 import { StorageUnavailableError } from "../errors/storage-unavailable.js";
 import { failpoint } from "../failpoints.js";
@@ -119,19 +119,22 @@ export class TokenIssuer {
 
   /**
    * Mints what `decision` grants to `client` (RFC 6749 §5.1, RFC 9068 §2); `settings` replace the resolved format and
-   * lifetime. A storage outage before the tokens of a redeemed code were recorded puts the code back (corpus S108).
+   * lifetime. A storage outage during a code's redemption revokes what the attempt had created, never delivered, and
+   * puts the code back if its tokens were not yet recorded (corpus S108).
    */
   async issue(client: Client, grantType: string, decision: GrantDecision, settings: AccessTokenSettings = {}): Promise<TokenIssuance> {
     assertCoreIssued(decision, grantType);
+    const created: IssuedForCode = {};
     try {
-      return await this.mint(client, grantType, decision, settings);
+      return await this.mint(client, grantType, decision, settings, created);
     } catch (error) {
-      if (decision.redeemedCode && error instanceof StorageUnavailableError) await this.codes.restore(decision.redeemedCode.handle).catch(() => undefined);
+      if (decision.redeemedCode && error instanceof StorageUnavailableError) await this.codes.restore(decision.redeemedCode.handle, created).catch(() => undefined);
       throw error;
     }
   }
 
-  private async mint(client: Client, grantType: string, decision: GrantDecision, settings: AccessTokenSettings): Promise<TokenIssuance> {
+  /** Mints as `issue` says, noting in `created` the grant it started and the access token as soon as they exist. */
+  private async mint(client: Client, grantType: string, decision: GrantDecision, settings: AccessTokenSettings, created: IssuedForCode): Promise<TokenIssuance> {
     const { authentication } = decision;
     const subject = decision.refreshed?.subject ?? authentication?.subject ?? decision.subject ?? client.clientId;
     const openid = decision.access.scopes.includes("openid") && (decision.redeemedCode !== undefined || decision.refreshed !== undefined || authentication !== undefined);
@@ -145,7 +148,7 @@ export class TokenIssuer {
       const claims = { ...(openid && facts ? withFacts(own, facts) : own), ...(act && { act }) };
       const { scopes, resources } = decision.access;
       const issued = await this.refreshTokens.issue({ client, subject, scopes, resources, claims, parentGrantId: decision.derivedFrom?.grantId, binding: settings.binding });
-      grantId = issued.grantId;
+      grantId = created.grantId = issued.grantId;
       refreshToken = issued.refreshToken;
     }
     const { format, ttl } = await this.formatAndTtl(client, decision.access.resources, { format: settings.format ?? decision.accessTokenFormat, ttl: settings.ttl });
@@ -163,6 +166,7 @@ export class TokenIssuer {
       format,
       confirmation,
     });
+    Object.assign(created, { jti: minted.claims.jti, exp: minted.claims.exp });
     if (decision.redeemedCode) await this.codes.recordIssued(decision.redeemedCode.handle, { grantId, jti: minted.claims.jti, exp: minted.claims.exp });
     failpoint("after-token-insert");
     const response: TokenResponse = { access_token: minted.token, token_type: confirmation?.jkt ? "DPoP" : "Bearer", expires_in: minted.expiresIn };
