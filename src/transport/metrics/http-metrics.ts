@@ -1,15 +1,16 @@
-import { Counter, Histogram, type Registry } from "prom-client";
+import { Counter, type Registry } from "prom-client";
+import { HotPathCounter, HotPathHistogram } from "./hot-path-metrics.js";
 import { errorLabel } from "./error-label.js";
 
 /** Request counts, latencies and OAuth errors of the public listener, per endpoint path and status (why prom-client: the Prometheus exposition format, histograms and process metrics, maintained upstream). */
 export class HttpMetrics {
-  private readonly requests: Counter<"endpoint" | "status">;
-  private readonly duration: Histogram<"endpoint">;
+  private readonly requests: HotPathCounter<"endpoint" | "status">;
+  private readonly duration: HotPathHistogram<"endpoint">;
   private readonly errors: Counter<"endpoint" | "error">;
 
   constructor(registry: Registry) {
-    this.requests = new Counter({ name: "portcullis_http_requests_total", help: "Public HTTP requests by endpoint and status.", labelNames: ["endpoint", "status"], registers: [registry] });
-    this.duration = new Histogram({
+    this.requests = new HotPathCounter({ name: "portcullis_http_requests_total", help: "Public HTTP requests by endpoint and status.", labelNames: ["endpoint", "status"], registers: [registry] });
+    this.duration = new HotPathHistogram({
       name: "portcullis_http_request_duration_seconds",
       help: "Public HTTP request latency by endpoint.",
       labelNames: ["endpoint"],
@@ -21,8 +22,8 @@ export class HttpMetrics {
 
   /** Records one finished request; `endpoint` is the route path (never the raw URL, which could hold tokens). */
   observe(endpoint: string, status: number, seconds: number): void {
-    this.requests.inc({ endpoint, status: String(status) });
-    this.duration.observe({ endpoint }, seconds);
+    this.requests.inc(endpoint, status);
+    this.duration.observe(endpoint, seconds);
   }
 
   /** Counts one OAuth error response (RFC 6749 §5.2) of `endpoint`; unknown error codes count as "other". */

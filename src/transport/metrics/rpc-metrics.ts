@@ -1,5 +1,6 @@
 import { Code } from "@connectrpc/connect";
-import { Counter, Histogram, type Registry } from "prom-client";
+import type { Registry } from "prom-client";
+import { HotPathCounter, HotPathHistogram } from "./hot-path-metrics.js";
 
 /** gRPC status names (grpc/status.proto: OK, INVALID_ARGUMENT …) by code, as metric labels. */
 const STATUS_NAMES: ReadonlyMap<number, string> = new Map([
@@ -11,12 +12,12 @@ const STATUS_NAMES: ReadonlyMap<number, string> = new Map([
 
 /** Calls and latencies of the internal listener per method (`<service>/<Method>`, a fixed set) and gRPC status. */
 export class RpcMetrics {
-  private readonly calls: Counter<"method" | "code">;
-  private readonly duration: Histogram<"method">;
+  private readonly calls: HotPathCounter<"method" | "code">;
+  private readonly duration: HotPathHistogram<"method">;
 
   constructor(registry: Registry) {
-    this.calls = new Counter({ name: "portcullis_rpc_requests_total", help: "Internal RPCs by method and gRPC status code.", labelNames: ["method", "code"], registers: [registry] });
-    this.duration = new Histogram({
+    this.calls = new HotPathCounter({ name: "portcullis_rpc_requests_total", help: "Internal RPCs by method and gRPC status code.", labelNames: ["method", "code"], registers: [registry] });
+    this.duration = new HotPathHistogram({
       name: "portcullis_rpc_request_duration_seconds",
       help: "Internal RPC latency by method (for streams: until the stream is open).",
       labelNames: ["method"],
@@ -27,7 +28,7 @@ export class RpcMetrics {
 
   /** Records one finished call with its status code (0 = OK). */
   observe(method: string, code: number, seconds: number): void {
-    this.calls.inc({ method, code: STATUS_NAMES.get(code) ?? "UNKNOWN" });
-    this.duration.observe({ method }, seconds);
+    this.calls.inc(method, STATUS_NAMES.get(code) ?? "UNKNOWN");
+    this.duration.observe(method, seconds);
   }
 }
