@@ -191,10 +191,10 @@ describe("UserInfo endpoint (OIDC Core §5.3, RFC 6750; corpus K66, C16)", () =>
     await expectClaims(await post(new URLSearchParams({ access_token: accessToken }).toString()));
   });
 
-  test("K66: no token → 401 with a Bearer realm challenge and no error code", async () => {
+  test("K66: no token → 401 with a Bearer realm challenge, then a DPoP one with its algs (RFC 9449 §7.1), and no error code", async () => {
     for (const res of [await get(), await post(undefined), await get({ authorization: "Basic Zm9vOmJhcg==" })]) {
       assert.equal(res.status, 401);
-      assert.equal(res.headers.get("www-authenticate"), `Bearer realm="${s.t.issuer}"`);
+      assert.match(res.headers.get("www-authenticate") ?? "", new RegExp(`^Bearer realm="${s.t.issuer}", DPoP realm="${s.t.issuer}", algs="ES256( [A-Za-z0-9]+)*"$`));
       assert.equal(res.headers.get("cache-control"), "no-store");
       assert.equal(await res.text(), "");
     }

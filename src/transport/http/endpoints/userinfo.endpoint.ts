@@ -28,7 +28,7 @@ interface Presented {
  * GET and POST /userinfo (OIDC Core §5.3, RFC 6750, RFC 9449 §7): the access token comes from the Authorization header
  * (`Bearer`, or `DPoP` with a proof of this request), the form body (POST) or, when USERINFO_QUERY_TOKEN is on, the
  * query; exactly one of them (RFC 6750 §2). Errors carry a `WWW-Authenticate` challenge (§3), `DPoP` with `algs` for a
- * DPoP-bound token or the DPoP scheme: none sent → 401 without an error code; unusable → 401 invalid_token; a bad
+ * DPoP-bound token or the DPoP scheme: none sent → 401 without an error code, challenging with both schemes; unusable → 401 invalid_token; a bad
  * proof → 401 invalid_dpop_proof, or use_dpop_nonce with `DPoP-Nonce`; no `openid` scope → 403 insufficient_scope.
  */
 @injectable()
@@ -46,7 +46,7 @@ export class UserinfoEndpoint implements HttpEndpoint {
 
   async handle(request: EndpointRequest): Promise<EndpointResponse> {
     const presented = this.presentedToken(request);
-    if (presented === undefined) return { status: 401, headers: { ...noStore, "www-authenticate": bearerChallenge({ realm: this.config.issuer }) } };
+    if (presented === undefined) return { status: 401, headers: { ...noStore, "www-authenticate": this.noTokenChallenges() } };
     const active = await this.validator.validateAccessToken(presented.token);
     if (!active) throw this.challenge(presented.scheme === "dpop", "invalid_token", "the access token is invalid, expired or revoked");
     const dpopKey = await this.dpopKey(request, presented, active);
@@ -91,6 +91,11 @@ export class UserinfoEndpoint implements HttpEndpoint {
       throw this.challenge(false, "invalid_request", (error as OAuthError).description ?? "");
     }
     return params.get("access_token");
+  }
+
+  /** No token sent: both schemes this endpoint accepts, without an error code (RFC 6750 §3.1, RFC 9449 §7.1, RFC 9110 §11.6.1). */
+  private noTokenChallenges(): string {
+    return `${bearerChallenge({ realm: this.config.issuer })}, ${dpopChallenge({ realm: this.config.issuer, algs: ALGS })}`;
   }
 
   /**
