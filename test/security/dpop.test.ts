@@ -361,10 +361,14 @@ describe("DPoP nonces (corpus F42, RFC 9449 §8–9)", () => {
     assert.ok(fresh && fresh !== nonce, "a new window, a new nonce");
   });
 
-  test("a nonce stays valid into the next window (current and previous are accepted)", async () => {
+  test("a nonce stays valid into the next window (current and previous are accepted); the 200 hands over the new window's nonce (RFC 9449 §8.2)", async () => {
     const nonce = await nonceFromToken();
     clock.advance(5 * 60_000);
-    await s.ok(await s.clientCredentials(undefined, s.machine, s.proofFor(key, "POST", s.tokenUrl, { nonce })));
+    const res = await s.clientCredentials(undefined, s.machine, s.proofFor(key, "POST", s.tokenUrl, { nonce }));
+    const next = res.headers.get("dpop-nonce");
+    await s.ok(res);
+    assert.ok(next && next !== nonce, "the current window's nonce comes with the tokens");
+    await s.ok(await s.clientCredentials(undefined, s.machine, s.proofFor(key, "POST", s.tokenUrl, { nonce: next })));
   });
 
   test("RS (/userinfo): no nonce → 401 WWW-Authenticate DPoP error=use_dpop_nonce with DPoP-Nonce; the retry → 200", async () => {
