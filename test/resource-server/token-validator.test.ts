@@ -146,7 +146,7 @@ describe("createTokenValidator", () => {
     await validator.validate(bearer(granted));
     await validator.validate(bearer(other));
     const reported = nextEvent(validator, "revocation", (event) => event.kind === "grant" && event.id === "grant-1");
-    await h.test.app.container.resolve(DI.Revocation).revokeGrant("grant-1");
+    await h.test.app.container.resolve(DI.Revocation).revokeGrant("grant-1", { cause: "request" });
     await reported;
     assert.equal((await validator.validate(bearer(granted))).active, false);
     assert.equal((await validator.validate(bearer(other))).active, true);

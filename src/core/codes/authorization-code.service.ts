@@ -1,3 +1,4 @@
+import type { RevocationCause } from "../../plugin-sdk/audit.js";
 import { inject, injectable } from "tsyringe";
 import type { Config } from "../../config/config.js";
 import { OAuthError, OAuthErrors } from "../../plugin-sdk/errors.js";
@@ -121,7 +122,7 @@ export class AuthorizationCodeService {
    * client's retry may succeed (RFC 6749 §4.1.2). A code whose tokens were recorded stays used.
    */
   async restore(handle: string, created: IssuedForCode): Promise<void> {
-    await Promise.all([this.revokeIssued(created).catch(() => undefined), this.putBack(handle)]);
+    await Promise.all([this.revokeIssued(created, "undelivered").catch(() => undefined), this.putBack(handle)]);
   }
 
   /** Puts back a redeemed code whose used-marker still holds it (nothing recorded), with its remaining lifetime. */
@@ -143,15 +144,15 @@ export class AuthorizationCodeService {
   private async unknownOrReused(digest: string): Promise<never> {
     const marker = await this.store.get(usedKey(digest));
     if (marker === undefined) throw invalid();
-    await this.revokeIssued(JSON.parse(marker) as UsedMarker);
+    await this.revokeIssued(JSON.parse(marker) as UsedMarker, "code_reuse");
     throw OAuthErrors.invalidGrant("authorization code was already used", { cause: new Error("authorization code reuse; its tokens were revoked") });
   }
 
   /** Revokes the grant and the access token a redemption minted (RFC 6749 §4.1.2). */
-  private async revokeIssued(issued: IssuedForCode): Promise<void> {
+  private async revokeIssued(issued: IssuedForCode, cause: RevocationCause): Promise<void> {
     await Promise.all([
-      issued.grantId === undefined ? undefined : this.revocation.revokeGrant(issued.grantId),
-      issued.jti === undefined || issued.exp === undefined ? undefined : this.revocation.revokeJti(issued.jti, issued.exp),
+      issued.grantId === undefined ? undefined : this.revocation.revokeGrant(issued.grantId, { cause }),
+      issued.jti === undefined || issued.exp === undefined ? undefined : this.revocation.revokeJti(issued.jti, issued.exp, { cause }),
     ]);
   }
 

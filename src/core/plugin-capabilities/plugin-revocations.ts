@@ -13,7 +13,7 @@ export class PluginRevocations implements Revocations {
   ) {}
 
   revokeGrant(grantId: string): Promise<void> {
-    return this.revocation.revokeGrant(grantId);
+    return this.revocation.revokeGrant(grantId, { cause: "plugin" });
   }
 
   /** As a trusted caller: no ownership check (the plugin decided); unknown tokens are ignored (RFC 7009 §2.2). */

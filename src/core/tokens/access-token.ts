@@ -1,3 +1,4 @@
+import type { RevocationCause } from "../../plugin-sdk/audit.js";
 import type { Client } from "../../plugin-sdk/client.js";
 
 /** The longest access-token lifetime (s): the minter caps every token at it, so revocation and key overlap can rely on it. */
@@ -76,12 +77,18 @@ export interface TokenValidator {
   validateRefreshToken(token: string): Promise<ActiveToken | undefined>;
 }
 
-/** Revokes tokens and grants and publishes the events (RFC 7009 §2.1). */
+/** Why a token or grant is revoked, and for a client's request the client (the `token.revoked` audit event). */
+export interface RevocationReason {
+  cause: RevocationCause;
+  clientId?: string;
+}
+
+/** Revokes tokens and grants, publishes the events (RFC 7009 §2.1) and records one `token.revoked` audit event per token or grant. */
 export interface RevocationService {
   /** Revokes one access token until its expiry. */
-  revokeAccessToken(token: ActiveToken): Promise<void>;
+  revokeAccessToken(token: ActiveToken, reason: RevocationReason): Promise<void>;
   /** Revokes one access token by jti until its expiry (epoch seconds), e.g. a reused code's token (RFC 6749 §4.1.2). */
-  revokeJti(jti: string, expiresAt: number): Promise<void>;
-  /** Revokes a grant: its refresh tokens and every access token carrying its `gid`. */
-  revokeGrant(grantId: string): Promise<void>;
+  revokeJti(jti: string, expiresAt: number, reason: RevocationReason): Promise<void>;
+  /** Revokes a grant: its refresh tokens and every access token carrying its `gid`, and the grants derived from it. */
+  revokeGrant(grantId: string, reason: RevocationReason): Promise<void>;
 }

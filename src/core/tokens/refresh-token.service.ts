@@ -108,7 +108,7 @@ export class RefreshTokenService {
       const value = successor?.status === "active" ? openSuccessor(rotated.successorSealed, presented, rotated.id) : undefined;
       if (value !== undefined) return this.refreshed(grant, value);
     }
-    await this.revocation.revokeGrant(grant.id);
+    await this.revocation.revokeGrant(grant.id, { cause: "refresh_token_reuse" });
     throw OAuthErrors.invalidGrant("refresh token was already used", { cause: new Error(`refresh token reuse; grant ${grant.id} revoked`) });
   }
 

@@ -5,7 +5,8 @@ import { DI } from "../di-tokens.js";
 import type { Clock } from "../ports/clock.js";
 import type { EphemeralStore, RevocationBus } from "../ports/ephemeral-store.js";
 import type { DurableStorage } from "../ports/repositories.js";
-import { MAX_ACCESS_TOKEN_TTL, type ActiveToken, type RevocationService } from "./access-token.js";
+import { AuditRecorderToken, type AuditRecorder } from "../audit/audit-trail.js";
+import { MAX_ACCESS_TOKEN_TTL, type ActiveToken, type RevocationReason, type RevocationService } from "./access-token.js";
 import { opaqueTokenKey } from "./jwt-access-token.minter.js";
 
 /** Revocation-index key of one access token. */
@@ -33,6 +34,7 @@ export class RevocationServiceImpl implements RevocationService {
     @inject(DI.Durable) private readonly durable: DurableStorage,
     @inject(DI.Ephemeral) private readonly store: EphemeralStore,
     @inject(DI.RevocationBus) private readonly bus: RevocationBus,
+    @inject(AuditRecorderToken) private readonly audit: AuditRecorder,
     @inject(ChangeFeed) changes: ChangeFeed,
   ) {
     changes.on("client", (ids) => {
@@ -42,29 +44,32 @@ export class RevocationServiceImpl implements RevocationService {
   }
 
   /** Revokes one access token; an opaque token's record is deleted too. */
-  async revokeAccessToken(token: ActiveToken): Promise<void> {
+  async revokeAccessToken(token: ActiveToken, reason: RevocationReason): Promise<void> {
     if (token.digest !== undefined) await this.store.delete(opaqueTokenKey(token.digest));
-    await this.revokeJti(token.jti, token.expiresAt);
+    await this.revokeJti(token.jti, token.expiresAt, reason);
   }
 
   /** Indexes the jti until the token's exp (epoch seconds) plus clock tolerance and announces it. */
-  async revokeJti(jti: string, expiresAt: number): Promise<void> {
+  async revokeJti(jti: string, expiresAt: number, reason: RevocationReason): Promise<void> {
     const now = this.clock.now();
     const ttlMs = Math.max(1000, (expiresAt + this.config.clockTolerance) * 1000 - now);
     await this.store.put(revokedTokenKey(jti), "1", ttlMs);
     await this.bus.publish({ kind: "token", id: jti, revokedAt: now });
+    this.audit.record({ type: "token.revoked", tokenType: "access_token", jti, ...reason });
   }
 
   /**
    * Revokes the grant's refresh tokens and indexes its id for the longest access-token lifetime, which covers every
    * token it issued; the grants derived from it by token exchange (RFC 8693) go with it.
    */
-  async revokeGrant(grantId: string): Promise<void> {
+  async revokeGrant(grantId: string, reason: RevocationReason): Promise<void> {
     const now = this.clock.now();
     const [revoked] = await Promise.all([this.durable.grants.revokeGrant(grantId, now), this.#indexGrant(grantId)]);
     const derived = revoked.filter((id) => id !== grantId);
     await Promise.all(derived.map((id) => this.#indexGrant(id)));
     for (const id of [grantId, ...derived]) await this.bus.publish({ kind: "grant", id, revokedAt: now });
+    this.audit.record({ type: "token.revoked", tokenType: "refresh_token", grantId, ...reason });
+    for (const id of derived) this.audit.record({ type: "token.revoked", tokenType: "refresh_token", grantId: id, cause: "parent_grant" });
   }
 
   #indexGrant(grantId: string): Promise<void> {

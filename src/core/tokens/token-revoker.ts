@@ -1,11 +1,10 @@
 import { inject, injectable } from "tsyringe";
 import type { AuthenticatedClient } from "../../plugin-sdk/client.js";
 import { OAuthErrors } from "../../plugin-sdk/errors.js";
-import { AuditRecorderToken, type AuditRecorder } from "../audit/audit-trail.js";
 import { DI } from "../di-tokens.js";
 import type { DurableStorage } from "../ports/repositories.js";
 import { secretDigest } from "../security/digest.js";
-import type { RevocationService, TokenValidator } from "./access-token.js";
+import type { RevocationReason, RevocationService, TokenValidator } from "./access-token.js";
 import { findToken } from "./find-token.js";
 
 /** RFC 7009 revocation on behalf of a client: a refresh token revokes its whole grant; unknown tokens are a no-op. */
@@ -15,7 +14,6 @@ export class TokenRevoker {
     @inject(DI.TokenValidator) private readonly validator: TokenValidator,
     @inject(DI.Revocation) private readonly revocation: RevocationService,
     @inject(DI.Durable) private readonly storage: DurableStorage,
-    @inject(AuditRecorderToken) private readonly audit: AuditRecorder,
   ) {}
 
   /**
@@ -26,23 +24,19 @@ export class TokenRevoker {
     const found = await findToken(this.validator, token, hint);
     if (!found) return this.revokeRotated(token, owner);
     if (owner && found.clientId !== owner.client.clientId) throw OAuthErrors.unauthorizedClient("the token was not issued to this client");
-    if (found.kind === "refresh_token" && found.grantId) await this.revokeGrant(found.grantId, owner);
-    else {
-      await this.revocation.revokeAccessToken(found);
-      this.audit.record({ type: "token.revoked", tokenType: "access_token", jti: found.jti, ...(owner && { clientId: owner.client.clientId }) });
-    }
+    if (found.kind === "refresh_token" && found.grantId) await this.revocation.revokeGrant(found.grantId, requestBy(owner));
+    else await this.revocation.revokeAccessToken(found, requestBy(owner));
   }
 
   /** A refresh token already rotated (e.g. by a racing refresh) still names its grant: revoke that grant (corpus O86). */
   private async revokeRotated(token: string, owner: AuthenticatedClient | undefined): Promise<void> {
     if (token.length > 512) return;
     const record = await this.storage.grants.findRefreshToken(secretDigest(token));
-    if (record?.status === "rotated" && (!owner || record.clientId === owner.client.clientId)) await this.revokeGrant(record.grantId, owner);
+    if (record?.status === "rotated" && (!owner || record.clientId === owner.client.clientId)) await this.revocation.revokeGrant(record.grantId, requestBy(owner));
   }
+}
 
-  /** A refresh token revokes its whole grant. */
-  private async revokeGrant(grantId: string, owner: AuthenticatedClient | undefined): Promise<void> {
-    await this.revocation.revokeGrant(grantId);
-    this.audit.record({ type: "token.revoked", tokenType: "refresh_token", grantId, ...(owner && { clientId: owner.client.clientId }) });
-  }
+/** A revocation request, by the client when one asked (RFC 7009 §2.1). */
+function requestBy(owner: AuthenticatedClient | undefined): RevocationReason {
+  return owner ? { cause: "request", clientId: owner.client.clientId } : { cause: "request" };
 }

@@ -90,7 +90,7 @@ export async function openRegistryFixture(
   const challenges = new AttestationChallengeService(sealer, clock, ephemeral.store);
   // Client events reach revocation listeners through the change feed, as in the app.
   const changes = await startedChangeFeed(durable, { config });
-  new RevocationServiceImpl(config, clock, durable, ephemeral.store, ephemeral.bus, changes);
+  new RevocationServiceImpl(config, clock, durable, ephemeral.store, ephemeral.bus, recordingAudit(), changes);
   const initialAccessTokens = new InitialAccessTokens(durable, clock, cryptoRandom);
   return {
     registry,

@@ -17,9 +17,10 @@ describe("RevocationServiceImpl", () => {
     const issued = await f.minter.mint(mintRequest({ ttl: 600 }));
     f.clock.advance(100_000);
     const active = (await f.validator.validateAccessToken(issued.token))!;
-    await f.revocation.revokeAccessToken(active);
+    await f.revocation.revokeAccessToken(active, { cause: "request", clientId: "client-1" });
     assert.equal(await f.store.ttl(revokedTokenKey(issued.claims.jti)), (500 + 30) * 1000);
     assert.deepEqual(f.events, [{ kind: "token", id: issued.claims.jti, revokedAt: f.clock.now() }]);
+    assert.deepEqual(f.audit.events, [{ type: "token.revoked", tokenType: "access_token", jti: issued.claims.jti, cause: "request", clientId: "client-1" }]);
   });
 
   it("revokes a grant in the database and in the index for the longest access-token lifetime", async () => {
@@ -28,12 +29,12 @@ describe("RevocationServiceImpl", () => {
       { id: "g-1", clientId: "client-1", subject: "alice", scopes: [], resources: [], claims: {}, createdAt: now, expiresAt: now + 86_400_000 },
       { id: "rt-1", grantId: "g-1", clientId: "client-1", digest: secretDigest("rt"), status: "active", createdAt: now, expiresAt: now + 3_600_000 },
     );
-    await f.revocation.revokeGrant("g-1");
+    await f.revocation.revokeGrant("g-1", { cause: "refresh_token_reuse" });
     assert.equal((await f.storage.grants.findGrant("g-1"))?.revokedAt, now);
     assert.equal((await f.storage.grants.findRefreshTokenById("rt-1"))?.status, "revoked");
     assert.equal(await f.store.ttl(revokedGrantKey("g-1")), (MAX_ACCESS_TOKEN_TTL + 30) * 1000);
     assert.deepEqual(f.events, [{ kind: "grant", id: "g-1", revokedAt: now }]);
-    await f.revocation.revokeGrant("g-1");
+    await f.revocation.revokeGrant("g-1", { cause: "refresh_token_reuse" });
     assert.equal(f.events.length, 2, "idempotent: revoking again is harmless");
   });
 
@@ -43,9 +44,11 @@ describe("RevocationServiceImpl", () => {
     const token = (grantId: string) => ({ id: `rt-${grantId}`, grantId, clientId: "client-1", digest: secretDigest(grantId), status: "active" as const, createdAt: now, expiresAt: now + 3_600_000 });
     for (const [id, parent] of [["p", undefined], ["c", "p"], ["gc", "c"]] as const) await f.storage.grants.create(grant(id, parent), token(id));
     const exchanged = await f.minter.mint(mintRequest({ grantId: "gc" }));
-    await f.revocation.revokeGrant("p");
+    await f.revocation.revokeGrant("p", { cause: "code_reuse" });
     for (const id of ["c", "gc"]) assert.equal(await f.store.ttl(revokedGrantKey(id)), (MAX_ACCESS_TOKEN_TTL + 30) * 1000, id);
     assert.deepEqual(f.events.map((e) => e.id), ["p", "c", "gc"]);
+    const audited = f.audit.events.map((e) => e.type === "token.revoked" && [e.grantId, e.cause]);
+    assert.deepEqual(audited, [["p", "code_reuse"], ["c", "parent_grant"], ["gc", "parent_grant"]], "every revoked grant is audited, derived ones with their cause");
     assert.equal(await f.validator.validateAccessToken(exchanged.token), undefined, "an access token of a derived grant is inactive");
     assert.equal(await f.validator.validateRefreshToken("gc"), undefined);
   });

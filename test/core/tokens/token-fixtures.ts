@@ -12,6 +12,7 @@ import { TokenValidatorService } from "../../../src/core/tokens/token-validator.
 import type { Client } from "../../../src/plugin-sdk/client.js";
 import { openEphemeral } from "../../../src/storage/open-ephemeral.js";
 import { startedChangeFeed } from "../../support/change-feed.js";
+import { recordingAudit } from "../../support/recording-audit.js";
 import { counterRandom, FakeClock, openStorage, startedKeys, testConfig } from "../keys/key-fixtures.js";
 
 export const client: Client = { clientId: "client-1", metadata: {}, issuedAt: 0, updatedAt: 0 };
@@ -43,6 +44,8 @@ export interface TokenFixture {
   store: EphemeralStore;
   bus: RevocationBus;
   events: RevocationEvent[];
+  /** What the revocation service audited (`token.revoked`). */
+  audit: ReturnType<typeof recordingAudit>;
   keys: SigningKeyService;
   minter: JwtAccessTokenMinter;
   verifier: CountingVerifier;
@@ -60,6 +63,7 @@ export async function tokenFixture(overrides: Parameters<typeof testConfig>[0] =
   const storage = await openStorage();
   const { store, bus } = await openEphemeral({ clock });
   const events: RevocationEvent[] = [];
+  const audit = recordingAudit();
   bus.subscribe((event) => events.push(event));
   const keys = await startedKeys(storage, config, clock);
   const verifier = new CountingVerifier(keys);
@@ -78,7 +82,8 @@ export async function tokenFixture(overrides: Parameters<typeof testConfig>[0] =
     minter: new JwtAccessTokenMinter(config, clock, counterRandom("mint"), store, new JwtSigner(keys)),
     verifier,
     validator,
-    revocation: new RevocationServiceImpl(config, clock, storage, store, bus, feed),
+    audit,
+    revocation: new RevocationServiceImpl(config, clock, storage, store, bus, audit, feed),
     async otherNode() {
       const other = await openEphemeral({ clock });
       const otherFeed = await startedChangeFeed(storage, { config });

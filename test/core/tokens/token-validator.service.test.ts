@@ -53,7 +53,7 @@ describe("TokenValidatorService: access tokens", () => {
     const other = await f.otherNode();
     const active = (await f.validator.validateAccessToken(issued.token))!;
     assert.ok(await other.validateAccessToken(issued.token));
-    await f.revocation.revokeAccessToken(active);
+    await f.revocation.revokeAccessToken(active, { cause: "request" });
     assert.equal(await f.validator.validateAccessToken(issued.token), undefined);
     assert.equal(f.verifier.calls, 2, "evicted, so verified again");
     assert.equal(await other.validateAccessToken(issued.token), undefined, "a node that missed the event still checks the index");
@@ -64,7 +64,7 @@ describe("TokenValidatorService: access tokens", () => {
     const second = await f.minter.mint(mintRequest({ grantId: "grant-1", format: "opaque" }));
     const unrelated = await f.minter.mint(mintRequest({ grantId: "grant-2" }));
     assert.ok(await f.validator.validateAccessToken(first.token));
-    await f.revocation.revokeGrant("grant-1");
+    await f.revocation.revokeGrant("grant-1", { cause: "request" });
     assert.equal(await f.validator.validateAccessToken(first.token), undefined);
     assert.equal(await f.validator.validateAccessToken(second.token), undefined);
     assert.ok(await f.validator.validateAccessToken(unrelated.token));
@@ -77,7 +77,7 @@ describe("TokenValidatorService: access tokens", () => {
     assert.equal(active.digest, secretDigest(issued.token));
     assert.equal(active.tokenType, "Bearer");
     assert.deepEqual(active.claims, issued.claims);
-    await f.revocation.revokeAccessToken(active);
+    await f.revocation.revokeAccessToken(active, { cause: "request" });
     assert.equal(await f.store.get(opaqueTokenKey(active.digest!)), undefined);
     assert.equal(await f.validator.validateAccessToken(issued.token), undefined);
     const short = await f.minter.mint(mintRequest({ format: "opaque", ttl: 10 }));
@@ -181,7 +181,7 @@ describe("TokenValidatorService: refresh tokens", () => {
     assert.equal(await f.validator.validateRefreshToken("refresh-value-2"), undefined, "expired");
     f.clock.advance(-1_000);
     assert.ok(await f.validator.validateRefreshToken("refresh-value-2"));
-    await f.revocation.revokeGrant("grant-r");
+    await f.revocation.revokeGrant("grant-r", { cause: "request" });
     assert.equal(await f.validator.validateRefreshToken("refresh-value-2"), undefined, "grant revoked");
   });
 });
