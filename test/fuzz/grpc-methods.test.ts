@@ -8,7 +8,7 @@ import { basic } from "../support/test-app.js";
 import { mutatedJwt } from "./arbitraries/jwt.arbitrary.js";
 import { mutatedString } from "./arbitraries/mutated-string.arbitrary.js";
 import { fieldStrings, messageBytes } from "./arbitraries/protobuf.arbitrary.js";
-import { runFuzz } from "./support/fuzz-settings.js";
+import { replaying, runFuzz } from "./support/fuzz-settings.js";
 import { startFuzzTarget, type FuzzTarget } from "./support/fuzz-target.js";
 import { rawFrameCall, rawServerStream, rawUnary, type GrpcOutcome } from "./support/grpc-raw.js";
 import { generatedServices } from "./support/grpc-services.js";
@@ -91,6 +91,6 @@ describe("fuzz: every internal gRPC method", () => {
     });
     await runFuzz("grpc-methods", property, 300);
     console.log(tally.summary());
-    assert.ok(tally.count(0, 1) > 0, "some mutated calls still succeed (OK)");
+    assert.ok(replaying || tally.count(0, 1) > 0, "some mutated calls still succeed (OK)");
   });
 });

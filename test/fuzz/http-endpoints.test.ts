@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import fc from "fast-check";
 import { StatusTally } from "./support/status-tally.js";
-import { runFuzz } from "./support/fuzz-settings.js";
+import { replaying, runFuzz } from "./support/fuzz-settings.js";
 import { startFuzzTarget, type FuzzTarget } from "./support/fuzz-target.js";
 import { checkResponse } from "./support/http-checks.js";
 import { rawExchange } from "./support/raw-http.js";
@@ -36,6 +36,6 @@ describe("fuzz: every public HTTP endpoint", () => {
     });
     await runFuzz("http-endpoints", property, 400);
     console.log(tally.summary());
-    assert.ok(tally.count(200, 400) > 0, "some mutated requests still succeed (the seeds reach past the first validation)");
+    assert.ok(replaying || tally.count(200, 400) > 0, "some mutated requests still succeed (the seeds reach past the first validation)");
   });
 });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import fc from "fast-check";
 import { jsonDocument } from "./arbitraries/json.arbitrary.js";
-import { runFuzz } from "./support/fuzz-settings.js";
+import { replaying, runFuzz } from "./support/fuzz-settings.js";
 import { startFuzzTarget, type FuzzTarget } from "./support/fuzz-target.js";
 import { checkResponse } from "./support/http-checks.js";
 import { rawExchange, type RawHttpRequest } from "./support/raw-http.js";
@@ -44,6 +44,6 @@ describe("fuzz: registration and management JSON", () => {
     });
     await runFuzz("json-bodies", property, 80);
     console.log(tally.summary());
-    assert.ok(tally.count(200, 300) > 0, "some fuzzed metadata is still accepted");
+    assert.ok(replaying || tally.count(200, 300) > 0, "some fuzzed metadata is still accepted");
   });
 });

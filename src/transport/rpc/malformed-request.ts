@@ -1,5 +1,7 @@
 import { Code, ConnectError, type ConnectRouter } from "@connectrpc/connect";
-import type { UniversalServerResponse } from "@connectrpc/connect/protocol";
+import { encodeEnvelope, uResponseOk, type UniversalServerRequest, type UniversalServerResponse } from "@connectrpc/connect/protocol";
+import * as grpc from "@connectrpc/connect/protocol-grpc";
+import * as grpcWeb from "@connectrpc/connect/protocol-grpc-web";
 
 /**
  * The request-side failures connect-es reports as INTERNAL (as the gRPC library table does for "error parsing request
@@ -22,12 +24,32 @@ export function asInvalidArgument(error: ConnectError): ConnectError {
  * Wraps every handler of `router` so unary calls whose request did not parse answer INVALID_ARGUMENT: connect-es parses a
  * unary request before interceptors run, so the error-mapping interceptor never sees it. Covers the gRPC trailer, the
  * gRPC-Web trailer frame and the Connect protocol's JSON error. Server streams parse inside the interceptor chain and are
- * mapped there.
+ * mapped there. A parse error connect-es cannot encode is answered here (see answerUnencodableParseError).
  */
 export function answerMalformedRequestsAsInvalidArgument(router: ConnectRouter): void {
   router.handlers.forEach((handler, index) => {
-    router.handlers[index] = Object.assign((request: Parameters<typeof handler>[0]) => handler(request).then(rewrite), handler);
+    router.handlers[index] = Object.assign(
+      (request: UniversalServerRequest) => handler(request).then(rewrite, (thrown: unknown) => answerUnencodableParseError(request, thrown)),
+      handler,
+    );
   });
+}
+
+/**
+ * connect-es percent-encodes `grpc-message` with encodeURIComponent, which throws URIError on a lone UTF-16 surrogate; the
+ * gRPC and gRPC-Web handlers then reject and the call stays open with no status. Only a JSON request message quotes such
+ * text in its error (a duplicate key escaped as "\ud800", or V8's excerpt of bad JSON cutting a surrogate pair; OAuth
+ * error descriptions are ASCII), so the call is answered INVALID_ARGUMENT in the trailers (gRPC over HTTP/2 "Responses")
+ * or the trailer frame (gRPC-Web protocol "Message framing"). Anything else is rethrown.
+ */
+function answerUnencodableParseError(request: UniversalServerRequest, thrown: unknown): UniversalServerResponse {
+  const web = grpcWeb.parseContentType(request.header.get("content-type"));
+  const type = web ?? grpc.parseContentType(request.header.get("content-type"));
+  if (!(thrown instanceof URIError) || !type) throw thrown;
+  const trailer = grpc.setTrailerStatus(new Headers(), new ConnectError("request message did not parse", Code.InvalidArgument));
+  if (!web) return { ...uResponseOk, header: new Headers({ "content-type": type.binary ? grpc.contentTypeProto : grpc.contentTypeJson }), trailer };
+  const frame = encodeEnvelope(grpcWeb.trailerFlag, grpcWeb.trailerSerialize(trailer));
+  return { ...uResponseOk, header: new Headers({ "content-type": type.binary ? grpcWeb.contentTypeProto : grpcWeb.contentTypeJson }), body: single(frame) };
 }
 
 async function rewrite(response: UniversalServerResponse): Promise<UniversalServerResponse> {

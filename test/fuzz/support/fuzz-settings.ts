@@ -3,6 +3,9 @@ import fc from "fast-check";
 /** The seed of the bounded run in `npm test`: fixed, so a failure there reproduces exactly. */
 const BOUNDED_SEED = 20261205;
 
+/** FUZZ_PATH replays one counterexample: one run, too few for a coverage check ("some requests still succeed"). */
+export const replaying = process.env.FUZZ_PATH !== undefined;
+
 /**
  * Runs `property` with the fuzz settings and prints how to reproduce it: under `npm test` a fixed seed and `boundedRuns`;
  * with FUZZ_RUNS (`npm run fuzz`) that many runs and FUZZ_SEED or a random seed; FUZZ_PATH replays one shrunk counterexample.

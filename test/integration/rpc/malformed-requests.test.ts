@@ -35,7 +35,7 @@ describe("internal gRPC: malformed request messages", () => {
     assert.equal(code, grpc.status.INVALID_ARGUMENT);
   });
 
-  /** One POST over a fresh HTTP/2 session: the answer's status and body. */
+  /** One POST over a fresh HTTP/2 session: the answer's status and body; a call left open for 2 s is cancelled (no grpc-status). */
   const h2Post = async (path: string, contentType: string, body: Buffer, headers: Record<string, string> = {}): Promise<{ status: number; body: Buffer; grpcStatus?: string }> => {
     const session = connect(h.test.grpcUrl);
     const stream = session.request({ ":method": "POST", ":path": path, "content-type": contentType, authorization: metadata.get("authorization")[0] as string, ...headers });
@@ -47,8 +47,9 @@ describe("internal gRPC: malformed request messages", () => {
         stream.on("trailers", (trailers) => (grpcStatus = trailers["grpc-status"] as string | undefined));
         stream.on("response", (headers) => (answered = Number(headers[":status"])));
         stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-        stream.on("end", () => resolve(answered));
+        stream.on("close", () => resolve(answered));
         stream.on("error", reject);
+        stream.setTimeout(2_000, () => stream.close());
         stream.end(body);
       });
       return { status, body: Buffer.concat(chunks), grpcStatus };
@@ -62,6 +63,33 @@ describe("internal gRPC: malformed request messages", () => {
     const frame = Buffer.concat([Buffer.from([1, 0, 0, 0, truncated.length]), truncated]);
     const answer = await h2Post("/portcullis.client.v1.ClientRegistryService/GetClient", "application/grpc", frame, { "grpc-encoding": "gzip", te: "trailers" });
     assert.equal(answer.grpcStatus, String(grpc.status.INVALID_ARGUMENT));
+  });
+
+  /** gRPC length-prefixed message (gRPC over HTTP/2 "Length-Prefixed-Message"), uncompressed. */
+  const framed = (message: string) => {
+    const prefix = Buffer.alloc(5);
+    prefix.writeUInt32BE(Buffer.byteLength(message), 1);
+    return Buffer.concat([prefix, Buffer.from(message)]);
+  };
+  /** JSON whose parse error quotes a lone UTF-16 surrogate (a duplicate key; V8's excerpt cutting an emoji in half): connect-es cannot percent-encode it. */
+  const LONE_SURROGATE_JSON = ['{"\\ud800":1,"\\ud800":2}', `x${"\u{1F600}".repeat(30)}`];
+
+  test("unary over gRPC, JSON codec, a parse error quoting a lone surrogate: INVALID_ARGUMENT, not a call left open", async () => {
+    for (const message of LONE_SURROGATE_JSON) {
+      const answer = await h2Post("/portcullis.token.v1.TokenService/Introspect", "application/grpc+json", framed(message), { te: "trailers" });
+      assert.equal(answer.grpcStatus, String(grpc.status.INVALID_ARGUMENT), message);
+    }
+  });
+
+  test("server stream over gRPC, JSON codec, a parse error quoting a lone surrogate: INVALID_ARGUMENT", async () => {
+    const answer = await h2Post("/portcullis.validation.v1.TokenValidationService/WatchRevocations", "application/grpc+json", framed(LONE_SURROGATE_JSON[0]!), { te: "trailers" });
+    assert.equal(answer.grpcStatus, String(grpc.status.INVALID_ARGUMENT));
+  });
+
+  test("unary over gRPC-Web, JSON codec, a parse error quoting a lone surrogate: the trailer frame says grpc-status 3", async () => {
+    const answer = await h2Post("/portcullis.token.v1.TokenService/Introspect", "application/grpc-web+json", framed(LONE_SURROGATE_JSON[0]!));
+    assert.equal(answer.body[0], 0x80, "the answer is a trailer frame");
+    assert.match(answer.body.subarray(5).toString(), /^grpc-status: 3\r?$/m);
   });
 
   test("unary over the Connect protocol: HTTP 400 invalid_argument", async () => {
