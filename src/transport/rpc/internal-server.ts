@@ -24,6 +24,8 @@ import type { InternalRpcDeps } from "./rpc-deps.js";
 import { internalTlsOptions } from "./tls-options.js";
 import { DpopResourceProof } from "../../core/pop/dpop/dpop-resource-proof.js";
 
+/** The longest `grpc-timeout` a caller may ask for: node timers fire at once beyond 2^31−1 ms; longer is INVALID_ARGUMENT. */
+const MAX_DEADLINE_MS = 2 ** 31 - 1;
 /** How long open calls (watch streams) get to finish after close() before their sessions are destroyed (ms). */
 const CLOSE_GRACE_MS = 5_000;
 
@@ -50,6 +52,7 @@ export async function startInternalServer(container: DependencyContainer, option
     interceptors: [...(options.metrics ? [metricsInterceptor(options.metrics)] : []), errorMappingInterceptor(deps.logger), callerAuth],
     contextValues: peerContextValues,
     readMaxBytes: deps.config.bodyLimit,
+    maxTimeoutMs: MAX_DEADLINE_MS,
     shutdownSignal: shutdown.signal,
   });
   // Operator changes committed before a call arrived are applied before it is served (as on the public listener).

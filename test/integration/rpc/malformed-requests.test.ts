@@ -65,6 +65,11 @@ describe("internal gRPC: malformed request messages", () => {
     assert.equal(answer.grpcStatus, String(grpc.status.INVALID_ARGUMENT));
   });
 
+  test("a grpc-timeout beyond what node timers can hold (99999999H): INVALID_ARGUMENT, not a deadline expiring at once", async () => {
+    const answer = await h2Post("/portcullis.client.v1.ClientRegistryService/GetClient", "application/grpc", Buffer.from([0, 0, 0, 0, 0]), { "grpc-timeout": "99999999H", te: "trailers" });
+    assert.equal(answer.grpcStatus, String(grpc.status.INVALID_ARGUMENT));
+  });
+
   /** gRPC length-prefixed message (gRPC over HTTP/2 "Length-Prefixed-Message"), uncompressed. */
   const framed = (message: string) => {
     const prefix = Buffer.alloc(5);
