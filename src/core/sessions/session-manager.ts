@@ -7,6 +7,8 @@ import type { DurableStorage } from "../ports/repositories.js";
 import { secretDigest } from "../security/digest.js";
 import type { Session } from "./session.js";
 
+/** Session/client pairs this process knows are recorded, so a repeat authorization writes nothing (bounded, oldest dropped first). */
+const RECORDED_PAIRS = 10_000;
 /** Random bytes in a session cookie value (256 bits). */
 const COOKIE_BYTES = 32;
 /** The only shape `start` issues: 32 bytes as unpadded base64url. */
@@ -27,6 +29,9 @@ export interface AuthenticationFacts {
  */
 @injectable()
 export class SessionManager {
+  /** `sid client_id` pairs already in storage: rows are only removed with their dead session, so a pair never goes stale while it matters. */
+  readonly #recorded = new Set<string>();
+
   constructor(
     @inject(DI.Config) private readonly config: Config,
     @inject(DI.Clock) private readonly clock: Clock,
@@ -71,9 +76,16 @@ export class SessionManager {
     return { ...rest, authTime: facts.authTime, amr: facts.amr, ...(facts.acr !== undefined && { acr: facts.acr }) };
   }
 
-  /** Remembers that the client received tokens in the session, for back-channel logout (idempotent; OIDC Back-Channel Logout §2.1). */
+  /**
+   * Remembers that the client received tokens in the session, for back-channel logout (idempotent; OIDC Back-Channel
+   * Logout §2.1); a pair this process already wrote is not written again (DESIGN "Hot paths": SSO authorizations).
+   */
   async recordClient(sessionId: string, clientId: string): Promise<void> {
+    const pair = `${sessionId} ${clientId}`;
+    if (this.#recorded.has(pair)) return;
     await this.storage.sessions.addClient(sessionId, clientId);
+    if (this.#recorded.size >= RECORDED_PAIRS) this.#recorded.delete(this.#recorded.values().next().value!);
+    this.#recorded.add(pair);
   }
 
   /** The clients that received tokens in the session, sorted. */

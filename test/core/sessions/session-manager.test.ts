@@ -120,4 +120,31 @@ describe("SessionManager", () => {
     clock.advance(TTL_S * 1000 - 1500);
     assert.deepEqual(await sessions.listForUser("alice"), [latest.session]);
   });
+
+  it("recordClient writes a session/client pair once per process, and again for another client or session", async () => {
+    const { session } = await sessions.start({ userId: "alice", ...AUTH });
+    const other = await sessions.start({ userId: "alice", ...AUTH });
+    const writes: string[] = [];
+    const add = storage.sessions.addClient.bind(storage.sessions);
+    storage.sessions.addClient = (sessionId, clientId) => {
+      writes.push(`${sessionId}/${clientId}`);
+      return add(sessionId, clientId);
+    };
+    for (let i = 0; i < 3; i += 1) await sessions.recordClient(session.id, "rp-1");
+    await sessions.recordClient(session.id, "rp-2");
+    await sessions.recordClient(other.session.id, "rp-1");
+    assert.deepEqual(writes, [`${session.id}/rp-1`, `${session.id}/rp-2`, `${other.session.id}/rp-1`]);
+    assert.deepEqual(await sessions.clientIds(session.id), ["rp-1", "rp-2"]);
+  });
+
+  it("recordClient remembers nothing when the write fails, so the next authorization writes again", async () => {
+    const { session } = await sessions.start({ userId: "alice", ...AUTH });
+    const add = storage.sessions.addClient.bind(storage.sessions);
+    let fail = true;
+    storage.sessions.addClient = (sessionId, clientId) => (fail ? Promise.reject(new Error("storage down")) : add(sessionId, clientId));
+    await assert.rejects(sessions.recordClient(session.id, "rp-1"), /storage down/);
+    fail = false;
+    await sessions.recordClient(session.id, "rp-1");
+    assert.deepEqual(await sessions.clientIds(session.id), ["rp-1"]);
+  });
 });
