@@ -53,7 +53,7 @@ export class OAuthRouter {
     this.basePath = issuer.pathname.replace(/\/$/, "");
     this.origin = issuer.origin;
     const mtls = options.mtlsIssuer === undefined ? undefined : new URL(options.mtlsIssuer);
-    if (mtls && mtls.origin !== issuer.origin) for (const url of [issuer, mtls]) this.originsByHost.set(url.host, url.origin);
+    if (mtls && mtls.origin !== issuer.origin) for (const url of [issuer, mtls]) for (const host of hostsOf(url)) this.originsByHost.set(host, url.origin);
     this.certificates = options.certificates ?? ((req) => socketCertificate(req, true));
     for (const endpoint of endpoints) {
       if (endpoint.path.endsWith("/*")) this.prefixed.push({ prefix: this.basePath + endpoint.path.slice(0, -1), endpoint });
@@ -195,4 +195,9 @@ function parseJson(body: Buffer): unknown {
   } catch {
     throw OAuthErrors.invalidClientMetadata("request body is not valid JSON");
   }
+}
+
+/** The Host values naming a URL's origin: with a default port, with and without it (RFC 9110 §7.2, §4.2.2). */
+function hostsOf(url: URL): string[] {
+  return url.port === "" ? [url.host, `${url.hostname}:${url.protocol === "https:" ? 443 : 80}`] : [url.host];
 }

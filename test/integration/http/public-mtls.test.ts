@@ -151,6 +151,10 @@ describe("mTLS on another host name: MTLS_ISSUER_ORIGIN with PUBLIC_TLS_REQUEST_
     const seen = res.json() as unknown as Echo;
     assert.deepEqual(seen.certificate, { thumbprint: caSigned.thumbprint, chainVerified: true });
     assert.equal(seen.url, `${MTLS_ORIGIN}/test-echo`);
+    for (const host of ["mtls.example.test:443", "MTLS.example.test"]) {
+      const named = await http1Request(`${t.publicUrl}/test-echo`, { tls: { ca: pki.ca.cert, cert: caSigned.cert, key: caSigned.key }, headers: { host } });
+      assert.equal((named.json() as unknown as Echo).url, `${MTLS_ORIGIN}/test-echo`, `Host: ${host} names the mTLS origin (RFC 9110 §4.2.2 default port)`);
+    }
     const plain = (await http2Request(`${t.publicUrl}/test-echo`, { tls: { ca: pki.ca.cert } })).json() as unknown as Echo;
     assert.equal(plain.url, `${t.issuer}/test-echo`);
   });
