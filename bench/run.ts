@@ -23,7 +23,7 @@ import { h2loadArgs, hasH2load, httpLoadScript, introspectionLoad, writeValidate
 import { checkGoals } from "./lib/goals.js";
 import { BENCH_SUMMARY, syncReadme, writeSection } from "./lib/results-file.js";
 import { summaryMarkdown } from "./lib/results-markdown.js";
-import { formatReport, ratios } from "./lib/report.js";
+import { disturbed, formatReport, ratios } from "./lib/report.js";
 import { scalingFigures, scalingSection, scalingTargets, SCALING_KINDS } from "./lib/scaling.js";
 import { CODE_FLOW, FULL, QUICK, TOKEN_REQUEST, type BenchSettings } from "./lib/settings.js";
 import { DpopProver } from "./lib/dpop-prover.js";
@@ -255,8 +255,12 @@ function report(title: string, summaries: Record<string, Summary>, versions: Rec
   const adapter = adapterCost(token, o);
   if (adapter) say(`\n${formatAdapterCost(adapter, o)}`);
   if (values.scaling) say(`\n${scalingSection(token, grpc)}`);
-  if (values["write-results"]) {
-    writeResults(text, summaryMarkdown({ token, grpc, code, introspect, goals, ids: { ours: o, peer, floor, grpcFloor: GRPC_FLOOR_ID } }), versions);
+  const noisy = disturbed([token, dpop, grpc, grpcDpop, code, introspect, ...Object.values(sweep)]);
+  if (values["write-results"] && values.scaling && !values.only) {
+    writeScaling(scalingSection(token, grpc), noisy);
+    say("written: bench/RESULTS.md (scaling section)");
+  } else if (values["write-results"]) {
+    writeResults(text, summaryMarkdown({ token, grpc, code, introspect, goals, ids: { ours: o, peer, floor, grpcFloor: GRPC_FLOOR_ID } }), versions, noisy);
     say(`written: bench/RESULTS.md (bench sections) and README.md (${BENCH_SUMMARY})`);
   }
   const results = {
@@ -297,19 +301,34 @@ function report(title: string, summaries: Record<string, Summary>, versions: Rec
 }
 
 /** --write-results: the report and its summary into bench/RESULTS.md, the summary into README.md. */
-function writeResults(report: string, summary: string, versions: Record<string, string | undefined>): void {
+function writeResults(report: string, summary: string, versions: Record<string, string | undefined>, noisy: boolean): void {
   const file = join(repoRoot, "bench", "RESULTS.md");
-  const when = new Date().toISOString().slice(0, 16).replace("T", " ");
   const about = [
     `## Bench (\`npm run bench\`)`,
     "",
-    `${when} UTC, Node ${process.version}, ${cpus()[0]?.model ?? "unknown CPU"}, ${availableParallelism()} cores; ${Object.entries(versions).filter(([, v]) => v).map(([id, v]) => `${id}: ${v}`).join(", ")}.`,
-    "This machine was shared with other helpers' test runs while it ran (\"others %\" is the CPU other processes took on the server/load core):",
-    "absolute figures are disturbed; ratios and CPU µs per request, measured in the same run, are the figures to read. Re-run on a quiet machine with `npm run bench -- --write-results`.",
+    `${runStamp()}; ${Object.entries(versions).filter(([, v]) => v).map(([id, v]) => `${id}: ${v}`).join(", ")}.`,
+    machineNote(noisy),
   ].join("\n");
   writeSection(file, "bench", `${about}\n\n\`\`\`text\n${report}\n\`\`\``);
   writeSection(file, BENCH_SUMMARY, summary);
   syncReadme(repoRoot);
+}
+
+/** --write-results --scaling (alone): the WORKERS=1 → 2 factors into bench/RESULTS.md's scaling section. */
+function writeScaling(section: string, noisy: boolean): void {
+  writeSection(join(repoRoot, "bench", "RESULTS.md"), "scaling", `## Scaling (\`npm run bench -- --scaling\`)\n\n${runStamp()}.\n${machineNote(noisy)}\n\n\`\`\`text\n${section}\n\`\`\``);
+}
+
+/** When and on what a run was made. */
+function runStamp(): string {
+  return `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, Node ${process.version}, ${cpus()[0]?.model ?? "unknown CPU"}, ${availableParallelism()} cores`;
+}
+
+/** How to read the figures: from a quiet machine, or disturbed by other processes ("others %" in the report). */
+function machineNote(noisy: boolean): string {
+  return noisy
+    ? "Other processes took more than 5 % of a bench core during some runs (\"others %\", server/load core): absolute figures are disturbed; ratios and CPU µs per request, measured in the same run, are the figures to read."
+    : "The bench cores were quiet (other processes under 5 % of each core in every run). Read ratios from one run; absolute figures depend on the machine.";
 }
 
 const deadline = setTimeout(() => {

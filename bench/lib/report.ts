@@ -131,9 +131,13 @@ export function formatReport(input: {
   if (Object.keys(input.code).length > 0) out.push(...codeFlowSection(input.code, ours, peer));
   out.push(...versusSection("POST /introspect of an opaque access token by its client (RFC 7662)", input.introspect, ours, peer));
   if (input.goals.length > 0) out.push("", ...formatGoals(input.goals));
-  const all = [token, input.dpop, input.grpc, input.grpcDpop, input.code, input.introspect, ...Object.values(input.sweep)].flatMap((kind) => Object.values(kind));
-  if (all.some((s) => Math.max(s.cpu.otherOnServerCore, s.cpu.otherOnLoadCore) > NOISY_PCT)) {
+  if (disturbed([token, input.dpop, input.grpc, input.grpcDpop, input.code, input.introspect, ...Object.values(input.sweep)])) {
     out.push("", `WARNING: other processes used > ${NOISY_PCT} % of a bench core during runs ("others %", server core/load core): the figures are disturbed; rerun on a quiet machine`);
   }
   return out.join("\n");
+}
+
+/** True when other processes took more than NOISY_PCT % of a bench core during any run of these scenarios. */
+export function disturbed(scenarios: readonly Record<string, Summary>[]): boolean {
+  return scenarios.flatMap((kind) => Object.values(kind)).some((s) => Math.max(s.cpu.otherOnServerCore, s.cpu.otherOnLoadCore) > NOISY_PCT);
 }
