@@ -15,6 +15,7 @@ const METHOD = `${TokenValidationService.typeName}/${TokenValidationService.meth
 const PATH = `/${METHOD}`;
 const GRPC_TYPES = new Set(["application/grpc", "application/grpc+proto"]);
 const CONTENT_TYPE = "application/grpc+proto";
+const OK_TRAILERS = Object.freeze({ "grpc-status": "0" });
 /** Framed active answers per validated token; the validator caches ActiveToken objects until expiry or revocation. */
 const framedAnswers = new WeakMap<ActiveToken, Buffer>();
 
@@ -87,18 +88,13 @@ function encoded(init: MessageInitShape<typeof ValidateTokenResponseSchema>): Bu
 }
 
 /**
- * Writes the gRPC response (gRPC over HTTP/2 spec): OK as headers, the framed message and `grpc-status: 0` trailers;
- * an error as one trailers-only HEADERS frame. `x-request-id` is echoed as on every internal call.
+ * Writes the gRPC response (gRPC over HTTP/2 spec): headers with the echoed `x-request-id`, the framed message when
+ * any, and the status in trailers — errors too, so a caller always sees the response headers (not trailers-only).
  */
 function finish(stream: ServerHttp2Stream, requestId: string, status: number, message?: string, frame?: Buffer): void {
   if (stream.destroyed || stream.closed || stream.headersSent) return;
-  if (!frame) {
-    const headers: Record<string, string | number> = { ":status": 200, "content-type": CONTENT_TYPE, "x-request-id": requestId, "grpc-status": String(status) };
-    if (message !== undefined) headers["grpc-message"] = encodeURIComponent(message);
-    stream.respond(headers, { endStream: true });
-    return;
-  }
   stream.respond({ ":status": 200, "content-type": CONTENT_TYPE, "x-request-id": requestId }, { waitForTrailers: true });
-  stream.once("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
-  stream.end(frame);
+  stream.once("wantTrailers", () => stream.sendTrailers(status === 0 ? OK_TRAILERS : message === undefined ? { "grpc-status": String(status) } : { "grpc-status": String(status), "grpc-message": encodeURIComponent(message) }));
+  if (frame) stream.end(frame);
+  else stream.end();
 }
