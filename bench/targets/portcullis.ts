@@ -8,6 +8,7 @@ import { tail } from "../lib/processes.js";
 import { send, type CodeFlowSpec } from "../lib/code-flow.js";
 import { CODE_FLOW, HOST, INTROSPECTION, TOKEN_REQUEST } from "../lib/settings.js";
 import { postForm, signInForCodeFlow, type SubmitLogin } from "../lib/sign-in.js";
+import { startFlags } from "../lib/start-flags.js";
 import { launch } from "./launch.js";
 import type { RunningTarget, Target, TargetContext } from "./target.js";
 
@@ -75,12 +76,12 @@ export interface PortcullisOptions {
   tokenTtlSec?: number;
 }
 
-/** Node arguments that start the checkout at `root`: compiled (built first when stale) unless it has no build step. */
+/** Node arguments that start the checkout at `root`: compiled (built first when stale) with `npm start`'s flags, unless it has no build step. */
 async function serverArgs(root: string, runner: Runner): Promise<string[]> {
   const builder = join(root, "scripts", "build-if-stale.mjs");
   if (runner === "tsx" || !existsSync(builder)) return ["--import", "tsx", "src/main.ts"];
   await run(process.execPath, [builder], { cwd: root, timeout: 300_000 });
-  return ["--conditions=portcullis-compiled", "dist/src/main.js"];
+  return [...startFlags(root), "dist/src/main.js"];
 }
 
 /**

@@ -11,7 +11,7 @@ test("`npm start` runs the compiled server, which still loads a TypeScript plugi
   const env = { DATABASE_URL: `sqlite:${join(dir, "portcullis.db")}`, PLUGINS: "test/fixtures/plugins/test-delegation.plugin.ts" };
   const server = await spawnServer(env, ["npm", "start"]);
   try {
-    assert.match(server.output(), /node --conditions=portcullis-compiled dist\/src\/main\.js/);
+    assert.match(server.output(), /node --max-semi-space-size=8 --heap-growing-percent=50 --conditions=portcullis-compiled dist\/src\/main\.js/);
     const response = await fetch(`${server.url}/delegation/ticket`, { method: "POST", body: new URLSearchParams() });
     assert.equal(response.status, 401);
     assert.equal(((await response.json()) as { error: string }).error, "invalid_client");

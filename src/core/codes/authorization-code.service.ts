@@ -57,12 +57,14 @@ export interface IssuedForCode {
   jti?: string;
   /** Epoch seconds of the access token's expiry. */
   exp?: number;
+  /** Epoch ms of the grant's expiry (its refresh token's), when the redemption made one. */
+  grantExpiresAt?: number;
 }
 
 /** Failed PKCE checks after which a code is deleted (corpus B13: wrong verifiers do not burn it, but are bounded). */
 export const MAX_CODE_ATTEMPTS = 5;
-/** The used-marker outlives every access token the redemption could have minted. */
-const USED_MARKER_TTL_MS = MAX_ACCESS_TOKEN_TTL * 1000;
+/** Longest life of a used-marker, the longest access-token lifetime (docs/decisions.md "Used-code marker lifetime"). */
+const MAX_USED_MARKER_TTL_MS = MAX_ACCESS_TOKEN_TTL * 1000;
 
 const codeKey = (digest: string) => `code:${digest}`;
 const usedKey = (digest: string) => `code-used:${digest}`;
@@ -111,9 +113,21 @@ export class AuthorizationCodeService {
     return vouch({ ...granted, claims: claims ?? {}, handle: digest });
   }
 
-  /** Links the tokens minted for a redeemed code to its used-marker, so a later reuse revokes them. */
+  /** Links the tokens minted for a redeemed code to its used-marker, so a later reuse revokes them (RFC 6749 §4.1.2). */
   async recordIssued(handle: string, issued: IssuedForCode): Promise<void> {
-    await this.store.put(usedKey(handle), JSON.stringify(issued), USED_MARKER_TTL_MS);
+    const { grantExpiresAt: _grantExpiry, ...revocable } = issued;
+    await this.store.put(usedKey(handle), JSON.stringify(revocable), this.usedMarkerTtlMs(issued));
+  }
+
+  /**
+   * As long as a reuse can revoke something alive or would still be within the code's lifetime: the code's lifetime,
+   * the access token's until exp plus clock tolerance, the grant's until its expiry (unknown: the longest); at most MAX_USED_MARKER_TTL_MS.
+   */
+  private usedMarkerTtlMs(issued: IssuedForCode): number {
+    const now = this.clock.now();
+    const accessMs = issued.exp === undefined ? 0 : (issued.exp + this.config.clockTolerance) * 1000 - now;
+    const grantMs = issued.grantId === undefined ? 0 : issued.grantExpiresAt === undefined ? MAX_USED_MARKER_TTL_MS : issued.grantExpiresAt - now;
+    return Math.min(MAX_USED_MARKER_TTL_MS, Math.max(this.config.authorizationCodeTtl * 1000, accessMs, grantMs));
   }
 
   /**

@@ -144,12 +144,14 @@ export class TokenIssuer {
     const facts = decision.redeemedCode ? factsOfCode(decision.redeemedCode) : (stored.facts ?? (authentication && factsOf(authentication)));
     let grantId = decision.refreshed?.grantId ?? decision.derivedFrom?.grantId;
     let refreshToken = decision.refreshed?.refreshToken;
+    let grantExpiresAt: number | undefined;
     if (!decision.refreshed && decision.issueRefreshToken) {
       const claims = { ...(openid && facts ? withFacts(own, facts) : own), ...(act && { act }) };
       const { scopes, resources } = decision.access;
       const issued = await this.refreshTokens.issue({ client, subject, scopes, resources, claims, parentGrantId: decision.derivedFrom?.grantId, binding: settings.binding });
       grantId = created.grantId = issued.grantId;
       refreshToken = issued.refreshToken;
+      grantExpiresAt = issued.expiresAt;
     }
     const { format, ttl } = await this.formatAndTtl(client, decision.access.resources, { format: settings.format ?? decision.accessTokenFormat, ttl: settings.ttl });
     const customized = await this.customize(client, grantType, { ...stored.claims, ...own }, ttl);
@@ -167,7 +169,7 @@ export class TokenIssuer {
       confirmation,
     });
     Object.assign(created, { jti: minted.claims.jti, exp: minted.claims.exp });
-    if (decision.redeemedCode) await this.codes.recordIssued(decision.redeemedCode.handle, { grantId, jti: minted.claims.jti, exp: minted.claims.exp });
+    if (decision.redeemedCode) await this.codes.recordIssued(decision.redeemedCode.handle, { grantId, jti: minted.claims.jti, exp: minted.claims.exp, grantExpiresAt });
     failpoint("after-token-insert");
     const response: TokenResponse = { access_token: minted.token, token_type: confirmation?.jkt ? "DPoP" : "Bearer", expires_in: minted.expiresIn };
     if (decision.access.scopes.length > 0) response.scope = decision.access.scopes.join(" ");
