@@ -67,7 +67,7 @@ function section(samples: Sample[], loadNames: string[]): string {
     "",
     `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, Node ${process.version}, ${minutes} min in ${windowSec} s windows; one Portcullis (compiled, SQLite, in-memory ephemeral state) on core 0, all loads at once on core 1: ` +
       `tokens (${CONNECTIONS.token} connections), code flows (${CONNECTIONS.code} workers), introspection (${CONNECTIONS.introspect} connections), ValidateToken (${CONNECTIONS.grpcConnections} × ${CONNECTIONS.grpcStreams} streams), token + revocation pairs (${CONNECTIONS.revoke} workers); access tokens live ${TOKEN_TTL_SEC} s, so stored opaque tokens and revocations level off after that. ` +
-      "The machine was shared with other test runs, so the request counts are noisy; memory is what this section is about.",
+      "Request counts depend on the machine and on what else runs on it; memory is what this section is about.",
     "",
     `| ${header.join(" | ")} |`,
     `| ${header.map(() => "---").join(" | ")} |`,
