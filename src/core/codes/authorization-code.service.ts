@@ -1,6 +1,6 @@
-import type { RevocationCause } from "../../plugin-sdk/audit.js";
 import { inject, injectable } from "tsyringe";
 import type { Config } from "../../config/config.js";
+import type { RevocationCause } from "../../plugin-sdk/audit.js";
 import { OAuthError, OAuthErrors } from "../../plugin-sdk/errors.js";
 import type { AuthenticationFacts, RedeemedCode } from "../../plugin-sdk/grant.js";
 import { DI } from "../di-tokens.js";

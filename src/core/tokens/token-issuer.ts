@@ -133,7 +133,10 @@ export class TokenIssuer {
     }
   }
 
-  /** Mints as `issue` says, noting in `created` the grant it started and the access token as soon as they exist. */
+  /**
+   * Mints as `issue` says, noting in `created` the grant it started and the access token as soon as they exist; for a
+   * redeemed code (no refreshed or parent grant) that is also what its used-marker records.
+   */
   private async mint(client: Client, grantType: string, decision: GrantDecision, settings: AccessTokenSettings, created: IssuedForCode): Promise<TokenIssuance> {
     const { authentication } = decision;
     const subject = decision.refreshed?.subject ?? authentication?.subject ?? decision.subject ?? client.clientId;
@@ -144,14 +147,13 @@ export class TokenIssuer {
     const facts = decision.redeemedCode ? factsOfCode(decision.redeemedCode) : (stored.facts ?? (authentication && factsOf(authentication)));
     let grantId = decision.refreshed?.grantId ?? decision.derivedFrom?.grantId;
     let refreshToken = decision.refreshed?.refreshToken;
-    let grantExpiresAt: number | undefined;
     if (!decision.refreshed && decision.issueRefreshToken) {
       const claims = { ...(openid && facts ? withFacts(own, facts) : own), ...(act && { act }) };
       const { scopes, resources } = decision.access;
       const issued = await this.refreshTokens.issue({ client, subject, scopes, resources, claims, parentGrantId: decision.derivedFrom?.grantId, binding: settings.binding });
       grantId = created.grantId = issued.grantId;
+      created.grantExpiresAt = issued.expiresAt;
       refreshToken = issued.refreshToken;
-      grantExpiresAt = issued.expiresAt;
     }
     const { format, ttl } = await this.formatAndTtl(client, decision.access.resources, { format: settings.format ?? decision.accessTokenFormat, ttl: settings.ttl });
     const customized = await this.customize(client, grantType, { ...stored.claims, ...own }, ttl);
@@ -168,8 +170,9 @@ export class TokenIssuer {
       format,
       confirmation,
     });
-    Object.assign(created, { jti: minted.claims.jti, exp: minted.claims.exp });
-    if (decision.redeemedCode) await this.codes.recordIssued(decision.redeemedCode.handle, { grantId, jti: minted.claims.jti, exp: minted.claims.exp, grantExpiresAt });
+    created.jti = minted.claims.jti;
+    created.exp = minted.claims.exp;
+    if (decision.redeemedCode) await this.codes.recordIssued(decision.redeemedCode.handle, created);
     failpoint("after-token-insert");
     const response: TokenResponse = { access_token: minted.token, token_type: confirmation?.jkt ? "DPoP" : "Bearer", expires_in: minted.expiresIn };
     if (decision.access.scopes.length > 0) response.scope = decision.access.scopes.join(" ");
