@@ -4,6 +4,7 @@ import type { AddressInfo, Server } from "node:net";
 import { acceptPriorKnowledge } from "./h2c-prior-knowledge.js";
 import { withinH2Limits } from "./h2-request-limits.js";
 import type { PublicHandler } from "./server-request.js";
+import { inTurnBatches } from "../turn-batches.js";
 
 export interface PublicServerOptions {
   host: string;
@@ -28,12 +29,14 @@ const KEEP_ALIVE_MS = 5_000;
 
 /**
  * The public listener (DESIGN "Listeners"): `handler` on HTTP/1.1 and HTTP/2 — h2c by prior knowledge on a cleartext
- * port, ALPN `h2`/`http/1.1` on TLS — with the same header (431), body (413, the router's) and request-time (408) limits.
+ * port, ALPN `h2`/`http/1.1` on TLS — with the same header (431), body (413, the router's) and request-time (408) limits;
+ * requests that arrive while the server is busy start in batches per loop turn (../turn-batches.ts).
  */
 export async function startPublicServer(handler: PublicHandler, options: PublicServerOptions): Promise<PublicListener> {
+  const admit = inTurnBatches(handler);
   const serve: PublicHandler = (req, res) => {
     if (req.httpVersionMajor === 2 && !withinH2Limits(req as Http2ServerRequest, res as Http2ServerResponse, options)) return;
-    handler(req, res);
+    admit(req, res);
   };
   // node:http2 resets a stream whose header list exceeds this; withinH2Limits answers 431 below it, as HTTP/1.1 does.
   const h2Options = { settings: { maxHeaderListSize: 2 * options.headerLimit } };
