@@ -85,6 +85,8 @@ export async function startTestApp(overrides: Partial<Record<SettingName, string
 async function startOnFreePort(overrides: Partial<Record<SettingName, string>>, options: Omit<BuildAppOptions, "config"> & { logger: Logger }) {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
+    // A caller's own free port (e.g. PUBLIC_MTLS_PORT) may be handed out again once it is closed; never reuse it here.
+    if (Object.values(overrides).includes(String(port))) continue;
     const config = loadConfig(
       {},
       { port: String(port), host: "127.0.0.1", grpcPort: "0", metricsPort: "0", databaseUrl: "sqlite::memory:", logLevel: "debug", issuer: `${overrides.publicTlsCert ? "https" : "http"}://127.0.0.1:${port}`, ...overrides },
