@@ -85,7 +85,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   const random = options.random ?? cryptoRandom;
   const logger = options.logger ?? createLogger(config.logLevel);
   const modules = await loadPluginModules(options.plugins ?? firstPartyPlugins, config);
-  const durable = await openSqlStorage(config.databaseUrl, { logger });
+  const durable = await openSqlStorage(config.databaseUrl, { logger, sqliteSynchronous: config.sqliteSynchronous });
   const closers: (() => Promise<void>)[] = [() => durable.close()];
   try {
     await durable.migrate();

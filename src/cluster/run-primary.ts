@@ -21,7 +21,7 @@ const DRAIN_LIMIT_MS = 15_000;
  */
 export async function runPrimary(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel).child({ role: "primary" });
-  const durable = await openSqlStorage(config.databaseUrl, { logger });
+  const durable = await openSqlStorage(config.databaseUrl, { logger, sqliteSynchronous: config.sqliteSynchronous });
   try {
     await durable.migrate();
   } finally {

@@ -85,6 +85,7 @@ const schema = z.object({
   shutdownReadinessDelayMs: int(0, 60_000),
   workers: z.union([z.literal("auto").transform(() => availableParallelism()), int(1, 256)], { error: "must be auto or a whole number from 1 to 256" }),
   databaseUrl: z.string().regex(/^(sqlite:.+|mysql:\/\/.+)$/, "must be sqlite:<path> or mysql://user:pass@host:port/db"),
+  sqliteSynchronous: z.enum(["normal", "full"]),
   redisUrl: z.string().regex(REDIS_URL, "must be redis://…, rediss://… or redis+cluster://host:port,host:port (rediss+cluster:// for TLS)").optional(),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
   plugins: list,

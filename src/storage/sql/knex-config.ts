@@ -26,8 +26,11 @@ interface MysqlConnection {
   destroy(): void;
 }
 
-/** In-memory when the path is `:memory:`; a file otherwise, in WAL mode with a busy timeout. */
-export function sqliteConfig(filename: string): Knex.Config {
+/** How a SQLite file commits in WAL mode (SQLITE_SYNCHRONOUS; decisions.md "SQLite commits"). */
+export type SqliteSynchronous = "normal" | "full";
+
+/** In-memory when the path is `:memory:`; a file otherwise, in WAL mode with a busy timeout and `synchronous` as given. */
+export function sqliteConfig(filename: string, synchronous: SqliteSynchronous = "normal"): Knex.Config {
   return {
     client: "better-sqlite3",
     connection: { filename },
@@ -37,6 +40,7 @@ export function sqliteConfig(filename: string): Knex.Config {
       max: 1,
       afterCreate(db: SqliteConnection, done: Done) {
         if (filename !== ":memory:") db.pragma("journal_mode = WAL");
+        db.pragma(`synchronous = ${synchronous === "full" ? "FULL" : "NORMAL"}`);
         db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
         reusePreparedStatements(db);
         done(null, db);

@@ -9,7 +9,7 @@ import { SqlClientRepository } from "./client.repository.js";
 import { SqlConsentRepository } from "./consent.repository.js";
 import { translateDatabaseError } from "./database-errors.js";
 import { SqlGrantRepository } from "./grant.repository.js";
-import { knexLog, migrationsConfig, mysqlConfig, sqliteConfig } from "./knex-config.js";
+import { knexLog, migrationsConfig, mysqlConfig, sqliteConfig, type SqliteSynchronous } from "./knex-config.js";
 import { migrateExclusively } from "./migrate-exclusively.js";
 import { SqlRegistrationTokenRepository } from "./registration-token.repository.js";
 import { SqlResourceRepository } from "./resource.repository.js";
@@ -31,12 +31,12 @@ interface SqlSetup {
   probe?: SqliteChangeProbe;
 }
 
-async function configFor(databaseUrl: string): Promise<SqlSetup> {
+async function configFor(databaseUrl: string, synchronous?: SqliteSynchronous): Promise<SqlSetup> {
   if (databaseUrl.startsWith(SQLITE_PREFIX)) {
     const filename = databaseUrl.slice(SQLITE_PREFIX.length);
     if (filename === MEMORY) return { config: sqliteConfig(filename) };
     await mkdir(dirname(filename), { recursive: true });
-    return { config: sqliteConfig(filename), probe: new SqliteChangeProbe(filename) };
+    return { config: sqliteConfig(filename, synchronous), probe: new SqliteChangeProbe(filename) };
   }
   if (databaseUrl.startsWith("mysql://")) return { config: mysqlConfig(new URL(databaseUrl)), migrationConfig: mysqlConfig(new URL(databaseUrl), { queryTimeoutMs: 0 }) };
   throw new Error("unsupported database URL: expected sqlite:<path> or mysql://user:pass@host:port/db");
@@ -84,9 +84,9 @@ function sqlStorage(db: Knex, { probe, migrationDb }: { probe?: SqliteChangeProb
   };
 }
 
-/** Opens `sqlite:<path>` (`sqlite::memory:` for in-memory) or `mysql://user:pass@host:port/db`. */
-export async function openSqlStorage(databaseUrl: string, options: { logger?: Logger } = {}): Promise<DurableStorage> {
-  const { config, migrationConfig, probe } = await configFor(databaseUrl);
+/** Opens `sqlite:<path>` (`sqlite::memory:` for in-memory) or `mysql://user:pass@host:port/db`; `sqliteSynchronous` applies to a SQLite file. */
+export async function openSqlStorage(databaseUrl: string, options: { logger?: Logger; sqliteSynchronous?: SqliteSynchronous } = {}): Promise<DurableStorage> {
+  const { config, migrationConfig, probe } = await configFor(databaseUrl, options.sqliteSynchronous);
   const open = (base: Knex.Config) => knex({ ...base, ...(options.logger && { log: knexLog(options.logger) }) });
   return sqlStorage(open(config), { probe, ...(migrationConfig && { migrationDb: () => open(migrationConfig) }) });
 }
