@@ -32,7 +32,6 @@ import { floorTarget } from "./targets/floor.js";
 import { GRPC_FLOOR_ID, startGrpcFloor, type GrpcFloor } from "./targets/grpc-floor.js";
 import { oidcProviderPeerTarget } from "./targets/oidc-provider-peer.js";
 import { portcullisTarget } from "./targets/portcullis.js";
-import { adapterCost, bareRouterTarget, formatAdapterCost } from "./targets/bare-router.js";
 import type { RunningTarget, Target, TargetContext } from "./targets/target.js";
 
 const GRPC_TOKEN_POOL = 64;
@@ -62,7 +61,7 @@ const candidate = values.candidate ? portcullisTarget("candidate", resolve(value
 const viaTsx = values.tsx ? portcullisTarget("portcullis-tsx", undefined, {}, undefined, { runner: "tsx" }) : undefined;
 /** --scaling: Portcullis with WORKERS=1 and WORKERS=2 on the same cores (bench/lib/scaling.ts); alone, it runs only them. */
 const scaling = values.scaling ? scalingTargets() : [];
-const TARGETS: Target[] = [ours, ...(candidate ? [candidate] : []), ...(viaTsx ? [viaTsx] : []), bareRouterTarget(), oidcProviderPeerTarget, floorTarget, ...scaling];
+const TARGETS: Target[] = [ours, ...(candidate ? [candidate] : []), ...(viaTsx ? [viaTsx] : []), oidcProviderPeerTarget, floorTarget, ...scaling];
 /** --no-quiet-wait: on a machine that is never quiet, run at once and keep every first attempt (the report still flags the disturbance). */
 const settings: BenchSettings = { ...(values.quick ? QUICK : FULL), ...(values["no-quiet-wait"] && { quietMaxWaitMs: 0, retries: 0 }) };
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -252,8 +251,6 @@ function report(title: string, summaries: Record<string, Summary>, versions: Rec
   const goals = checkGoals({ token, grpc, code, introspect, ids: { ours: o, peer, floor, grpcFloor: GRPC_FLOOR_ID } });
   const text = formatReport({ title, token, dpop, grpc, grpcDpop, code, introspect, sweep, goals, ours: o, peer, floor, grpcFloor: GRPC_FLOOR_ID });
   say(`\n${text}`);
-  const adapter = adapterCost(token, o);
-  if (adapter) say(`\n${formatAdapterCost(adapter, o)}`);
   if (values.scaling) say(`\n${scalingSection(token, grpc)}`);
   const noisy = disturbed([token, dpop, grpc, grpcDpop, code, introspect, ...Object.values(sweep)]);
   if (values["write-results"] && values.scaling && !values.only) {
@@ -292,7 +289,6 @@ function report(title: string, summaries: Record<string, Summary>, versions: Rec
       grpcVsFloor: grpc[o] && grpc[GRPC_FLOOR_ID] ? ratios(grpc[o], grpc[GRPC_FLOOR_ID]) : undefined,
       introspectionVsPeer: introspect[o] && introspect[peer] ? ratios(introspect[o], introspect[peer]) : undefined,
     },
-    adapterCost: adapter,
     scaling: values.scaling ? scalingFigures(token, grpc) : undefined,
     goals,
   };

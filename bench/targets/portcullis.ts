@@ -87,7 +87,7 @@ async function serverArgs(root: string, runner: Runner): Promise<string[]> {
 /**
  * Portcullis: fresh SQLite file, one client_secret_basic client and the API resource, both made with the CLI.
  * `root` runs another checkout (e.g. a worktree with a candidate change) instead of this one; `settings` are extra
- * environment settings of the server (e.g. bench/targets/bare-router.ts's, or bench/lib/scaling.ts's WORKERS);
+ * environment settings of the server (e.g. bench/lib/scaling.ts's WORKERS);
  * `cores` pins the server to that `taskset -c` core list instead of the bench's server core; `options` as PortcullisOptions.
  */
 export function portcullisTarget(id = "portcullis", root?: string, settings: Record<string, string> = {}, cores?: string, options: PortcullisOptions = {}): Target {

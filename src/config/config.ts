@@ -68,7 +68,6 @@ const schema = z.object({
   publicTlsKey: path.optional(),
   publicTlsClientCa: path.optional(),
   publicTlsRequestCert: bool,
-  publicConnectAdapter: bool,
   publicMtlsPort: int(1, 65535).optional(),
   mtlsIssuerOrigin: httpsOrigin.optional(),
   mtlsProxyHeader: headerName.optional(),

@@ -21,7 +21,6 @@ export const SETTINGS = {
   mtlsProxyHeader: { env: "MTLS_PROXY_HEADER", default: undefined, description: "Request header in which a trusted TLS-terminating proxy passes the client certificate (URL-encoded PEM as nginx `$ssl_client_escaped_cert`, or base64 DER); read only from `MTLS_TRUSTED_PROXIES`." },
   mtlsProxyVerifyHeader: { env: "MTLS_PROXY_VERIFY_HEADER", default: undefined, description: "Request header in which the trusted proxy says the certificate's chain verified (value `SUCCESS`, as nginx `$ssl_client_verify`); without it a proxied certificate counts as unverified (self-signed)." },
   mtlsTrustedProxies: { env: "MTLS_TRUSTED_PROXIES", default: "", description: "Comma-separated IP addresses and CIDRs of the proxies allowed to send `MTLS_PROXY_HEADER`; the header from anyone else is ignored." },
-  publicConnectAdapter: { env: "PUBLIC_CONNECT_ADAPTER", default: "true", description: "Serve the public listener through the Connect adapter (public Connect services, the OAuth router as its fallback); `false` hands every request straight to the OAuth router — only for the bench's adapter-cost comparison." },
   grpcPort: { env: "GRPC_PORT", default: "50051", description: "Internal gRPC/Connect port (HTTP/2)." },
   grpcHost: { env: "GRPC_HOST", default: "127.0.0.1", description: "Internal listener bind address (loopback by default)." },
   grpcTlsCert: { env: "GRPC_TLS_CERT", default: undefined, description: "PEM certificate (chain) file of the internal listener; with `GRPC_TLS_KEY` it serves TLS instead of h2c." },

@@ -4,9 +4,8 @@ import type { OAuthRouter } from "./oauth-router.js";
 import { publicHandler } from "./public-routes.js";
 import { startPublicServer } from "./public-server.js";
 import { publicTlsOptions } from "./public-tls-options.js";
-import type { PublicHandler } from "./server-request.js";
 
-type ListenerSettings = Pick<Config, "host" | "port" | "headerLimit" | "requestTimeout" | "issuer" | "publicTlsCert" | "publicTlsKey" | "publicTlsClientCa" | "publicTlsRequestCert" | "publicMtlsPort" | "mtlsIssuerOrigin" | "mtlsProxyHeader" | "publicConnectAdapter">;
+type ListenerSettings = Pick<Config, "host" | "port" | "headerLimit" | "requestTimeout" | "issuer" | "publicTlsCert" | "publicTlsKey" | "publicTlsClientCa" | "publicTlsRequestCert" | "publicMtlsPort" | "mtlsIssuerOrigin" | "mtlsProxyHeader">;
 
 export interface PublicListeners {
   url: string;
@@ -22,11 +21,10 @@ export interface PublicListeners {
  */
 export async function startPublicListeners(router: OAuthRouter, config: ListenerSettings): Promise<PublicListeners> {
   const limits = { host: config.host, headerLimit: config.headerLimit, requestTimeout: config.requestTimeout };
-  const serve = (oauthRouter: PublicHandler) => (config.publicConnectAdapter ? publicHandler(oauthRouter) : oauthRouter);
-  const main = await startPublicServer(serve(router.handle), { ...limits, port: config.port, tls: publicTlsOptions(config, config.publicTlsRequestCert) });
+  const main = await startPublicServer(publicHandler(router.handle), { ...limits, port: config.port, tls: publicTlsOptions(config, config.publicTlsRequestCert) });
   const mtlsOrigin = mtlsIssuer(config);
   if (config.publicMtlsPort === undefined || mtlsOrigin === undefined) return main;
-  const mtls = await startPublicServer(serve(router.handlerAt(new URL(mtlsOrigin).origin)), { ...limits, port: config.publicMtlsPort, tls: publicTlsOptions(config, true) }).catch(async (error: unknown) => {
+  const mtls = await startPublicServer(publicHandler(router.handlerAt(new URL(mtlsOrigin).origin)), { ...limits, port: config.publicMtlsPort, tls: publicTlsOptions(config, true) }).catch(async (error: unknown) => {
     await main.close();
     throw error;
   });
