@@ -4,7 +4,7 @@ import type { AddressInfo, Server } from "node:net";
 import { acceptPriorKnowledge } from "./h2c-prior-knowledge.js";
 import { withinH2Limits } from "./h2-request-limits.js";
 import type { PublicHandler } from "./server-request.js";
-import { inTurnBatches } from "../turn-batches.js";
+import { TurnBatches } from "../turn-batches.js";
 
 export interface PublicServerOptions {
   host: string;
@@ -33,10 +33,10 @@ const KEEP_ALIVE_MS = 5_000;
  * requests that arrive while the server is busy start in batches per loop turn (../turn-batches.ts).
  */
 export async function startPublicServer(handler: PublicHandler, options: PublicServerOptions): Promise<PublicListener> {
-  const admit = inTurnBatches(handler);
+  const batches = new TurnBatches(handler);
   const serve: PublicHandler = (req, res) => {
     if (req.httpVersionMajor === 2 && !withinH2Limits(req as Http2ServerRequest, res as Http2ServerResponse, options)) return;
-    admit(req, res);
+    batches.admit(req, res);
   };
   // node:http2 resets a stream whose header list exceeds this; withinH2Limits answers 431 below it, as HTTP/1.1 does.
   const h2Options = { settings: { maxHeaderListSize: 2 * options.headerLimit } };
@@ -66,6 +66,7 @@ export async function startPublicServer(handler: PublicHandler, options: PublicS
     acceptPriorKnowledge(server as never, h2c, http1Limits.headersTimeout);
     trackSessions(h2c);
   }
+  server.on("connection", batches.connectionAccepted);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => {
