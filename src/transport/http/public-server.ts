@@ -1,10 +1,10 @@
 import { createServer } from "node:http";
 import http2, { type Http2ServerRequest, type Http2ServerResponse, type Http2Session, type SecureServerOptions } from "node:http2";
 import type { AddressInfo, Server } from "node:net";
+import { TurnBatches } from "../turn-batches.js";
 import { acceptPriorKnowledge } from "./h2c-prior-knowledge.js";
 import { withinH2Limits } from "./h2-request-limits.js";
 import type { PublicHandler } from "./server-request.js";
-import { TurnBatches } from "../turn-batches.js";
 
 export interface PublicServerOptions {
   host: string;
