@@ -35,7 +35,8 @@ export class TurnBatches<A extends unknown[]> {
   readonly #perAcceptingTurn: number;
   readonly #onThrow: (error: unknown) => void;
   #queue: A[] = [];
-  #startedThisTurn = 0;
+  /** A call started in this turn (the idle turn's first, or a batch is starting): later calls queue behind it. */
+  #startedThisTurn = false;
   #acceptedThisTurn = false;
   #turnScheduled = false;
 
@@ -49,8 +50,8 @@ export class TurnBatches<A extends unknown[]> {
   /** Starts `args` now when the turn is idle, else queues it for the next batch. */
   readonly admit = (...args: A): void => {
     this.#scheduleTurnEnd();
-    if (this.#queue.length === 0 && this.#startedThisTurn === 0) {
-      this.#startedThisTurn = 1;
+    if (this.#queue.length === 0 && !this.#startedThisTurn) {
+      this.#startedThisTurn = true;
       this.#startOne(args);
     } else this.#queue.push(args);
   };
@@ -72,9 +73,9 @@ export class TurnBatches<A extends unknown[]> {
     this.#acceptedThisTurn = false;
     const batch = this.#queue.length > limit ? this.#queue.splice(0, limit) : this.#queue;
     if (batch === this.#queue) this.#queue = [];
-    this.#startedThisTurn = batch.length;
+    this.#startedThisTurn = true;
     for (const args of batch) this.#startOne(args);
-    this.#startedThisTurn = 0;
+    this.#startedThisTurn = false;
     if (this.#queue.length > 0) setImmediate(this.#endTurn);
     else this.#turnScheduled = false;
   };

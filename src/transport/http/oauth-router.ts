@@ -11,7 +11,7 @@ import { parseForm } from "./parse-form.js";
 import { readBody } from "./read-body.js";
 import { sendError, sendResponse } from "./send-response.js";
 import { socketCertificate, type ClientCertificateSource } from "./client-certificate.js";
-import type { PublicHandler, ServerRequest, ServerResponseLike } from "./server-request.js";
+import { pathOf, type PublicHandler, type ServerRequest, type ServerResponseLike } from "./server-request.js";
 
 /** Operator changes committed before a request arrived are applied before it is served (ChangeFeed.current). */
 export interface ChangeGate {
@@ -83,8 +83,7 @@ export class OAuthRouter {
 
   private route(req: ServerRequest, res: ServerResponseLike, origin: string): void {
     const rawUrl = req.url ?? "/";
-    const queryIndex = rawUrl.indexOf("?");
-    const path = queryIndex === -1 ? rawUrl : rawUrl.slice(0, queryIndex);
+    const path = pathOf(rawUrl);
     const endpoint = this.exact.get(path) ?? this.prefixed.find((p) => path.startsWith(p.prefix))?.endpoint;
     const metrics = this.options.metrics;
     if (metrics) {
@@ -148,7 +147,7 @@ export class OAuthRouter {
     const error = toOAuthError(thrown);
     this.options.metrics?.observeError(endpoint?.path ?? "unmatched", error.error);
     if (error.error === "server_error" || error.error === "temporarily_unavailable") {
-      this.options.logger.error({ err: error.cause ?? error, method: req.method, path: req.url?.split("?")[0] }, "request failed");
+      this.options.logger.error({ err: error.cause ?? error, method: req.method, path: pathOf(req.url ?? "/") }, "request failed");
     }
     if (res.headersSent) {
       res.destroy();

@@ -1,6 +1,6 @@
 import { createConnectRouter, type ConnectRouter } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
-import type { PublicHandler } from "./server-request.js";
+import { pathOf, type PublicHandler } from "./server-request.js";
 
 /** The Connect services of the public listener: none yet; a public service registers here in one line (DESIGN "Listeners"). */
 export function publicRoutes(_router: ConnectRouter): void {}
@@ -17,10 +17,4 @@ export function publicHandler(oauthRouter: PublicHandler, routes: (router: Conne
   // connect-node types its responses with a slightly different `write` signature than node:http2 does; same objects.
   const connect = connectNodeAdapter({ routes }) as PublicHandler;
   return (req, res) => (rpcPaths.has(pathOf(req.url ?? "/")) ? connect(req, res) : oauthRouter(req, res));
-}
-
-/** The request target's path, without the query (RFC 9112 §3.2). */
-function pathOf(target: string): string {
-  const query = target.indexOf("?");
-  return query < 0 ? target : target.slice(0, query);
 }

@@ -14,3 +14,9 @@ export type PublicHandler = (req: ServerRequest, res: ServerResponseLike) => voi
 export function isHttp2(res: ServerResponseLike): res is Http2ServerResponse {
   return "stream" in res;
 }
+
+/** A request target's path, without its query (RFC 9112 §3.2.1). */
+export function pathOf(target: string): string {
+  const query = target.indexOf("?");
+  return query === -1 ? target : target.slice(0, query);
+}

@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import Database from "better-sqlite3";
 import knex from "knex";
@@ -21,15 +24,20 @@ test("each distinct SQL text is prepared once per connection, and a reused state
   db.close();
 });
 
+/** Caches `SELECT * FROM t` on `server`, lets `alter` change the table's schema, and returns what the cached statement answers then. */
+function afterSchemaChange(server: Database.Database, alter: Database.Database): unknown[] {
+  reusePreparedStatements(server);
+  server.prepare("CREATE TABLE t (id INTEGER)").run();
+  server.prepare("INSERT INTO t (id) VALUES (?)").run(1);
+  const select = "SELECT * FROM t";
+  assert.deepEqual(server.prepare(select).all(), [{ id: 1 }]);
+  alter.prepare("ALTER TABLE t ADD COLUMN name TEXT").run();
+  return server.prepare(select).all();
+}
+
 test("a cached statement still works after the schema changes under it", () => {
   const db = new Database(":memory:");
-  reusePreparedStatements(db);
-  db.prepare("CREATE TABLE t (id INTEGER)").run();
-  db.prepare("INSERT INTO t (id) VALUES (?)").run(1);
-  const select = "SELECT * FROM t";
-  assert.deepEqual(db.prepare(select).all(), [{ id: 1 }]);
-  db.prepare("ALTER TABLE t ADD COLUMN name TEXT").run();
-  assert.deepEqual(db.prepare(select).all(), [{ id: 1, name: null }]);
+  assert.deepEqual(afterSchemaChange(db, db), [{ id: 1, name: null }]);
   db.close();
 });
 
@@ -43,4 +51,17 @@ test("the cache is bounded: many distinct statements (IN lists of every length) 
     assert.equal(Number(rows[0]!.n), length);
   }
   await sql.destroy();
+});
+
+test("a statement cached on one connection still works after another connection (the CLI, another worker) changed the schema", () => {
+  const dir = mkdtempSync(join(tmpdir(), "portcullis-stmt-"));
+  try {
+    const file = join(dir, "shared.db");
+    const [server, cli] = [new Database(file), new Database(file)];
+    assert.deepEqual(afterSchemaChange(server, cli), [{ id: 1, name: null }]);
+    server.close();
+    cli.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
